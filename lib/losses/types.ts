@@ -1,0 +1,32 @@
+/** Types shared by every loss. Layout: logits NHWC float32 `[N,H,W,C]`, labels int32 `[N,H,W]`. */
+import type { tf } from "../backend/tf.ts";
+
+/** A loss as PaddleSeg's YAML writes it: `{ type: "LovaszSoftmaxLoss", classes: "present" }`. */
+export interface LossSpec {
+  type: string;
+  [param: string]: unknown;
+}
+
+/** One named part of a loss, already weighted (PaddleSeg's `loss_list` entries). */
+export interface LossTerm {
+  name: string;
+  value: tf.Scalar;
+}
+
+/** Inputs some losses need besides labels. */
+export interface LossExtras {
+  /** Binary edge labels `[N,H,W]`, for `BCELoss` with `edge_label: true`. */
+  edges?: tf.Tensor3D;
+}
+
+/** A built loss. */
+export interface Loss {
+  /** PaddleSeg's type name. */
+  readonly type: string;
+  /** The parameters in force, defaults filled in. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The scalar loss; differentiable with respect to `logits`. */
+  compute(logits: tf.Tensor4D, labels: tf.Tensor3D, extras?: LossExtras): tf.Scalar;
+  /** The loss as named, weighted terms whose sum is `compute`'s value. */
+  terms(logits: tf.Tensor4D, labels: tf.Tensor3D, extras?: LossExtras): LossTerm[];
+}
