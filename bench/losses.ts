@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { lovaszHinge, lovaszSoftmax, ready, tf } from "../lib/mod.ts";
 
 const { values: args } = parseArgs({
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
 });
 const repeats = Number(args.repeats);
 const backend = await ready(args.backend, { quiet: true });
+const loadBefore = +loadavg()[0].toFixed(2);
 
 interface Case {
   name: string;
