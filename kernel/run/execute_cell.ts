@@ -106,14 +106,19 @@ export async function executeCell(
   try {
     const first = await Promise.race([finished, died, timedOut, aborted]);
     if (first === "timeout" || first === "abort") {
-      const interruptError = await interruptKernel(
-        conn,
-        kernel,
-        Math.min(5000, opts.interruptGraceMs ?? 10_000),
-      );
-      const grace = sleep(opts.interruptGraceMs ?? 10_000);
+      // The grace time counts from the interrupt; a kernel that does not even answer the
+      // interrupt request (Deno's, while awaiting) is killed when it runs out.
+      const graceMs = opts.interruptGraceMs ?? 10_000;
+      let interruptError: string | undefined;
+      const interrupted = interruptKernel(conn, kernel, graceMs).then((e) => interruptError = e);
+      const grace = sleep(graceMs);
       const after = await Promise.race([finished.then((r) => ({ r }), () => ({})), died, grace.p]);
       grace.cancel();
+      if (after !== "sleep") {
+        const s = sleep(100);
+        await Promise.race([interrupted, s.p]);
+        s.cancel();
+      }
       let killed = false;
       let r: Message | undefined;
       if (after === "sleep") {
@@ -133,7 +138,9 @@ export async function executeCell(
     return { kind: r.content.status === "ok" ? "ok" : "error", reply: r };
   } catch {
     // The connection closed under us: the kernel is gone or going.
-    const exit = await Promise.race([kernel.exited, sleep(2000).p]);
+    const s = sleep(2000);
+    const exit = await Promise.race([kernel.exited, s.p]);
+    s.cancel();
     if (exit !== "sleep") return { kind: "died", exit };
     await kernel.kill(1000);
     return { kind: "died", exit: kernel.exit ?? { code: null, signal: "SIGKILL" } };

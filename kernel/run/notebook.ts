@@ -144,17 +144,114 @@ export function newCellId(): string {
 
 const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
 
-function describeJsonError(text: string, e: Error): string {
-  // V8: "Unexpected token } in JSON at position 42" or "... (line 3 column 5)".
-  const m = /position (\d+)/.exec(e.message);
-  if (m) {
-    const pos = Number(m[1]);
-    const before = text.slice(0, pos);
-    const line = before.split("\n").length;
-    const col = pos - before.lastIndexOf("\n");
-    return `${e.message.replace(/ in JSON at position \d+.*$/, "")} at line ${line}, column ${col}`;
+/**
+ * The offset of the first JSON syntax error in `text` (a small recursive-descent scan; V8's
+ * messages do not always say where), or -1 when the scan finds none.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const lit = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const str = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      const ch = text.charCodeAt(i);
+      if (ch < 0x20) fail();
+      if (text[i] === "\\") {
+        i++;
+        if (text[i] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? "")) fail();
+      }
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const num = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || !m[0]) fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        str();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '"') str();
+    else if (c === "t") lit("true");
+    else if (c === "f") lit("false");
+    else if (c === "n") lit("null");
+    else num();
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : -1;
+  } catch (pos) {
+    return Math.min(pos as number, text.length);
   }
-  return e.message;
+}
+
+function describeJsonError(text: string, e: Error): string {
+  const pos = jsonErrorOffset(text);
+  const what = e.message.replace(/,? ".*" is not valid JSON$/s, "").replace(
+    / (in JSON )?at position \d+.*$/s,
+    "",
+  );
+  if (pos < 0) return what;
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const col = pos - before.lastIndexOf("\n");
+  const near = text.slice(pos, pos + 20).split("\n")[0] || text.slice(pos, pos + 20);
+  return `${what} at line ${line}, column ${col}${
+    pos >= text.length ? " (the text ends too early)" : ` (near ${JSON.stringify(near)})`
+  }`;
 }
 
 /**

@@ -565,9 +565,14 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
         }
       } else if (outcome.kind === "timeout" || outcome.kind === "aborted") {
         status = outcome.kind === "timeout" ? "timed_out" : "failed";
+        const ie = outcome.kind === "timeout" ? outcome.interruptError : undefined;
         const how = outcome.killed
           ? `the interrupt did not stop it within ${options.interruptGrace ?? 10} s${
-            outcome.kind === "timeout" && outcome.interruptError ? ` (${outcome.interruptError})` : ""
+            ie
+              ? (/^no interrupt_reply/.test(ie)
+                ? " (the kernel did not answer the interrupt request)"
+                : ` (${ie})`)
+              : ""
           }, so the kernel was killed`
           : "the kernel was interrupted";
         note = outcome.kind === "timeout"
@@ -609,7 +614,11 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
         note,
       });
 
-      const summary = err ? `${err.ename}: ${err.evalue}` : note ?? "";
+      const summary = outcome.kind === "timeout" || outcome.kind === "aborted"
+        ? `cell ${idx + 1} ${note}`
+        : err
+        ? `${err.ename}: ${err.evalue}`
+        : note ?? "";
       if (outcome.kind === "died") {
         endStatus = "kernel_died";
         exitCode = EXIT.kernelDied;
