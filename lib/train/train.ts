@@ -33,6 +33,7 @@ import { getOutputSink } from "../display/sink.ts";
 import { metricsLine } from "../metrics/seg_metrics.ts";
 import { createLossConfig, type LossConfig, type LossSection } from "../losses/loss_config.ts";
 import type { LossSpec } from "../losses/types.ts";
+import { LossError } from "../losses/errors.ts";
 import { createModel } from "../models/create_model.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { mixSeed, randomSeed } from "../models/seed.ts";
@@ -50,7 +51,7 @@ import { syncIgnoreIndex } from "./sync_ignore_index.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
-  | { type: "start"; iter: number; iters: number; model: string; seed: number; saveDir: string | null }
+  | { type: "start"; iter: number; iters: number; model: SegModel; description: string; seed: number; saveDir: string | null }
   | { type: "iter"; iter: number; iters: number; lr: number; loss: number; terms: Record<string, number>; sec: number }
   | { type: "eval"; iter: number; metrics: EvalResult; best: boolean }
   | { type: "checkpoint"; iter: number; dir: string }
@@ -336,7 +337,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
 
     log(`[INFO] ${model.description}; ${settings.iters} iterations, batch ${settings.batchSize}, seed ${seed}, backend ${tf.getBackend()}` +
       `${saveDir ? `, saving to ${saveDir}` : ""}`);
-    emit({ type: "start", iter: startIter, iters: settings.iters, model: model.description, seed, saveDir });
+    emit({ type: "start", iter: startIter, iters: settings.iters, model, description: model.description, seed, saveDir });
     bar?.update(startIter);
 
     const stateFor = (iter: number, extra?: Record<string, unknown>): Omit<CheckpointState, "format" | "version" | "savedAt" | "backend" | "optimizer"> => ({
@@ -351,6 +352,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     });
 
     let iter = startIter;
+    let knownTerms: string[] = history.terms;
     let completed = true;
     let metrics: EvalResult | null = null;
     const t0 = performance.now();
@@ -380,22 +382,33 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
               `(set model.in_channels or the dataset's img_channels)`);
           }
           const extras = batch.edges ? { edges: batch.edges } : undefined;
-          result = tf.variableGrads(() =>
-            withForwardSeed(mixSeed(seed, step, 0x64726f70), () => {
-              const outputs = model!.apply(batch.images, { training: true });
-              const terms = loss.terms(outputs, batch.labels, extras);
-              termNames = terms.map((t) => t.name);
-              termValues = terms.map((t) => t.value.dataSync()[0]);
-              return (terms.length === 1 ? terms[0].value : tf.addN(terms.map((t) => t.value))) as tf.Scalar;
-            }), vars);
+          const stopped = (value: number, cause: string) => {
+            const names = termNames.length ? termNames : knownTerms;
+            const vals = termNames.length ? termValues : names.map(() => NaN);
+            const termText = names.map((n, i) => `${n}=${vals[i]}`).join(", ");
+            return new TrainingError(`iteration ${step + 1}: the loss is ${value} (${termText}); training stopped before this update. ` +
+              (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}.` : `No checkpoint had been written yet.`) +
+              ` ${cause}Lower the learning rate (now ${fmt(lrOf(step), 6)}) or check the images, labels and loss settings.`,
+              step + 1, Object.fromEntries(names.map((n, i) => [n, vals[i]])), lastCheckpoint, history);
+          };
+          try {
+            result = tf.variableGrads(() =>
+              withForwardSeed(mixSeed(seed, step, 0x64726f70), () => {
+                const outputs = model!.apply(batch.images, { training: true });
+                const terms = loss.terms(outputs, batch.labels, extras);
+                termNames = terms.map((t) => t.name);
+                termValues = terms.map((t) => t.value.dataSync()[0]);
+                return (terms.length === 1 ? terms[0].value : tf.addN(terms.map((t) => t.value))) as tf.Scalar;
+              }), vars);
+          } catch (e) {
+            // The losses refuse non-finite logits: the model's outputs already diverged.
+            if (e instanceof LossError && /non-finite/.test(e.message)) throw stopped(NaN, `(${e.message.split(";")[0]}.) `);
+            throw e;
+          }
           total = result.value.dataSync()[0];
           const terms = Object.fromEntries(termNames.map((n, i) => [n, termValues[i]]));
-          if (!Number.isFinite(total) || termValues.some((v) => !Number.isFinite(v))) {
-            const termText = termNames.map((n, i) => `${n}=${termValues[i]}`).join(", ");
-            throw new TrainingError(`iteration ${step + 1}: the loss is ${total} (${termText}); training stopped before this update. ` +
-              (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}.` : `No checkpoint had been written yet.`) +
-              ` Lower the learning rate (now ${fmt(lrOf(step), 6)}) or check the labels and loss settings.`, step + 1, terms, lastCheckpoint, history);
-          }
+          if (!Number.isFinite(total) || termValues.some((v) => !Number.isFinite(v))) throw stopped(total, "");
+          knownTerms = termNames;
           const lr = lrOf(step);
           const grads = vars.map((v) => result!.grads[v.name]);
           optimizer.apply(named, grads, lr);
