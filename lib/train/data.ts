@@ -57,13 +57,30 @@ export type BatchFn = (ds: SegDataset, opts: BatchOptions) => AsyncIterableItera
 /** `createDataset` of `seglab/datasets`. */
 export type CreateDatasetFn = (spec: Record<string, unknown>, opts?: { baseDir?: string }) => Promise<SegDataset>;
 
-let cached: Promise<{ createDataset: CreateDatasetFn; batches: BatchFn }> | null = null;
+/** The parts of `seglab/datasets` the trainer and the command line use. */
+export interface DatasetsModule {
+  createDataset: CreateDatasetFn;
+  batches: BatchFn;
+  decodeRaster(bytes: Uint8Array, forLabel?: boolean): unknown;
+  rasterToImage(r: unknown, channels: 1 | 3): { data: Uint8Array; width: number; height: number; channels: 1 | 3 };
+  createTransforms(list: unknown, ctx?: { ignoreIndex: number }): unknown[];
+  applyTransforms(t: unknown[], s: { image: Float32Array; label: Uint8Array | Int32Array | null; height: number; width: number; channels: number }, rng: unknown): {
+    image: Float32Array;
+    label: Uint8Array | Int32Array | null;
+    height: number;
+    width: number;
+    channels: number;
+  };
+  rngFor(...keys: number[]): unknown;
+}
 
-/** `seglab/datasets`' `createDataset` and `batches`. */
-export function datasetsModule(): Promise<{ createDataset: CreateDatasetFn; batches: BatchFn }> {
+let cached: Promise<DatasetsModule> | null = null;
+
+/** `seglab/datasets`. */
+export function datasetsModule(): Promise<DatasetsModule> {
   // Loaded on first use: a run given dataset objects and its own batch source never needs it.
   const spec = "../../datasets/mod.ts";
-  return cached ??= (import(spec) as Promise<{ createDataset: CreateDatasetFn; batches: BatchFn }>).catch((e) => {
+  return cached ??= (import(spec) as Promise<DatasetsModule>).catch((e) => {
     cached = null;
     throw new Error(`the datasets module (seglab/datasets) could not be loaded: ${(e as Error).message}`);
   });

@@ -93,7 +93,7 @@ export async function predict(model: SegModel, source: SegDataset | tf.Tensor4D,
       const s = await source.get(i);
       x = tf.tensor4d(s.image, [1, s.height, s.width, s.channels]);
       name = s.name;
-      label = s.label;
+      label = source.mode === "test" ? null : s.label;
       channels = s.channels;
       const r = await source.getRaw(i);
       if (r.height === s.height && r.width === s.width && (r.channels === 3 || r.channels === 1)) raw = r.image;
