@@ -15,14 +15,19 @@ import {
   TrainingError,
   type TrainSpec,
 } from "../../lib/train/mod.ts";
-import { memoryBatches, memoryDataset } from "../support/memory_dataset.ts";
-import { registerFastCpuConvFilterGrad } from "../support/cpu_conv_grad.ts";
+import { batches, shippedDataPath } from "../../datasets/mod.ts";
 
-await ready("cpu", { quiet: true });
-registerFastCpuConvFilterGrad();
+await ready("wasm", { quiet: true });
 
-const trainDs = memoryDataset({ length: 12, size: 32 });
-const valDs = memoryDataset({ length: 3, size: 32, mode: "val", seed: 9 });
+// The shipped synthetic roads (MiniDeepGlobeRoadExtraction layout), 32×32 crops for speed.
+const ROADS = shippedDataPath("synthetic-roads");
+const TRAIN_DATASET = {
+  type: "MiniDeepGlobeRoadExtraction",
+  dataset_root: ROADS,
+  transforms: [{ type: "RandomPaddingCrop", crop_size: [32, 32] }, { type: "RandomHorizontalFlip" }, { type: "Normalize" }],
+  mode: "train",
+};
+const VAL_DATASET = { type: "MiniDeepGlobeRoadExtraction", dataset_root: ROADS, transforms: [{ type: "Normalize" }], mode: "val" };
 
 const UNET = { type: "UNet", num_classes: 2, base_channels: 4, depth: 2 };
 const OCR_TINY = {
@@ -43,9 +48,7 @@ const MIXED = (second: string, coef: [number, number]) => ({ type: "MixedLoss", 
 
 function spec(over: Omit<Partial<TrainSpec>, "config"> & { config?: Record<string, unknown> } = {}): TrainSpec {
   return {
-    trainDataset: trainDs,
-    valDataset: valDs,
-    batches: memoryBatches,
+    eval: { maxSamples: 4 },
     progress: false,
     log: false,
     seed: 3,
@@ -53,6 +56,8 @@ function spec(over: Omit<Partial<TrainSpec>, "config"> & { config?: Record<strin
     config: {
       batch_size: 4,
       iters: 6,
+      train_dataset: TRAIN_DATASET,
+      val_dataset: VAL_DATASET,
       model: UNET,
       loss: { types: [{ type: "CrossEntropyLoss" }], coef: [1] },
       optimizer: { type: "SGD", momentum: 0.9, weight_decay: 4e-5 },
@@ -122,7 +127,8 @@ Deno.test("recipe 1: OCRNet with MixedLoss [CE 0.8 + Lovász-Softmax 0.2] on [ma
 Deno.test("checkpoints round-trip bit for bit; resuming after a kill reproduces the uninterrupted run's weights and history exactly", async () => {
   const dirA = await tmp(), dirB = await tmp();
   try {
-    const cfg = { iters: 6, model: UNET, loss: { types: [MIXED("LovaszHingeLoss", [1, 0.02])], coef: [1] } };
+    // The road recipe on OCRNet (dropout included): [CE + 0.01·Lovász hinge] on main and aux.
+    const cfg = { iters: 6, model: OCR_TINY, loss: { types: [MIXED("LovaszHingeLoss", [1, 0.01])], coef: [1, 0.4] } };
     const a = await train(spec({ config: cfg, saveDir: dirA, saveInterval: 3, evalInterval: 3 }));
     const finalA = weightsOf(a.model);
     // The last checkpoint holds exactly the final weights, the optimizer state, the history.
@@ -174,9 +180,7 @@ Deno.test("recipe 2: fine-tuning with a Lovász loss starts from the CE checkpoi
       loss: { type: "LovaszSoftmaxLoss" },
       iters: 3,
       lr: 0.01,
-      trainDataset: trainDs,
-      valDataset: valDs,
-      batches: memoryBatches,
+      eval: { maxSamples: 4 },
       progress: false,
       log: false,
       onProgress: (e) => {
@@ -189,7 +193,7 @@ Deno.test("recipe 2: fine-tuning with a Lovász loss starts from the CE checkpoi
     assert.equal(ft.iter, 3);
     assert.match(ft.startedFrom!, /best_model \(iteration \d\)/);
     // From an in-memory result too (no disk).
-    const ft2 = await finetune({ from: ce, loss: { type: "LovaszSoftmaxLoss" }, iters: 1, trainDataset: trainDs, valDataset: null, batches: memoryBatches, progress: false, log: false });
+    const ft2 = await finetune({ from: ce, loss: { type: "LovaszSoftmaxLoss" }, iters: 1, doEval: false, progress: false, log: false });
     assert.equal(ft2.history.rows.length, 1);
     ce.dispose();
     ft.dispose();
@@ -226,7 +230,7 @@ Deno.test("a NaN loss stops training with the iteration and the loss terms, keep
   const dir = await tmp();
   try {
     async function* poisoned(ds: SegDataset, o: BatchOptions): AsyncIterableIterator<Batch> {
-      for await (const b of memoryBatches(ds, o)) {
+      for await (const b of batches(ds, o)) {
         if (b.step === 3) {
           const bad = tf.mul(b.images, NaN) as tf.Tensor4D;
           b.images.dispose();
