@@ -23,22 +23,38 @@ export class UsageError extends Error {
 }
 
 /** Parses `argv` against `defs`; returns values by option name (undefined when absent). */
-export function parseArgs(argv: readonly string[], defs: Record<string, OptionDef>, command: string): Record<string, string | number | boolean | [number, number] | undefined> {
+export function parseArgs(
+  argv: readonly string[],
+  defs: Record<string, OptionDef>,
+  command: string,
+): Record<string, string | number | boolean | [number, number] | undefined> {
   const byName = new Map<string, string>();
-  for (const [name, d] of Object.entries(defs)) for (const n of [name, ...(d.aliases ?? [])]) byName.set(n.replace(/-/g, "_"), name);
+  for (const [name, d] of Object.entries(defs)) {
+    for (const n of [name, ...(d.aliases ?? [])]) byName.set(n.replace(/-/g, "_"), name);
+  }
   const out: Record<string, string | number | boolean | [number, number] | undefined> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith("--")) throw new UsageError(`${command}: unexpected argument "${a}" (options start with --; see --help)`);
+    if (!a.startsWith("--")) {
+      throw new UsageError(`${command}: unexpected argument "${a}" (options start with --; see --help)`);
+    }
     const [rawName, inline] = a.slice(2).split(/=(.*)/s, 2);
     const key = rawName.replace(/-/g, "_");
     const name = byName.get(key);
-    if (!name) throw new UsageError(`${command}: unknown option --${rawName}${suggest(key, [...byName.keys()]).replace(/"(\w+)"/, '"--$1"')}; run with --help for the list`);
+    if (!name) {
+      throw new UsageError(
+        `${command}: unknown option --${rawName}${
+          suggest(key, [...byName.keys()]).replace(/"(\w+)"/, '"--$1"')
+        }; run with --help for the list`,
+      );
+    }
     const d = defs[name];
     const take = (): string => {
       if (inline !== undefined) return inline;
       const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${command}: --${rawName} needs a value`);
+      if (v === undefined || v.startsWith("--")) {
+        throw new UsageError(`${command}: --${rawName} needs a value`);
+      }
       return v;
     };
     if (d.kind === "flag") {
@@ -47,7 +63,9 @@ export function parseArgs(argv: readonly string[], defs: Record<string, OptionDe
       const vals = inline !== undefined ? inline.split(/[,x ]/) : [take(), take()];
       const nums = vals.map(Number);
       if (nums.length !== 2 || !nums.every((n) => Number.isInteger(n) && n > 0)) {
-        throw new UsageError(`${command}: --${rawName} expects two positive integers (width height), got ${vals.join(" ")}`);
+        throw new UsageError(
+          `${command}: --${rawName} expects two positive integers (width height), got ${vals.join(" ")}`,
+        );
       }
       out[name] = [nums[0], nums[1]];
     } else {
@@ -56,7 +74,9 @@ export function parseArgs(argv: readonly string[], defs: Record<string, OptionDe
       else {
         const n = Number(v);
         if (!Number.isFinite(n) || (d.kind === "int" && !Number.isInteger(n))) {
-          throw new UsageError(`${command}: --${rawName} expects ${d.kind === "int" ? "an integer" : "a number"}, got "${v}"`);
+          throw new UsageError(
+            `${command}: --${rawName} expects ${d.kind === "int" ? "an integer" : "a number"}, got "${v}"`,
+          );
         }
         out[name] = n;
       }
@@ -68,7 +88,11 @@ export function parseArgs(argv: readonly string[], defs: Record<string, OptionDe
 /** The `--help` text. */
 export function usage(command: string, summary: string, defs: Record<string, OptionDef>): string {
   const rows = Object.entries(defs).map(([n, d]) => {
-    const arg = d.kind === "flag" ? "" : d.kind === "pair" ? " W H" : ` ${d.arg ?? (d.kind === "string" ? "PATH" : "N")}`;
+    const arg = d.kind === "flag"
+      ? ""
+      : d.kind === "pair"
+      ? " W H"
+      : ` ${d.arg ?? (d.kind === "string" ? "PATH" : "N")}`;
     const names = [n, ...(d.aliases ?? [])].map((x) => `--${x}`).join(", ");
     return [`  ${names}${arg}`, d.doc];
   });

@@ -19,7 +19,11 @@ import { type OptionDef, UsageError } from "./args.ts";
 /** Options every command takes. */
 export const COMMON: Record<string, OptionDef> = {
   config: { kind: "string", doc: "PaddleSeg YAML config (with _base_)" },
-  backend: { kind: "string", arg: "NAME", doc: "TensorFlow.js backend (wasm, cpu; default: the best available)" },
+  backend: {
+    kind: "string",
+    arg: "NAME",
+    doc: "TensorFlow.js backend (wasm, cpu; default: the best available)",
+  },
   help: { kind: "flag", doc: "show this help", aliases: ["h"] },
 };
 
@@ -29,12 +33,18 @@ export async function startBackend(name: string | undefined): Promise<string> {
 }
 
 /** Loads a model for evaluation or prediction: the config's model with the checkpoint's weights. */
-export async function modelFrom(configPath: string | undefined, modelPath: string, numClasses?: number): Promise<{ model: SegModel; config: Record<string, unknown>; baseDir: string }> {
+export async function modelFrom(
+  configPath: string | undefined,
+  modelPath: string,
+  numClasses?: number,
+): Promise<{ model: SegModel; config: Record<string, unknown>; baseDir: string }> {
   const ck = await loadCheckpoint(modelPath);
   try {
     const loaded = configPath ? loadConfig(configPath) : null;
     const config = (loaded?.config ?? ck.state?.config) as Record<string, unknown> | undefined;
-    if (!config) throw new UsageError(`${modelPath} has no train_state.json; pass --config so the model is known`);
+    if (!config) {
+      throw new UsageError(`${modelPath} has no train_state.json; pass --config so the model is known`);
+    }
     const modelCfg = (ck.state?.model ?? config.model) as Record<string, unknown>;
     const model = createModel({ ...modelCfg, pretrained: null }, { numClasses, seed: 0 });
     try {
@@ -52,14 +62,17 @@ export async function modelFrom(configPath: string | undefined, modelPath: strin
 
 /** The config's `val_dataset`, built. */
 export async function valDataset(config: Record<string, unknown>, baseDir: string): Promise<SegDataset> {
-  if (!config.val_dataset) throw new ConfigError("val_dataset: is required to evaluate (add it to the config)");
+  if (!config.val_dataset) {
+    throw new ConfigError("val_dataset: is required to evaluate (add it to the config)");
+  }
   const { createDataset } = await datasetsModule();
   return await createDataset(config.val_dataset as Record<string, unknown>, { baseDir });
 }
 
 /** Prints an error the way a command-line user needs it and returns the exit status. */
 export function reportError(e: unknown, command: string): number {
-  const known = e instanceof ConfigError || e instanceof CheckpointError || e instanceof TrainingError || e instanceof LossError || e instanceof UsageError;
+  const known = e instanceof ConfigError || e instanceof CheckpointError || e instanceof TrainingError ||
+    e instanceof LossError || e instanceof UsageError;
   if (known) console.error(`${command}: ${(e as Error).message}`);
   else console.error(`${command}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   return e instanceof UsageError ? 2 : 1;

@@ -31,7 +31,14 @@ export function imageFiles(p: string): string[] {
 /** A test-mode data set over image files with the given transforms. */
 export async function imageFolderDataset(
   p: string,
-  opts: { transforms?: unknown; numClasses: number; ignoreIndex?: number; palette?: readonly [number, number, number][]; classNames?: readonly string[]; channels?: 1 | 3 },
+  opts: {
+    transforms?: unknown;
+    numClasses: number;
+    ignoreIndex?: number;
+    palette?: readonly [number, number, number][];
+    classNames?: readonly string[];
+    channels?: 1 | 3;
+  },
 ): Promise<SegDataset> {
   const files = imageFiles(p);
   const root = fs.statSync(p).isFile() ? path.dirname(path.resolve(p)) : path.resolve(p);
@@ -66,11 +73,25 @@ export async function imageFolderDataset(
         channels: img.channels,
       }, ds.rngFor(0, 0, i));
       const label = s.label ?? new Uint8Array(s.height * s.width).fill(ignoreIndex);
-      return { image: s.image, label, height: s.height, width: s.width, channels: s.channels, name: path.relative(root, files[i]) };
+      return {
+        image: s.image,
+        label,
+        height: s.height,
+        width: s.width,
+        channels: s.channels,
+        name: path.relative(root, files[i]),
+      };
     },
     async getRaw(i) {
       const img = await raw(i);
-      return { image: img.data, label: null, height: img.height, width: img.width, channels: img.channels, name: path.relative(root, files[i]) };
+      return {
+        image: img.data,
+        label: null,
+        height: img.height,
+        width: img.width,
+        channels: img.channels,
+        name: path.relative(root, files[i]),
+      };
     },
   };
 }

@@ -27,7 +27,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   const run = COMMANDS[cmd];
   if (!run) {
-    console.error(`seglab: ${cmd ? `unknown command "${cmd}"` : "no command"}; use one of ${Object.keys(COMMANDS).join(", ")} (each takes --help)`);
+    console.error(
+      `seglab: ${cmd ? `unknown command "${cmd}"` : "no command"}; use one of ${
+        Object.keys(COMMANDS).join(", ")
+      } (each takes --help)`,
+    );
     return 2;
   }
   return await run(rest);

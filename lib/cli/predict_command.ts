@@ -7,14 +7,18 @@
  */
 import { predict } from "../train/predict.ts";
 import { inferOptionsFromConfig } from "../train/infer.ts";
-import { parseArgs, type OptionDef, usage, UsageError } from "./args.ts";
+import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
 import { COMMON, modelFrom, reportError, startBackend } from "./common.ts";
 import { imageFolderDataset } from "./image_folder.ts";
 import { datasetsModule } from "../train/data.ts";
 
 const OPTIONS: Record<string, OptionDef> = {
   ...COMMON,
-  model: { kind: "string", doc: "checkpoint folder (best_model, iter_<k>) or save_dir", aliases: ["model_path"] },
+  model: {
+    kind: "string",
+    doc: "checkpoint folder (best_model, iter_<k>) or save_dir",
+    aliases: ["model_path"],
+  },
   images: { kind: "string", doc: "an image file or a folder of PNG/JPEG images", aliases: ["image_path"] },
   out: { kind: "string", doc: "output folder (default: output/result)", aliases: ["save_dir"] },
   is_slide: { kind: "flag", doc: "sliding-window inference" },
@@ -58,12 +62,21 @@ export async function predictCommand(argv: readonly string[]): Promise<number> {
       });
       const fromConfig = inferOptionsFromConfig(config.test_config);
       const infer = a.is_slide
-        ? { mode: "slide" as const, cropSize: a.crop_size as [number, number], stride: (a.stride ?? a.crop_size) as [number, number], flip: Boolean(a.flip_horizontal) }
+        ? {
+          mode: "slide" as const,
+          cropSize: a.crop_size as [number, number],
+          stride: (a.stride ?? a.crop_size) as [number, number],
+          flip: Boolean(a.flip_horizontal),
+        }
         : { ...fromConfig, flip: Boolean(a.flip_horizontal) || fromConfig.flip };
-      if (infer.mode === "slide" && !infer.cropSize) throw new UsageError("predict: --is_slide needs --crop_size W H");
+      if (infer.mode === "slide" && !infer.cropSize) {
+        throw new UsageError("predict: --is_slide needs --crop_size W H");
+      }
       const outDir = (a.out as string | undefined) ?? "output/result";
       const r = await predict(model, ds, { outDir, infer, keep: 0, progress: true });
-      console.log(`predict: ${r.count} masks written to ${outDir}/pseudo_color_prediction and overlays to ${outDir}/added_prediction`);
+      console.log(
+        `predict: ${r.count} masks written to ${outDir}/pseudo_color_prediction and overlays to ${outDir}/added_prediction`,
+      );
       return 0;
     } finally {
       model.dispose();

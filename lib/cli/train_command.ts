@@ -4,7 +4,7 @@
  * @module
  */
 import { train } from "../train/train.ts";
-import { parseArgs, type OptionDef, usage, UsageError } from "./args.ts";
+import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
 import { COMMON, reportError, startBackend } from "./common.ts";
 
 const OPTIONS: Record<string, OptionDef> = {
@@ -49,8 +49,12 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       seed: a.seed as number | undefined,
       log: true,
     });
-    console.log(`train: ${run.iter} iterations done; checkpoints in ${run.saveDir}` +
-      (run.best ? `; best mIoU ${run.best.miou.toFixed(4)} at iter ${run.best.iter} (${run.best.dir})` : ""));
+    console.log(
+      `train: ${run.iter} iterations done; checkpoints in ${run.saveDir}` +
+        (run.best
+          ? `; best mIoU ${run.best.miou.toFixed(4)} at iter ${run.best.iter} (${run.best.dir})`
+          : ""),
+    );
     run.dispose();
     return 0;
   } catch (e) {

@@ -7,12 +7,16 @@
 import { metricsBundle, metricsLine } from "../metrics/seg_metrics.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { inferOptionsFromConfig } from "../train/infer.ts";
-import { parseArgs, type OptionDef, usage, UsageError } from "./args.ts";
+import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
 import { COMMON, modelFrom, reportError, startBackend, valDataset } from "./common.ts";
 
 const OPTIONS: Record<string, OptionDef> = {
   ...COMMON,
-  model: { kind: "string", doc: "checkpoint folder (best_model, iter_<k>) or save_dir", aliases: ["model_path"] },
+  model: {
+    kind: "string",
+    doc: "checkpoint folder (best_model, iter_<k>) or save_dir",
+    aliases: ["model_path"],
+  },
   is_slide: { kind: "flag", doc: "sliding-window inference" },
   crop_size: { kind: "pair", doc: "window size for --is_slide" },
   stride: { kind: "pair", doc: "window step for --is_slide" },
@@ -35,10 +39,21 @@ export async function valCommand(argv: readonly string[]): Promise<number> {
       const ds = await valDataset(config, baseDir);
       const fromConfig = inferOptionsFromConfig(config.test_config);
       const infer = a.is_slide
-        ? { mode: "slide" as const, cropSize: a.crop_size as [number, number], stride: (a.stride ?? a.crop_size) as [number, number], flip: Boolean(a.flip_horizontal) }
+        ? {
+          mode: "slide" as const,
+          cropSize: a.crop_size as [number, number],
+          stride: (a.stride ?? a.crop_size) as [number, number],
+          flip: Boolean(a.flip_horizontal),
+        }
         : { ...fromConfig, flip: Boolean(a.flip_horizontal) || fromConfig.flip };
-      if (infer.mode === "slide" && !infer.cropSize) throw new UsageError("val: --is_slide needs --crop_size W H");
-      const m = await evaluate(model, ds, { infer, maxSamples: a.max_samples as number | undefined, progress: true });
+      if (infer.mode === "slide" && !infer.cropSize) {
+        throw new UsageError("val: --is_slide needs --crop_size W H");
+      }
+      const m = await evaluate(model, ds, {
+        infer,
+        maxSamples: a.max_samples as number | undefined,
+        progress: true,
+      });
       console.log(`[EVAL] #Images: ${m.numImages} ${metricsLine(m)}`);
       console.log(metricsBundle(m)["text/plain"]);
       return 0;

@@ -44,9 +44,13 @@ function fail(path: string, msg: string): never {
 }
 
 /** A finite number, optionally bounded. */
-export function number(opts: { min?: number; max?: number; gt?: number; integer?: boolean } = {}): Check<number> {
+export function number(
+  opts: { min?: number; max?: number; gt?: number; integer?: boolean } = {},
+): Check<number> {
   return (v, path) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) fail(path, `expected ${opts.integer ? "an integer" : "a number"}, got ${show(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      fail(path, `expected ${opts.integer ? "an integer" : "a number"}, got ${show(v)}`);
+    }
     if (opts.integer && !Number.isInteger(v)) fail(path, `expected an integer, got ${v}`);
     if (opts.min !== undefined && v < opts.min) fail(path, `must be ≥ ${opts.min}, got ${v}`);
     if (opts.gt !== undefined && v <= opts.gt) fail(path, `must be > ${opts.gt}, got ${v}`);
@@ -61,7 +65,10 @@ export function integer(opts: { min?: number; max?: number } = {}): Check<number
 }
 
 /** true or false. */
-export const boolean: Check<boolean> = (v, path) => (typeof v === "boolean" ? v : fail(path, `expected true or false, got ${show(v)}`));
+export const boolean: Check<boolean> = (
+  v,
+  path,
+) => (typeof v === "boolean" ? v : fail(path, `expected true or false, got ${show(v)}`));
 
 /** A non-empty string. */
 export const string: Check<string> = (v, path) =>
@@ -79,15 +86,21 @@ export function oneOf<T extends string>(...values: T[]): Check<T> {
 export function listOf<T>(item: Check<T>, opts: { length?: number; minLength?: number } = {}): Check<T[]> {
   return (v, path) => {
     if (!Array.isArray(v)) fail(path, `expected a list, got ${show(v)}`);
-    if (opts.length !== undefined && v.length !== opts.length) fail(path, `expected ${opts.length} items, got ${v.length}`);
-    if (opts.minLength !== undefined && v.length < opts.minLength) fail(path, `expected at least ${opts.minLength} items, got ${v.length}`);
+    if (opts.length !== undefined && v.length !== opts.length) {
+      fail(path, `expected ${opts.length} items, got ${v.length}`);
+    }
+    if (opts.minLength !== undefined && v.length < opts.minLength) {
+      fail(path, `expected at least ${opts.minLength} items, got ${v.length}`);
+    }
     return v.map((x, i) => item(x, `${path}[${i}]`));
   };
 }
 
 /** A mapping (plain object). */
 export const mapping: Check<Record<string, unknown>> = (v, path) =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : fail(path, `expected a mapping of keys, got ${show(v)}`);
+  typeof v === "object" && v !== null && !Array.isArray(v)
+    ? v as Record<string, unknown>
+    : fail(path, `expected a mapping of keys, got ${show(v)}`);
 
 /** Either `a` or `b`; the message says `describe`. */
 export function either<A, B>(a: Check<A>, b: Check<B>, describe: string): Check<A | B> {

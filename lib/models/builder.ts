@@ -83,7 +83,9 @@ export class LayerBuilder {
 
   /** BatchNorm2D with Paddle's defaults. */
   bn(x: Sym, name: string): Sym {
-    return this.#add(tf.layers.batchNormalization({ name, axis: -1, momentum: 0.9, epsilon: 1e-5 })).apply(x) as Sym;
+    return this.#add(tf.layers.batchNormalization({ name, axis: -1, momentum: 0.9, epsilon: 1e-5 })).apply(
+      x,
+    ) as Sym;
   }
 
   relu(x: Sym, name: string): Sym {
@@ -114,7 +116,9 @@ export class LayerBuilder {
   }
 
   maxPool(x: Sym, name: string): Sym {
-    return this.#add(tf.layers.maxPooling2d({ name, poolSize: 2, strides: 2, padding: "valid" })).apply(x) as Sym;
+    return this.#add(tf.layers.maxPooling2d({ name, poolSize: 2, strides: 2, padding: "valid" })).apply(
+      x,
+    ) as Sym;
   }
 
   /** Any other layer, registered under its name. */

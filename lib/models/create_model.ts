@@ -36,7 +36,7 @@ import {
   suggest,
 } from "../config/schema.ts";
 import { LayerBuilder } from "./builder.ts";
-import { HRNET_DEFAULTS, HRNET_PRESETS, hrnet, type HRNetParams } from "./hrnet.ts";
+import { hrnet, HRNET_DEFAULTS, HRNET_PRESETS, type HRNetParams } from "./hrnet.ts";
 import { ocrHead } from "./ocrnet.ts";
 import { unet } from "./unet.ts";
 import { type ModelConfig, SegModel } from "./seg_model.ts";
@@ -80,12 +80,19 @@ function hrnetFields(): Record<string, Field> {
   return f;
 }
 
-function readBackbone(value: unknown, path: string): HRNetParams & { type: string; pretrained: string | null } {
+function readBackbone(
+  value: unknown,
+  path: string,
+): HRNetParams & { type: string; pretrained: string | null } {
   const obj = mapping(value, path);
   const type = obj.type;
   if (typeof type !== "string" || !(type in HRNET_PRESETS)) {
-    throw new ConfigError(`${path}.type: unknown backbone ${show(type)}${typeof type === "string" ? suggest(type, BACKBONE_TYPES) : ""}; ` +
-      `seglab has ${BACKBONE_TYPES.join(", ")}`);
+    throw new ConfigError(
+      `${path}.type: unknown backbone ${show(type)}${
+        typeof type === "string" ? suggest(type, BACKBONE_TYPES) : ""
+      }; ` +
+        `seglab has ${BACKBONE_TYPES.join(", ")}`,
+    );
   }
   const given = readSection<Record<string, unknown>>(obj, path, hrnetFields(), { what: type });
   const p = { ...HRNET_DEFAULTS, ...HRNET_PRESETS[type] } as Record<string, unknown>;
@@ -93,8 +100,10 @@ function readBackbone(value: unknown, path: string): HRNetParams & { type: strin
   for (const k of [2, 3, 4]) {
     const blocks = p[`stage${k}_num_blocks`] as number[], ch = p[`stage${k}_num_channels`] as number[];
     if (blocks.length !== k || ch.length !== k) {
-      throw new ConfigError(`${path}: stage${k} has ${k} branches, so stage${k}_num_blocks and stage${k}_num_channels need ${k} ` +
-        `items each (got ${blocks.length} and ${ch.length})`);
+      throw new ConfigError(
+        `${path}: stage${k} has ${k} branches, so stage${k}_num_blocks and stage${k}_num_channels need ${k} ` +
+          `items each (got ${blocks.length} and ${ch.length})`,
+      );
     }
   }
   return p as unknown as HRNetParams & { type: string; pretrained: string | null };
@@ -104,18 +113,26 @@ function readNumClasses(obj: Record<string, unknown>, path: string, fromData?: n
   const v = obj.num_classes;
   if (v === undefined || v === null) {
     if (fromData === undefined) {
-      throw new ConfigError(`${path}.num_classes: is required (or comes from the dataset's num_classes when training)`);
+      throw new ConfigError(
+        `${path}.num_classes: is required (or comes from the dataset's num_classes when training)`,
+      );
     }
     return fromData;
   }
   const n = integer({ min: 1 })(v, `${path}.num_classes`);
   if (fromData !== undefined && n !== fromData) {
-    throw new ConfigError(`${path}.num_classes: is ${n} but the dataset has ${fromData} classes; they must agree`);
+    throw new ConfigError(
+      `${path}.num_classes: is ${n} but the dataset has ${fromData} classes; they must agree`,
+    );
   }
   return n;
 }
 
-function build(config: ModelConfig, seed: number, describe: (b: LayerBuilder, x: tf.SymbolicTensor) => { outputs: tf.SymbolicTensor[]; names: string[] }): SegModel {
+function build(
+  config: ModelConfig,
+  seed: number,
+  describe: (b: LayerBuilder, x: tf.SymbolicTensor) => { outputs: tf.SymbolicTensor[]; names: string[] },
+): SegModel {
   const b = new LayerBuilder(seed);
   const input = tf.input({ shape: [null, null, config.in_channels], name: "image" });
   const { outputs, names } = describe(b, input);
@@ -131,8 +148,12 @@ export function createModel(config: Record<string, unknown>, opts: CreateModelOp
   const type = obj.type;
   const seed = opts.seed ?? randomSeed();
   if (typeof type !== "string" || !(MODEL_TYPES as readonly string[]).includes(type)) {
-    throw new ConfigError(`${path}.type: unknown model ${show(type)}${typeof type === "string" ? suggest(type, MODEL_TYPES) : ""}; ` +
-      `seglab has ${MODEL_TYPES.join(", ")}`);
+    throw new ConfigError(
+      `${path}.type: unknown model ${show(type)}${
+        typeof type === "string" ? suggest(type, MODEL_TYPES) : ""
+      }; ` +
+        `seglab has ${MODEL_TYPES.join(", ")}`,
+    );
   }
   const numClasses = readNumClasses(obj, path, opts.numClasses);
   const inField: Field = { check: integer({ min: 1 }), optional: true };
@@ -146,17 +167,29 @@ export function createModel(config: Record<string, unknown>, opts: CreateModelOp
       ocr_key_channels: { check: integer({ min: 1 }), default: 256 },
       align_corners: { check: boolean, default: false },
       pretrained: pretrainedField,
-      dropout_rate: { check: number({ min: 0, max: 0.99 }), default: 0.1, doc: "seglab: Dropout2D rate (0.1)" },
+      dropout_rate: {
+        check: number({ min: 0, max: 0.99 }),
+        default: 0.1,
+        doc: "seglab: Dropout2D rate (0.1)",
+      },
       in_channels: inField,
     }, { what: "OCRNet" });
     const bb = readBackbone(p.backbone, `${path}.backbone`);
     const idx = p.backbone_indices as number[];
     if (idx.some((i) => i !== 0 && i !== -1) || idx.length > 2) {
-      throw new ConfigError(`${path}.backbone_indices: ${bb.type} has one output (index 0), got ${show(idx)}`);
+      throw new ConfigError(
+        `${path}.backbone_indices: ${bb.type} has one output (index 0), got ${show(idx)}`,
+      );
     }
     const inChannels = opts.inChannels ?? (p.in_channels as number | undefined) ??
       ((mapping(p.backbone, `${path}.backbone`).in_channels as number | undefined) ?? 3);
-    const full: ModelConfig = { ...p, type, num_classes: numClasses, in_channels: inChannels, backbone: { ...bb } };
+    const full: ModelConfig = {
+      ...p,
+      type,
+      num_classes: numClasses,
+      in_channels: inChannels,
+      backbone: { ...bb },
+    };
     return build(full, seed, (b, x) => {
       const { feature } = hrnet(b, x, bb);
       const { logit, softRegions } = ocrHead(b, feature, {
@@ -167,7 +200,10 @@ export function createModel(config: Record<string, unknown>, opts: CreateModelOp
       });
       const align = p.align_corners as boolean;
       return {
-        outputs: [b.resizeLike(logit, x, "upsample_main", align), b.resizeLike(softRegions, x, "upsample_aux", align)],
+        outputs: [
+          b.resizeLike(logit, x, "upsample_main", align),
+          b.resizeLike(softRegions, x, "upsample_aux", align),
+        ],
         names: ["main", "aux"],
       };
     });

@@ -103,17 +103,42 @@ export const HRNET_PRESETS: Readonly<Record<string, Partial<HRNetParams>>> = {
 function se(b: LayerBuilder, x: Sym, channels: number, name: string): Sym {
   const mid = Math.max(1, Math.floor(channels / 16));
   const uni = (fan: number, n: string) =>
-    tf.initializers.randomUniform({ minval: -1 / Math.sqrt(fan), maxval: 1 / Math.sqrt(fan), seed: b.seedFor(n) });
+    tf.initializers.randomUniform({
+      minval: -1 / Math.sqrt(fan),
+      maxval: 1 / Math.sqrt(fan),
+      seed: b.seedFor(n),
+    });
   let s = b.layer(tf.layers.globalAveragePooling2d({ name: `${name}.pool` })).apply(x) as Sym;
-  s = b.layer(tf.layers.dense({ name: `${name}.squeeze`, units: mid, activation: "relu", kernelInitializer: uni(channels, `${name}.squeeze`) }))
+  s = b.layer(
+    tf.layers.dense({
+      name: `${name}.squeeze`,
+      units: mid,
+      activation: "relu",
+      kernelInitializer: uni(channels, `${name}.squeeze`),
+    }),
+  )
     .apply(s) as Sym;
-  s = b.layer(tf.layers.dense({ name: `${name}.excitation`, units: channels, activation: "sigmoid", kernelInitializer: uni(mid, `${name}.excitation`) }))
+  s = b.layer(
+    tf.layers.dense({
+      name: `${name}.excitation`,
+      units: channels,
+      activation: "sigmoid",
+      kernelInitializer: uni(mid, `${name}.excitation`),
+    }),
+  )
     .apply(s) as Sym;
   s = b.layer(tf.layers.reshape({ name: `${name}.reshape`, targetShape: [1, 1, channels] })).apply(s) as Sym;
   return b.layer(tf.layers.multiply({ name: `${name}.scale` })).apply([x, s]) as Sym;
 }
 
-function bottleneck(b: LayerBuilder, x: Sym, filters: number, downsample: boolean, hasSe: boolean, name: string): Sym {
+function bottleneck(
+  b: LayerBuilder,
+  x: Sym,
+  filters: number,
+  downsample: boolean,
+  hasSe: boolean,
+  name: string,
+): Sym {
   let y = b.convBNReLU(x, { name: `${name}.conv1`, filters, kernel: 1 });
   y = b.convBNReLU(y, { name: `${name}.conv2`, filters, kernel: 3 });
   y = b.convBN(y, { name: `${name}.conv3`, filters: filters * 4, kernel: 1 });
@@ -160,12 +185,21 @@ function fuse(b: LayerBuilder, xs: Sym[], ch: number[], alignCorners: boolean, n
   });
 }
 
-function stage(b: LayerBuilder, xs: Sym[], p: { modules: number; blocks: number[]; channels: number[] }, hasSe: boolean, alignCorners: boolean, name: string): Sym[] {
+function stage(
+  b: LayerBuilder,
+  xs: Sym[],
+  p: { modules: number; blocks: number[]; channels: number[] },
+  hasSe: boolean,
+  alignCorners: boolean,
+  name: string,
+): Sym[] {
   let out = xs;
   for (let m = 0; m < p.modules; m++) {
     const branches = out.map((x, i) => {
       let y = x;
-      for (let k = 0; k < p.blocks[i]; k++) y = basicBlock(b, y, p.channels[i], hasSe, `${name}.${m}.b${i}.${k}`);
+      for (let k = 0; k < p.blocks[i]; k++) {
+        y = basicBlock(b, y, p.channels[i], hasSe, `${name}.${m}.b${i}.${k}`);
+      }
       return y;
     });
     out = fuse(b, branches, p.channels, alignCorners, `${name}.${m}.fuse`);
@@ -177,7 +211,12 @@ function stage(b: LayerBuilder, xs: Sym[], p: { modules: number; blocks: number[
  * Applies HRNet to `x` with layers named under `name` (default "backbone"). Returns the
  * 1/4-resolution feature with `sum(stage4_num_channels)` channels.
  */
-export function hrnet(b: LayerBuilder, x: Sym, p: HRNetParams, name = "backbone"): { feature: Sym; channels: number } {
+export function hrnet(
+  b: LayerBuilder,
+  x: Sym,
+  p: HRNetParams,
+  name = "backbone",
+): { feature: Sym; channels: number } {
   const st = (k: 2 | 3 | 4) => ({
     modules: p[`stage${k}_num_modules`],
     blocks: p[`stage${k}_num_blocks`],
@@ -187,7 +226,9 @@ export function hrnet(b: LayerBuilder, x: Sym, p: HRNetParams, name = "backbone"
   y = b.convBNReLU(y, { name: `${name}.conv2`, filters: p.stem_channels, kernel: 3, stride: 2 });
   // Stage 1 (PaddleSeg's Layer1): one run of Bottleneck blocks; like PaddleSeg, stage1_num_modules is not used.
   const f1 = p.stage1_num_channels[0];
-  for (let i = 0; i < p.stage1_num_blocks[0]; i++) y = bottleneck(b, y, f1, i === 0, p.has_se, `${name}.layer1.${i}`);
+  for (let i = 0; i < p.stage1_num_blocks[0]; i++) {
+    y = bottleneck(b, y, f1, i === 0, p.has_se, `${name}.layer1.${i}`);
+  }
   let xs = transition(b, [y], [f1 * 4], p.stage2_num_channels, `${name}.tr1`);
   xs = stage(b, xs, st(2), p.has_se, p.align_corners, `${name}.st2`);
   xs = transition(b, xs, p.stage2_num_channels, p.stage3_num_channels, `${name}.tr2`);

@@ -33,23 +33,45 @@ export interface OCRHeadParams {
 const HEAD_INIT = { std: 0.001 };
 
 /** Applies the OCR head to a backbone feature; returns `{ logit, softRegions }` at feature resolution. */
-export function ocrHead(b: LayerBuilder, feat: Sym, p: OCRHeadParams, name = "head"): { logit: Sym; softRegions: Sym } {
+export function ocrHead(
+  b: LayerBuilder,
+  feat: Sym,
+  p: OCRHeadParams,
+  name = "head",
+): { logit: Sym; softRegions: Sym } {
   const inCh = feat.shape[feat.shape.length - 1] as number;
   const k = p.num_classes, mid = p.ocr_mid_channels, key = p.ocr_key_channels;
-  const cbr = (x: Sym, n: string, filters: number, kernel = 1) => b.convBNReLU(x, { name: `${name}.${n}`, filters, kernel, bias: true, init: HEAD_INIT });
+  const cbr = (x: Sym, n: string, filters: number, kernel = 1) =>
+    b.convBNReLU(x, { name: `${name}.${n}`, filters, kernel, bias: true, init: HEAD_INIT });
 
-  const softRegions = b.conv(cbr(feat, "aux_head.0", inCh), { name: `${name}.aux_head.1`, filters: k, kernel: 1, init: HEAD_INIT });
+  const softRegions = b.conv(cbr(feat, "aux_head.0", inCh), {
+    name: `${name}.aux_head.1`,
+    filters: k,
+    kernel: 1,
+    init: HEAD_INIT,
+  });
   const pixels = cbr(feat, "conv3x3_ocr", mid, 3);
-  const objects = b.layer(new SpatialGather({ name: `${name}.spatial_gather` })).apply([pixels, softRegions]) as Sym;
+  const objects = b.layer(new SpatialGather({ name: `${name}.spatial_gather` })).apply([
+    pixels,
+    softRegions,
+  ]) as Sym;
 
   const query = cbr(cbr(pixels, "ocr.attention.f_pixel.0", key), "ocr.attention.f_pixel.1", key);
   const keys = cbr(cbr(objects, "ocr.attention.f_object.0", key), "ocr.attention.f_object.1", key);
   const value = cbr(objects, "ocr.attention.f_down", key);
-  const attended = b.layer(new ObjectAttention({ name: `${name}.ocr.attention.core` })).apply([query, keys, value]) as Sym;
+  const attended = b.layer(new ObjectAttention({ name: `${name}.ocr.attention.core` })).apply([
+    query,
+    keys,
+    value,
+  ]) as Sym;
   const context = cbr(attended, "ocr.attention.f_up", mid);
 
   let ocr = cbr(b.concat([context, pixels], `${name}.ocr.concat`), "ocr.conv1x1", mid);
-  if (p.dropout_rate > 0) ocr = b.layer(new SpatialDropout({ rate: p.dropout_rate, name: `${name}.ocr.dropout` })).apply(ocr) as Sym;
+  if (p.dropout_rate > 0) {
+    ocr = b.layer(new SpatialDropout({ rate: p.dropout_rate, name: `${name}.ocr.dropout` })).apply(
+      ocr,
+    ) as Sym;
+  }
   const logit = b.conv(ocr, { name: `${name}.cls_head`, filters: k, kernel: 1, init: HEAD_INIT });
   return { logit, softRegions };
 }

@@ -75,9 +75,13 @@ export class SegModel {
    * `[main]`. Logits are `[N,H,W,num_classes]` at the input's size.
    */
   apply(x: tf.Tensor4D, opts: ApplyOptions = {}): tf.Tensor4D[] {
-    if (x.rank !== 4) throw new Error(`${this.type}: expected images [N,H,W,${this.inChannels}], got shape [${x.shape}]`);
+    if (x.rank !== 4) {
+      throw new Error(`${this.type}: expected images [N,H,W,${this.inChannels}], got shape [${x.shape}]`);
+    }
     if (x.shape[3] !== this.inChannels) {
-      throw new Error(`${this.type}: expected ${this.inChannels} input channels, got ${x.shape[3]} (shape [${x.shape}])`);
+      throw new Error(
+        `${this.type}: expected ${this.inChannels} input channels, got ${x.shape[3]} (shape [${x.shape}])`,
+      );
     }
     const training = opts.training ?? false;
     const out = (training ? this.net : this.evalNet).apply(x, { training }) as tf.Tensor | tf.Tensor[];
@@ -101,7 +105,10 @@ export class SegModel {
 
   /** Number of trainable parameters. */
   countParams(): number {
-    return this.net.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+    return this.net.trainableWeights.reduce(
+      (n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1),
+      0,
+    );
   }
 
   /**
@@ -109,25 +116,56 @@ export class SegModel {
    * `partial` (then only the given names are set, e.g. a backbone); names the model lacks are
    * an error unless `ignoreExtra`. The error lists what differs.
    */
-  setWeights(weights: Record<string, tf.Tensor>, opts: { partial?: boolean; ignoreExtra?: boolean; source?: string } = {}): number {
+  setWeights(
+    weights: Record<string, tf.Tensor>,
+    opts: { partial?: boolean; ignoreExtra?: boolean; source?: string } = {},
+  ): number {
     const src = opts.source ?? "the weights";
     const own = new Map(this.net.weights.map((w) => [w.originalName, w]));
     const missing = [...own.keys()].filter((n) => !(n in weights));
     const extra = Object.keys(weights).filter((n) => !own.has(n));
-    const badShape = Object.keys(weights).filter((n) => own.has(n) && own.get(n)!.shape.join(",") !== weights[n].shape.join(","))
+    const badShape = Object.keys(weights).filter((n) =>
+      own.has(n) && own.get(n)!.shape.join(",") !== weights[n].shape.join(",")
+    )
       .map((n) => `${n}: ${src} [${weights[n].shape}] vs model [${own.get(n)!.shape}]`);
     const problems: string[] = [];
-    if (badShape.length) problems.push(`${badShape.length} weight shape(s) differ (${badShape.slice(0, 3).join("; ")}${badShape.length > 3 ? "; …" : ""})`);
-    if (!opts.partial && missing.length) problems.push(`${missing.length} model weight(s) are missing (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""})`);
-    if (!opts.ignoreExtra && extra.length) problems.push(`${extra.length} weight(s) are not in this model (${extra.slice(0, 3).join(", ")}${extra.length > 3 ? ", …" : ""})`);
+    if (badShape.length) {
+      problems.push(
+        `${badShape.length} weight shape(s) differ (${badShape.slice(0, 3).join("; ")}${
+          badShape.length > 3 ? "; …" : ""
+        })`,
+      );
+    }
+    if (!opts.partial && missing.length) {
+      problems.push(
+        `${missing.length} model weight(s) are missing (${missing.slice(0, 3).join(", ")}${
+          missing.length > 3 ? ", …" : ""
+        })`,
+      );
+    }
+    if (!opts.ignoreExtra && extra.length) {
+      problems.push(
+        `${extra.length} weight(s) are not in this model (${extra.slice(0, 3).join(", ")}${
+          extra.length > 3 ? ", …" : ""
+        })`,
+      );
+    }
     if (problems.length) {
-      throw new Error(`${src} do not fit ${this.type}${(this.config.backbone as { type?: string })?.type ? `(${(this.config.backbone as { type: string }).type})` : ""}: ${problems.join("; ")}`);
+      throw new Error(
+        `${src} do not fit ${this.type}${
+          (this.config.backbone as { type?: string })?.type
+            ? `(${(this.config.backbone as { type: string }).type})`
+            : ""
+        }: ${problems.join("; ")}`,
+      );
     }
     let n = 0;
     for (const [name, t] of Object.entries(weights)) {
       const w = own.get(name);
       if (!w) continue;
-      if (t.dtype !== w.dtype) throw new Error(`${src}: weight ${name} has dtype ${t.dtype}, the model ${w.dtype}`);
+      if (t.dtype !== w.dtype) {
+        throw new Error(`${src}: weight ${name} has dtype ${t.dtype}, the model ${w.dtype}`);
+      }
       w.write(t);
       n++;
     }
@@ -140,7 +178,9 @@ export class SegModel {
   }
 
   [DISPLAY](): MimeBundle {
-    const rows = Object.entries(this.config).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td><code>${escapeHtml(JSON.stringify(v))}</code></td></tr>`);
+    const rows = Object.entries(this.config).map(([k, v]) =>
+      `<tr><td>${escapeHtml(k)}</td><td><code>${escapeHtml(JSON.stringify(v))}</code></td></tr>`
+    );
     return {
       "text/plain": this.description,
       "text/html": `<div><b>${escapeHtml(this.description)}</b><table>${rows.join("")}</table></div>`,

@@ -26,7 +26,12 @@ export function unet(b: LayerBuilder, x: Sym, p: UNetParams): Sym {
   const c = p.base_channels, d = p.depth;
   const ch = (l: number) => c * 2 ** Math.min(l, d - 1);
   const double = (y: Sym, name: string, filters: number) =>
-    b.convBNReLU(b.convBNReLU(y, { name: `${name}.0`, filters, kernel: 3, bias: true }), { name: `${name}.1`, filters, kernel: 3, bias: true });
+    b.convBNReLU(b.convBNReLU(y, { name: `${name}.0`, filters, kernel: 3, bias: true }), {
+      name: `${name}.1`,
+      filters,
+      kernel: 3,
+      bias: true,
+    });
 
   let y = double(x, "encode.double_conv", c);
   const skips: Sym[] = [];

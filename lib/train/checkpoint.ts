@@ -24,7 +24,16 @@ import process from "node:process";
 import { tf } from "../backend/tf.ts";
 import type { ModelConfig, SegModel } from "../models/seg_model.ts";
 import type { Optimizer } from "./optimizer.ts";
-import { CheckpointError, fileIO, MODEL_JSON, readWeights, sha256, WEIGHTS_BIN, weightBytes, writeSynced } from "./file_io.ts";
+import {
+  CheckpointError,
+  fileIO,
+  MODEL_JSON,
+  readWeights,
+  sha256,
+  weightBytes,
+  WEIGHTS_BIN,
+  writeSynced,
+} from "./file_io.ts";
 
 export const STATE_JSON = "train_state.json";
 export const OPTIMIZER_BIN = "optimizer.weights.bin";
@@ -74,7 +83,11 @@ export interface LoadedCheckpoint {
 /** Writes a checkpoint folder atomically (temporary folder + rename; a previous one is replaced). */
 export async function saveCheckpoint(
   dir: string,
-  parts: { model: SegModel; optimizer?: Optimizer | null; state: Omit<CheckpointState, "format" | "version" | "savedAt" | "backend" | "optimizer"> },
+  parts: {
+    model: SegModel;
+    optimizer?: Optimizer | null;
+    state: Omit<CheckpointState, "format" | "version" | "savedAt" | "backend" | "optimizer">;
+  },
 ): Promise<void> {
   const parent = path.dirname(path.resolve(dir)), base = path.basename(dir);
   await fsp.mkdir(parent, { recursive: true });
@@ -118,7 +131,9 @@ async function replaceDir(from: string, to: string): Promise<void> {
     await fsp.rename(from, to);
     return;
   }
-  const old = `${path.join(path.dirname(to), "." + path.basename(to))}.old-${process.pid}-${Date.now().toString(36)}`;
+  const old = `${path.join(path.dirname(to), "." + path.basename(to))}.old-${process.pid}-${
+    Date.now().toString(36)
+  }`;
   await fsp.rename(to, old);
   await fsp.rename(from, to);
   await fsp.rm(old, { recursive: true, force: true });
@@ -142,11 +157,16 @@ export function resolveCheckpoint(p: string): string {
   const list = listCheckpoints(abs);
   if (list.length) return list[list.length - 1].dir;
   if (!fs.existsSync(abs)) throw new CheckpointError(`${p}: no such checkpoint (the folder does not exist)`);
-  throw new CheckpointError(`${p}: not a checkpoint — no ${MODEL_JSON} in it and no iter_<k> checkpoints below it`);
+  throw new CheckpointError(
+    `${p}: not a checkpoint — no ${MODEL_JSON} in it and no iter_<k> checkpoints below it`,
+  );
 }
 
 /** Reads a checkpoint (see {@linkcode resolveCheckpoint} for the accepted paths). */
-export async function loadCheckpoint(p: string, opts: { optimizer?: boolean } = {}): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(
+  p: string,
+  opts: { optimizer?: boolean } = {},
+): Promise<LoadedCheckpoint> {
   const dir = resolveCheckpoint(p);
   let state: CheckpointState | null = null;
   const stateFile = path.join(dir, STATE_JSON);
@@ -154,9 +174,13 @@ export async function loadCheckpoint(p: string, opts: { optimizer?: boolean } = 
     try {
       state = JSON.parse(await fsp.readFile(stateFile, "utf8"));
     } catch (e) {
-      throw new CheckpointError(`${stateFile}: not valid JSON (${(e as Error).message}); the checkpoint is damaged`);
+      throw new CheckpointError(
+        `${stateFile}: not valid JSON (${(e as Error).message}); the checkpoint is damaged`,
+      );
     }
-    if (state?.format !== "seglab-checkpoint") throw new CheckpointError(`${stateFile}: not a seglab checkpoint state`);
+    if (state?.format !== "seglab-checkpoint") {
+      throw new CheckpointError(`${stateFile}: not a seglab checkpoint state`);
+    }
   }
   const artifacts = await fileIO(dir).load!();
   const weights = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
@@ -164,8 +188,14 @@ export async function loadCheckpoint(p: string, opts: { optimizer?: boolean } = 
   if (opts.optimizer && state?.optimizer) {
     try {
       const o = state.optimizer;
-      const bytes = await readWeights(path.join(dir, OPTIMIZER_BIN), o.weights, { bytes: o.bytes, sha256: o.sha256 });
-      optimizer = { iterations: o.iterations, slots: tf.io.decodeWeights(bytes.slice().buffer as ArrayBuffer, o.weights) };
+      const bytes = await readWeights(path.join(dir, OPTIMIZER_BIN), o.weights, {
+        bytes: o.bytes,
+        sha256: o.sha256,
+      });
+      optimizer = {
+        iterations: o.iterations,
+        slots: tf.io.decodeWeights(bytes.slice().buffer as ArrayBuffer, o.weights),
+      };
     } catch (e) {
       tf.dispose(Object.values(weights));
       throw e;
@@ -193,7 +223,11 @@ function structural(m: Record<string, unknown>): string {
   const strip = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(strip);
     if (x && typeof x === "object") {
-      return Object.fromEntries(Object.entries(x as Record<string, unknown>).filter(([k]) => k !== "pretrained").sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, strip(v)]));
+      return Object.fromEntries(
+        Object.entries(x as Record<string, unknown>).filter(([k]) => k !== "pretrained").sort(([a], [b]) =>
+          a.localeCompare(b)
+        ).map(([k, v]) => [k, strip(v)]),
+      );
     }
     return x;
   };
@@ -204,19 +238,35 @@ function structural(m: Record<string, unknown>): string {
  * Loads a checkpoint's weights into `model`, refusing one made for another model (the reason
  * names both). With `partial`, only the given names are required (a backbone, for example).
  */
-export function applyCheckpoint(model: SegModel, ck: LoadedCheckpoint, opts: { partial?: boolean; prefix?: string } = {}): number {
+export function applyCheckpoint(
+  model: SegModel,
+  ck: LoadedCheckpoint,
+  opts: { partial?: boolean; prefix?: string } = {},
+): number {
   const m = ck.state?.model;
   if (m && !opts.prefix && structural(m) !== structural(model.config)) {
-    const diff = Object.keys({ ...m, ...model.config }).filter((k) => k !== "pretrained" &&
-      JSON.stringify((m as Record<string, unknown>)[k]) !== JSON.stringify((model.config as Record<string, unknown>)[k]));
-    throw new CheckpointError(`checkpoint ${ck.dir} holds ${describeModel(m)}, but this model is ${describeModel(model.config)}` +
-      ` (model.${diff.slice(0, 3).join(", model.")} differ${diff.length === 1 ? "s" : ""}); load it into the model it was trained as`);
+    const diff = Object.keys({ ...m, ...model.config }).filter((k) =>
+      k !== "pretrained" &&
+      JSON.stringify((m as Record<string, unknown>)[k]) !==
+        JSON.stringify((model.config as Record<string, unknown>)[k])
+    );
+    throw new CheckpointError(
+      `checkpoint ${ck.dir} holds ${describeModel(m)}, but this model is ${describeModel(model.config)}` +
+        ` (model.${diff.slice(0, 3).join(", model.")} differ${
+          diff.length === 1 ? "s" : ""
+        }); load it into the model it was trained as`,
+    );
   }
-  const weights = opts.prefix ? Object.fromEntries(Object.entries(ck.weights).filter(([k]) => k.startsWith(opts.prefix!))) : ck.weights;
+  const weights = opts.prefix
+    ? Object.fromEntries(Object.entries(ck.weights).filter(([k]) => k.startsWith(opts.prefix!)))
+    : ck.weights;
   if (opts.prefix && Object.keys(weights).length === 0) {
     throw new CheckpointError(`checkpoint ${ck.dir} has no weights under "${opts.prefix}"`);
   }
-  return model.setWeights(weights, { partial: opts.partial || Boolean(opts.prefix), source: `checkpoint ${ck.dir}` });
+  return model.setWeights(weights, {
+    partial: opts.partial || Boolean(opts.prefix),
+    source: `checkpoint ${ck.dir}`,
+  });
 }
 
 export { CheckpointError, WEIGHTS_BIN };

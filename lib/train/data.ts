@@ -33,7 +33,15 @@ export interface DatasetsModule {
   rngFor: typeof rngFor;
 }
 
-const MODULE: DatasetsModule = { createDataset, batches, decodeRaster, rasterToImage, createTransforms, applyTransforms, rngFor };
+const MODULE: DatasetsModule = {
+  createDataset,
+  batches,
+  decodeRaster,
+  rasterToImage,
+  createTransforms,
+  applyTransforms,
+  rngFor,
+};
 
 /** `seglab/datasets`. */
 export function datasetsModule(): Promise<DatasetsModule> {

@@ -68,12 +68,18 @@ export function sampleCache(ds: SegDataset, maxBytes = 512 * 2 ** 20): SampleSou
 }
 
 /** Evaluates `model` on `dataset` (see the module doc). */
-export async function evaluate(model: SegModel, dataset: SegDataset, opts: EvaluateOptions = {}): Promise<EvalResult> {
+export async function evaluate(
+  model: SegModel,
+  dataset: SegDataset,
+  opts: EvaluateOptions = {},
+): Promise<EvalResult> {
   const t0 = performance.now();
   const n = Math.min(dataset.length, opts.maxSamples ?? Infinity);
   if (n === 0) throw new Error(`evaluate: the dataset at ${dataset.root} has no images`);
   if (dataset.numClasses !== model.numClasses) {
-    throw new Error(`evaluate: the dataset has ${dataset.numClasses} classes but the model predicts ${model.numClasses}`);
+    throw new Error(
+      `evaluate: the dataset has ${dataset.numClasses} classes but the model predicts ${model.numClasses}`,
+    );
   }
   const src = opts.samples ?? dataset;
   const cm = emptyConfusion(model.numClasses, dataset.ignoreIndex);
@@ -101,7 +107,9 @@ export async function evaluate(model: SegModel, dataset: SegDataset, opts: Evalu
     for (let i = 0; i < n; i++) {
       const s = await src.get(i);
       if (s.channels !== model.inChannels) {
-        throw new Error(`evaluate: image ${s.name} has ${s.channels} channels but the model takes ${model.inChannels}`);
+        throw new Error(
+          `evaluate: image ${s.name} has ${s.channels} channels but the model takes ${model.inChannels}`,
+        );
       }
       const p0 = pending[0];
       if (p0 && (p0.height !== s.height || p0.width !== s.width || pending.length >= maxBatch)) flush();
@@ -112,7 +120,10 @@ export async function evaluate(model: SegModel, dataset: SegDataset, opts: Evalu
     bar?.fail();
     throw e;
   }
-  const m = segMetrics(cm, dataset.classNames.length === model.numClasses ? [...dataset.classNames] : undefined);
+  const m = segMetrics(
+    cm,
+    dataset.classNames.length === model.numClasses ? [...dataset.classNames] : undefined,
+  );
   const seconds = (performance.now() - t0) / 1000;
   bar?.done({ mIoU: m.miou });
   return Object.assign(m, { numImages: n, confusion: cm, seconds });

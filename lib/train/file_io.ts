@@ -89,21 +89,34 @@ export async function readWeights(
   }
   const expected = specBytes(specs);
   if (bytes.byteLength < expected) {
-    throw new CheckpointError(`${weightsFile} is truncated: ${bytes.byteLength} bytes, but its manifest describes ${expected} ` +
-      `(${specs.length} weights); the checkpoint was cut short — use an earlier one`);
+    throw new CheckpointError(
+      `${weightsFile} is truncated: ${bytes.byteLength} bytes, but its manifest describes ${expected} ` +
+        `(${specs.length} weights); the checkpoint was cut short — use an earlier one`,
+    );
   }
-  if (bytes.byteLength !== expected || (recorded?.bytes !== undefined && recorded.bytes !== bytes.byteLength)) {
-    throw new CheckpointError(`${weightsFile}: ${bytes.byteLength} bytes, but ${recorded?.bytes ?? expected} were written; the file does ` +
-      `not belong to this manifest`);
+  if (
+    bytes.byteLength !== expected || (recorded?.bytes !== undefined && recorded.bytes !== bytes.byteLength)
+  ) {
+    throw new CheckpointError(
+      `${weightsFile}: ${bytes.byteLength} bytes, but ${
+        recorded?.bytes ?? expected
+      } were written; the file does ` +
+        `not belong to this manifest`,
+    );
   }
   if (recorded?.sha256 && sha256(bytes) !== recorded.sha256) {
-    throw new CheckpointError(`${weightsFile}: its SHA-256 differs from the one recorded when it was written; the file is corrupted`);
+    throw new CheckpointError(
+      `${weightsFile}: its SHA-256 differs from the one recorded when it was written; the file is corrupted`,
+    );
   }
   return bytes;
 }
 
 /** An IO handler that saves to and loads from `dir` (created on save). */
-export function fileIO(dir: string, opts: { modelFile?: string; weightsFile?: string } = {}): tf.io.IOHandler {
+export function fileIO(
+  dir: string,
+  opts: { modelFile?: string; weightsFile?: string } = {},
+): tf.io.IOHandler {
   const modelFile = opts.modelFile ?? MODEL_JSON, weightsFile = opts.weightsFile ?? WEIGHTS_BIN;
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
@@ -112,7 +125,10 @@ export function fileIO(dir: string, opts: { modelFile?: string; weightsFile?: st
       }
       await fsp.mkdir(dir, { recursive: true });
       const bytes = weightBytes(artifacts.weightData);
-      const manifest: tf.io.WeightsManifestConfig = [{ paths: [`./${weightsFile}`], weights: artifacts.weightSpecs ?? [] }];
+      const manifest: tf.io.WeightsManifestConfig = [{
+        paths: [`./${weightsFile}`],
+        weights: artifacts.weightSpecs ?? [],
+      }];
       const json: tf.io.ModelJSON & { seglab?: unknown } = {
         modelTopology: artifacts.modelTopology ?? {},
         format: artifacts.format,
@@ -142,18 +158,24 @@ export function fileIO(dir: string, opts: { modelFile?: string; weightsFile?: st
       try {
         json = JSON.parse(await fsp.readFile(jsonFile, "utf8"));
       } catch (e) {
-        const why = (e as { code?: string }).code === "ENOENT" ? "not found" : `not valid JSON (${(e as Error).message})`;
+        const why = (e as { code?: string }).code === "ENOENT"
+          ? "not found"
+          : `not valid JSON (${(e as Error).message})`;
         throw new CheckpointError(`${jsonFile}: ${why}`);
       }
       if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-        throw new CheckpointError(`${jsonFile}: not a TensorFlow.js layers model (no modelTopology / weightsManifest)`);
+        throw new CheckpointError(
+          `${jsonFile}: not a TensorFlow.js layers model (no modelTopology / weightsManifest)`,
+        );
       }
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs = manifest.flatMap((g) => g.weights);
         const files = manifest.flatMap((g) => g.paths);
         if (files.length !== 1) {
           // Several shards (e.g. converted models): read them in order.
-          const parts = await Promise.all(files.map(async (f) => new Uint8Array(await fsp.readFile(path.join(dir, f)))));
+          const parts = await Promise.all(
+            files.map(async (f) => new Uint8Array(await fsp.readFile(path.join(dir, f)))),
+          );
           const all = weightBytes(parts.map((p) => p.slice().buffer));
           return [specs, all.buffer as ArrayBuffer];
         }

@@ -46,15 +46,21 @@ export async function finetune(spec: FinetuneSpec): Promise<TrainResult> {
     config = structuredClone(from.config) as Record<string, unknown>;
     baseDir = from.baseDir;
     model = createModel(from.model.config, { seed: from.model.seed });
-    model.setWeights(Object.fromEntries(from.model.namedWeights().map((w) => [w.name, w.tensor])), { source: "the run's weights" });
+    model.setWeights(Object.fromEntries(from.model.namedWeights().map((w) => [w.name, w.tensor])), {
+      source: "the run's weights",
+    });
     startedFrom = `${from.saveDir ?? "a run"} at iteration ${from.iter}`;
   } else {
     const ck = await loadCheckpoint(from);
     try {
       if (!ck.state && !spec.config) {
-        throw new ConfigError(`finetune: ${ck.dir} has no train_state.json (a bare model); pass config too, so the data and model are known`);
+        throw new ConfigError(
+          `finetune: ${ck.dir} has no train_state.json (a bare model); pass config too, so the data and model are known`,
+        );
       }
-      config = structuredClone(spec.config && typeof spec.config === "object" ? spec.config : ck.state!.config);
+      config = structuredClone(
+        spec.config && typeof spec.config === "object" ? spec.config : ck.state!.config,
+      );
       baseDir = spec.baseDir ?? (ck.state?.extra?.baseDir as string | undefined) ?? ".";
       const modelCfg = (ck.state?.model ?? config.model) as Record<string, unknown>;
       model = createModel({ ...modelCfg, pretrained: null }, { seed: 0 });

@@ -20,7 +20,7 @@
 import * as aq from "arquero";
 import { DISPLAY, type MimeBundle } from "../display/mime.ts";
 import { tableBundle } from "../display/table.ts";
-import { figureFromSvg, type Figure, Plot, plot } from "../plots/figure.ts";
+import { type Figure, figureFromSvg, Plot, plot } from "../plots/figure.ts";
 import { writeFileAtomic } from "../runtime/mod.ts";
 import type { SegMetrics } from "../metrics/seg_metrics.ts";
 
@@ -34,7 +34,13 @@ export const EVAL_COLUMNS = ["mIoU", "acc", "kappa", "dice", "mIoU_present"] as 
 
 /** The evaluation columns of a metrics object. */
 export function evalColumns(m: SegMetrics, classNames?: readonly string[]): HistoryRow {
-  const row: HistoryRow = { mIoU: m.miou, acc: m.acc, kappa: m.kappa, dice: m.dice, mIoU_present: m.miouPresent };
+  const row: HistoryRow = {
+    mIoU: m.miou,
+    acc: m.acc,
+    kappa: m.kappa,
+    dice: m.dice,
+    mIoU_present: m.miouPresent,
+  };
   m.classIoU.forEach((v, k) => (row[`IoU.${classNames?.[k] ?? k}`] = v));
   return row;
 }
@@ -68,7 +74,12 @@ export class History {
     const all = [...seen];
     const terms = all.filter((k) => !FIXED.has(k) && !isEval(k));
     const evals = [...EVAL_COLUMNS.filter((k) => seen.has(k)), ...all.filter((k) => k.startsWith("IoU."))];
-    return [...["iter", "lr"].filter((k) => seen.has(k)), ...terms, ...["loss", "sec"].filter((k) => seen.has(k)), ...evals];
+    return [
+      ...["iter", "lr"].filter((k) => seen.has(k)),
+      ...terms,
+      ...["loss", "sec"].filter((k) => seen.has(k)),
+      ...evals,
+    ];
   }
 
   /** The names of the loss terms. */
@@ -109,8 +120,9 @@ export class History {
   /** Writes `.csv` or `.json` (by extension), atomically. */
   async save(file: string): Promise<void> {
     if (file.toLowerCase().endsWith(".csv")) await writeFileAtomic(file, this.toCSV());
-    else if (file.toLowerCase().endsWith(".json")) await writeFileAtomic(file, JSON.stringify(this.toJSON(), null, 1));
-    else throw new Error(`History.save: "${file}" must end in .csv or .json`);
+    else if (file.toLowerCase().endsWith(".json")) {
+      await writeFileAtomic(file, JSON.stringify(this.toJSON(), null, 1));
+    } else throw new Error(`History.save: "${file}" must end in .csv or .json`);
   }
 
   /**
@@ -123,7 +135,9 @@ export class History {
     for (const r of this.rows) {
       for (const t of [...this.terms, "loss"]) {
         const v = r[t];
-        if (typeof v === "number" && Number.isFinite(v)) long.push({ iter: r.iter as number, term: t === "loss" ? "total" : t, value: v });
+        if (typeof v === "number" && Number.isFinite(v)) {
+          long.push({ iter: r.iter as number, term: t === "loss" ? "total" : t, value: v });
+        }
       }
     }
     const k = Math.max(1, Math.min(opts.smooth ?? Math.ceil(this.rows.length / 20), 50));
@@ -143,7 +157,9 @@ export class History {
         : [Plot.text(["no iterations yet"], { frameAnchor: "middle" })],
     });
     const evals = this.rows.filter((r) => typeof r.mIoU === "number") as Record<string, number>[];
-    const evalLong = evals.flatMap((r) => [{ iter: r.iter, metric: "mIoU", value: r.mIoU }, { iter: r.iter, metric: "acc", value: r.acc }]);
+    const evalLong = evals.flatMap((
+      r,
+    ) => [{ iter: r.iter, metric: "mIoU", value: r.mIoU }, { iter: r.iter, metric: "acc", value: r.acc }]);
     const evalFig = plot({
       subtitle: "validation",
       width,
@@ -152,16 +168,27 @@ export class History {
       y: { label: "score", grid: true, domain: [0, 1] },
       color: { legend: true, label: "metric", domain: ["mIoU", "acc"] },
       marks: evals.length
-        ? [Plot.line(evalLong, { x: "iter", y: "value", stroke: "metric" }), Plot.dot(evalLong, { x: "iter", y: "value", fill: "metric" })]
+        ? [
+          Plot.line(evalLong, { x: "iter", y: "value", stroke: "metric" }),
+          Plot.dot(evalLong, { x: "iter", y: "value", fill: "metric" }),
+        ]
         : [Plot.text(["no evaluation yet"], { frameAnchor: "middle" })],
     });
     const inner = (f: Figure) => f.svg.replace(/^<svg[^>]*>/, "").replace(/<\/svg>$/, "");
     const h = lossFig.height + evalFig.height + 10;
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" style="background:white">` +
-      `<g>${inner(lossFig)}</g><g transform="translate(0,${lossFig.height + 10})">${inner(evalFig)}</g></svg>`;
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" style="background:white">` +
+      `<g>${inner(lossFig)}</g><g transform="translate(0,${lossFig.height + 10})">${
+        inner(evalFig)
+      }</g></svg>`;
     const best = evals.length ? Math.max(...evals.map((r) => r.mIoU)) : null;
-    return figureFromSvg(svg, width, h, `[figure: ${opts.title ?? "training"} — ${this.rows.length} iterations` +
-      `${best !== null ? `, best mIoU ${best.toFixed(4)}` : ""}]`);
+    return figureFromSvg(
+      svg,
+      width,
+      h,
+      `[figure: ${opts.title ?? "training"} — ${this.rows.length} iterations` +
+        `${best !== null ? `, best mIoU ${best.toFixed(4)}` : ""}]`,
+    );
   }
 
   [DISPLAY](): MimeBundle {

@@ -51,9 +51,17 @@ export function inferOptionsFromConfig(section: unknown, path = "test_config"): 
     flip_vertical: { check: boolean, default: false },
   }, { what: "test_config" });
   if (p.is_slide && !p.crop_size) throw new ConfigError(`${path}.crop_size: is required with is_slide: true`);
-  if (p.flip_vertical) throw new ConfigError(`${path}.flip_vertical: not supported by seglab; use flip_horizontal`);
-  if (p.scales !== undefined && !(p.scales === 1 || p.scales === 1.0 || (Array.isArray(p.scales) && p.scales.length === 1 && p.scales[0] === 1))) {
-    throw new ConfigError(`${path}.scales: multi-scale evaluation is not supported by seglab; remove it (or use 1.0)`);
+  if (p.flip_vertical) {
+    throw new ConfigError(`${path}.flip_vertical: not supported by seglab; use flip_horizontal`);
+  }
+  if (
+    p.scales !== undefined &&
+    !(p.scales === 1 || p.scales === 1.0 ||
+      (Array.isArray(p.scales) && p.scales.length === 1 && p.scales[0] === 1))
+  ) {
+    throw new ConfigError(
+      `${path}.scales: multi-scale evaluation is not supported by seglab; remove it (or use 1.0)`,
+    );
   }
   return {
     mode: p.is_slide ? "slide" : p.resize_to ? "resize" : "whole",
@@ -97,7 +105,9 @@ export function inferLogits(model: SegModel, images: tf.Tensor4D, opts: InferOpt
     for (let c = 0; c < cols; c++) {
       const y2 = Math.min(r * sh + ch, h), x2 = Math.min(c * sw + cw, w);
       const y1 = Math.max(y2 - ch, 0), x1 = Math.max(x2 - cw, 0);
-      const win = tf.tidy(() => once(model, tf.slice(images, [0, y1, x1, 0], [n, y2 - y1, x2 - x1, -1]), flip));
+      const win = tf.tidy(() =>
+        once(model, tf.slice(images, [0, y1, x1, 0], [n, y2 - y1, x2 - x1, -1]), flip)
+      );
       const data = win.dataSync() as Float32Array;
       win.dispose();
       const ww = x2 - x1, wh = y2 - y1;

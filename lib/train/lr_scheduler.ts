@@ -20,7 +20,17 @@
  * @module
  */
 import { ConfigError } from "../config/config_error.ts";
-import { boolean, type Field, integer, listOf, mapping, number, readSection, show, suggest } from "../config/schema.ts";
+import {
+  boolean,
+  type Field,
+  integer,
+  listOf,
+  mapping,
+  number,
+  readSection,
+  show,
+  suggest,
+} from "../config/schema.ts";
 
 /** A schedule: the learning rate of the step taken after `t` completed iterations. */
 export interface LrScheduler {
@@ -35,7 +45,10 @@ type Params = Record<string, any>;
 
 const lrField: Field = { check: number({ min: 0 }), doc: "the initial learning rate" };
 
-const SCHEDULES: Record<string, { fields: Record<string, Field>; make: (p: Params, steps: number) => (t: number) => number }> = {
+const SCHEDULES: Record<
+  string,
+  { fields: Record<string, Field>; make: (p: Params, steps: number) => (t: number) => number }
+> = {
   PolynomialDecay: {
     fields: {
       learning_rate: lrField,
@@ -55,14 +68,21 @@ const SCHEDULES: Record<string, { fields: Record<string, Field>; make: (p: Param
     },
   },
   CosineAnnealingDecay: {
-    fields: { learning_rate: lrField, T_max: { check: integer({ min: 1 }), optional: true }, eta_min: { check: number({ min: 0 }), default: 0 } },
+    fields: {
+      learning_rate: lrField,
+      T_max: { check: integer({ min: 1 }), optional: true },
+      eta_min: { check: number({ min: 0 }), default: 0 },
+    },
     make: (p, steps) => {
       const tMax = p.T_max ?? steps;
       return (t) => p.eta_min + (p.learning_rate - p.eta_min) * (1 + Math.cos((Math.PI * t) / tMax)) / 2;
     },
   },
   PiecewiseDecay: {
-    fields: { boundaries: { check: listOf(integer({ min: 0 }), { minLength: 1 }) }, values: { check: listOf(number({ min: 0 }), { minLength: 2 }) } },
+    fields: {
+      boundaries: { check: listOf(integer({ min: 0 }), { minLength: 1 }) },
+      values: { check: listOf(number({ min: 0 }), { minLength: 2 }) },
+    },
     make: (p) => (t) => {
       const b = p.boundaries as number[], v = p.values as number[];
       for (let i = 0; i < b.length; i++) if (t < b[i]) return v[i];
@@ -70,12 +90,21 @@ const SCHEDULES: Record<string, { fields: Record<string, Field>; make: (p: Param
     },
   },
   StepDecay: {
-    fields: { learning_rate: lrField, step_size: { check: integer({ min: 1 }) }, gamma: { check: number({ min: 0 }), default: 0.1 } },
+    fields: {
+      learning_rate: lrField,
+      step_size: { check: integer({ min: 1 }) },
+      gamma: { check: number({ min: 0 }), default: 0.1 },
+    },
     make: (p) => (t) => p.learning_rate * Math.pow(p.gamma, Math.floor(t / p.step_size)),
   },
   MultiStepDecay: {
-    fields: { learning_rate: lrField, milestones: { check: listOf(integer({ min: 0 }), { minLength: 1 }) }, gamma: { check: number({ min: 0 }), default: 0.1 } },
-    make: (p) => (t) => p.learning_rate * Math.pow(p.gamma, (p.milestones as number[]).filter((m) => t >= m).length),
+    fields: {
+      learning_rate: lrField,
+      milestones: { check: listOf(integer({ min: 0 }), { minLength: 1 }) },
+      gamma: { check: number({ min: 0 }), default: 0.1 },
+    },
+    make: (p) => (t) =>
+      p.learning_rate * Math.pow(p.gamma, (p.milestones as number[]).filter((m) => t >= m).length),
   },
   ExponentialDecay: {
     fields: { learning_rate: lrField, gamma: { check: number({ min: 0 }) } },
@@ -107,8 +136,12 @@ export function createLrScheduler(section: unknown, opts: { iters: number; path?
   const obj = mapping(section, path);
   const type = obj.type;
   if (typeof type !== "string" || !(type in SCHEDULES)) {
-    throw new ConfigError(`${path}.type: unknown schedule ${show(type)}${typeof type === "string" ? suggest(type, LR_SCHEDULER_TYPES) : ""}; ` +
-      `seglab has ${LR_SCHEDULER_TYPES.join(", ")}`);
+    throw new ConfigError(
+      `${path}.type: unknown schedule ${show(type)}${
+        typeof type === "string" ? suggest(type, LR_SCHEDULER_TYPES) : ""
+      }; ` +
+        `seglab has ${LR_SCHEDULER_TYPES.join(", ")}`,
+    );
   }
   const spec = SCHEDULES[type];
   const p = readSection<Params>(obj, path, {
@@ -119,18 +152,25 @@ export function createLrScheduler(section: unknown, opts: { iters: number; path?
   }, { what: type });
   const warm = p.warmup_iters ?? 0;
   if (p.warmup_iters !== undefined && p.warmup_start_lr === undefined) {
-    throw new ConfigError(`${path}: warmup_iters needs warmup_start_lr (the rate warmup starts from), as in PaddleSeg`);
+    throw new ConfigError(
+      `${path}: warmup_iters needs warmup_start_lr (the rate warmup starts from), as in PaddleSeg`,
+    );
   }
   if (type === "PiecewiseDecay" && (p.values as number[]).length !== (p.boundaries as number[]).length + 1) {
-    throw new ConfigError(`${path}.values: needs one more item than boundaries (${(p.boundaries as number[]).length + 1}), got ` +
-      `${(p.values as number[]).length}`);
+    throw new ConfigError(
+      `${path}.values: needs one more item than boundaries (${(p.boundaries as number[]).length + 1}), got ` +
+        `${(p.values as number[]).length}`,
+    );
   }
   const inner = spec.make(p, Math.max(1, opts.iters - warm));
   const start = p.warmup_start_lr ?? 0;
   const peak = type === "PiecewiseDecay" ? (p.values as number[])[0] : p.learning_rate;
-  const fn = ((t: number) => (t < warm ? (peak - start) * (t / warm) + start : inner(t - warm))) as LrScheduler;
+  const fn =
+    ((t: number) => (t < warm ? (peak - start) * (t / warm) + start : inner(t - warm))) as LrScheduler;
   const config: Record<string, unknown> = { ...p, type };
-  if (type === "PolynomialDecay" && config.decay_steps === undefined) config.decay_steps = Math.max(1, opts.iters - warm);
+  if (type === "PolynomialDecay" && config.decay_steps === undefined) {
+    config.decay_steps = Math.max(1, opts.iters - warm);
+  }
   for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
   Object.defineProperty(fn, "config", { value: Object.freeze(config) });
   return fn;

@@ -15,12 +15,21 @@ export function fullPalette(classes: readonly (readonly [number, number, number]
 }
 
 /** Encodes class ids (0–255) as an indexed PNG with `palette` (see {@linkcode fullPalette}). */
-export function encodeMaskPng(mask: ArrayLike<number>, width: number, height: number, palette?: readonly (readonly [number, number, number])[]): Uint8Array {
-  if (mask.length !== width * height) throw new Error(`encodeMaskPng: ${mask.length} values for a ${width}×${height} mask`);
+export function encodeMaskPng(
+  mask: ArrayLike<number>,
+  width: number,
+  height: number,
+  palette?: readonly (readonly [number, number, number])[],
+): Uint8Array {
+  if (mask.length !== width * height) {
+    throw new Error(`encodeMaskPng: ${mask.length} values for a ${width}×${height} mask`);
+  }
   const data = new Uint8Array(width * height);
   for (let i = 0; i < data.length; i++) {
     const v = mask[i];
-    if (!(v >= 0 && v <= 255)) throw new Error(`encodeMaskPng: class id ${v} at pixel ${i} does not fit an 8-bit indexed PNG`);
+    if (!(v >= 0 && v <= 255)) {
+      throw new Error(`encodeMaskPng: class id ${v} at pixel ${i} does not fit an 8-bit indexed PNG`);
+    }
     data[i] = v;
   }
   return encode({ width, height, data, channels: 1, depth: 8, palette: fullPalette(palette) });
@@ -29,6 +38,10 @@ export function encodeMaskPng(mask: ArrayLike<number>, width: number, height: nu
 /** Reads the class ids back from an indexed (or gray) PNG. */
 export function decodeMaskPng(bytes: Uint8Array): { mask: Uint8Array; width: number; height: number } {
   const png = decode(bytes);
-  if (png.channels !== 1 || png.depth !== 8) throw new Error(`decodeMaskPng: expected an 8-bit indexed or gray PNG, got ${png.channels} channels of ${png.depth} bits`);
+  if (png.channels !== 1 || png.depth !== 8) {
+    throw new Error(
+      `decodeMaskPng: expected an 8-bit indexed or gray PNG, got ${png.channels} channels of ${png.depth} bits`,
+    );
+  }
   return { mask: Uint8Array.from(png.data as Uint8Array), width: png.width, height: png.height };
 }

@@ -28,9 +28,15 @@ export { createOptimizer } from "./optimizer.ts";
 export type { NamedVariable, Optimizer, OptimizerState } from "./optimizer.ts";
 export { createLrScheduler, LR_SCHEDULER_TYPES } from "./lr_scheduler.ts";
 export type { LrScheduler } from "./lr_scheduler.ts";
-export { History, EVAL_COLUMNS } from "./history.ts";
+export { EVAL_COLUMNS, History } from "./history.ts";
 export type { HistoryRow } from "./history.ts";
-export { applyCheckpoint, listCheckpoints, loadCheckpoint, resolveCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+export {
+  applyCheckpoint,
+  listCheckpoints,
+  loadCheckpoint,
+  resolveCheckpoint,
+  saveCheckpoint,
+} from "./checkpoint.ts";
 export type { CheckpointState, LoadedCheckpoint } from "./checkpoint.ts";
 export { CheckpointError, fileIO } from "./file_io.ts";
 export type { Batch, BatchFn, BatchOptions, SegDataset, SegSample } from "./data.ts";

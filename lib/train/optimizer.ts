@@ -59,8 +59,10 @@ export function createOptimizer(section: unknown, path = "optimizer"): Optimizer
   const obj = mapping(section, path);
   const raw = obj.type;
   if (typeof raw !== "string" || !(TYPES as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${path}.type: unknown optimizer ${show(raw)}${typeof raw === "string" ? suggest(raw, TYPES) : ""}; ` +
-      `seglab has ${TYPES.join(", ")}`);
+    throw new ConfigError(
+      `${path}.type: unknown optimizer ${show(raw)}${typeof raw === "string" ? suggest(raw, TYPES) : ""}; ` +
+        `seglab has ${TYPES.join(", ")}`,
+    );
   }
   const common: Record<string, Field> = {
     type: { check: (v) => v },
@@ -70,14 +72,20 @@ export function createOptimizer(section: unknown, path = "optimizer"): Optimizer
   const sgdLike = raw === "SGD" || raw === "sgd" || raw === "Momentum";
   const adamLike = !sgdLike;
   const fields: Record<string, Field> = sgdLike
-    ? { ...common, momentum: { check: number({ min: 0, max: 1 }), optional: true }, use_nesterov: { check: boolean, default: false } }
+    ? {
+      ...common,
+      momentum: { check: number({ min: 0, max: 1 }), optional: true },
+      use_nesterov: { check: boolean, default: false },
+    }
     : {
       ...common,
       beta1: { check: number({ min: 0, max: 1 }), default: 0.9 },
       beta2: { check: number({ min: 0, max: 1 }), default: 0.999 },
       epsilon: { check: number({ gt: 0 }), default: 1e-8 },
     };
-  const p = readSection<Record<string, number | boolean | string | undefined>>(obj, path, fields, { what: raw });
+  const p = readSection<Record<string, number | boolean | string | undefined>>(obj, path, fields, {
+    what: raw,
+  });
   let type: "SGD" | "Momentum" | "Adam" | "AdamW";
   if (raw === "Momentum") type = "Momentum";
   else if (sgdLike) type = p.momentum !== undefined ? "Momentum" : "SGD";
@@ -85,7 +93,9 @@ export function createOptimizer(section: unknown, path = "optimizer"): Optimizer
   if (type === "Momentum" && p.momentum === undefined) p.momentum = 0.9;
   if (type === "AdamW" && p.weight_decay === undefined) p.weight_decay = 0.01;
   if (type === "SGD" && p.use_nesterov) {
-    throw new ConfigError(`${path}.use_nesterov: needs momentum (plain SGD has no velocity); add momentum: 0.9`);
+    throw new ConfigError(
+      `${path}.use_nesterov: needs momentum (plain SGD has no velocity); add momentum: 0.9`,
+    );
   }
   const wd = (p.weight_decay as number | undefined) ?? 0;
   const mult = p.backbone_lr_mult as number;
@@ -112,7 +122,9 @@ export function createOptimizer(section: unknown, path = "optimizer"): Optimizer
       return iterations;
     },
     apply(params, grads, lr) {
-      if (params.length !== grads.length) throw new Error(`optimizer: ${params.length} parameters but ${grads.length} gradients`);
+      if (params.length !== grads.length) {
+        throw new Error(`optimizer: ${params.length} parameters but ${grads.length} gradients`);
+      }
       const t = iterations + 1;
       tf.tidy(() => {
         params.forEach(({ name, variable: v }, i) => {
@@ -144,7 +156,10 @@ export function createOptimizer(section: unknown, path = "optimizer"): Optimizer
       iterations = t;
     },
     getState() {
-      return { iterations, slots: [...slots.entries()].map(([name, tensor]) => ({ name, tensor: tensor as tf.Tensor })) };
+      return {
+        iterations,
+        slots: [...slots.entries()].map(([name, tensor]) => ({ name, tensor: tensor as tf.Tensor })),
+      };
     },
     setState(state) {
       for (const v of slots.values()) v.dispose();

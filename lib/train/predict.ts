@@ -74,17 +74,27 @@ function stem(name: string): string {
 }
 
 /** Predicts masks for a dataset or a batch of images `[N,H,W,C]` (already normalised). */
-export async function predict(model: SegModel, source: SegDataset | tf.Tensor4D, opts: PredictOptions = {}): Promise<PredictResult> {
+export async function predict(
+  model: SegModel,
+  source: SegDataset | tf.Tensor4D,
+  opts: PredictOptions = {},
+): Promise<PredictResult> {
   const isTensor = source instanceof tf.Tensor;
   const n = Math.min(isTensor ? source.shape[0] : source.length, opts.maxSamples ?? Infinity);
-  const palette = (opts.palette ?? (!isTensor && source.palette.length ? source.palette : undefined)) as RGB[] | undefined;
+  const palette = (opts.palette ?? (!isTensor && source.palette.length ? source.palette : undefined)) as
+    | RGB[]
+    | undefined;
   const pal = fullPalette(palette);
   const keep = opts.keep ?? (opts.outDir ? 8 : Infinity);
   const ignore = isTensor ? 255 : source.ignoreIndex;
   const bar = opts.progress ? new Progress({ total: n, label: "predict", unit: "img" }) : null;
   const out: Prediction[] = [];
   for (let i = 0; i < n; i++) {
-    let x: tf.Tensor4D, name: string, label: Uint8Array | Int32Array | null = null, raw: Uint8Array | null = null, channels: number;
+    let x: tf.Tensor4D,
+      name: string,
+      label: Uint8Array | Int32Array | null = null,
+      raw: Uint8Array | null = null,
+      channels: number;
     if (isTensor) {
       x = tf.slice(source, [i, 0, 0, 0], [1, -1, -1, -1]);
       name = `image_${i}`;
@@ -96,14 +106,18 @@ export async function predict(model: SegModel, source: SegDataset | tf.Tensor4D,
       label = source.mode === "test" ? null : s.label;
       channels = s.channels;
       const r = await source.getRaw(i);
-      if (r.height === s.height && r.width === s.width && (r.channels === 3 || r.channels === 1)) raw = r.image;
+      if (r.height === s.height && r.width === s.width && (r.channels === 3 || r.channels === 1)) {
+        raw = r.image;
+      }
     }
     const [h, w] = [x.shape[1], x.shape[2]];
     const pred = tf.tidy(() => tf.argMax(inferLogits(model, x, opts.infer), -1));
     const mask = Uint8Array.from(pred.dataSync());
     const floatImage = raw ? null : (x.dataSync() as Float32Array).slice();
     tf.dispose([pred, x]);
-    const image = raw ? rgbImage(raw, { width: w, height: h, channels: raw.length / (w * h) }) : rgbImage(floatImage!, { width: w, height: h, channels });
+    const image = raw
+      ? rgbImage(raw, { width: w, height: h, channels: raw.length / (w * h) })
+      : rgbImage(floatImage!, { width: w, height: h, channels });
     const files: string[] = [];
     const p: Prediction = {
       name,
@@ -112,8 +126,23 @@ export async function predict(model: SegModel, source: SegDataset | tf.Tensor4D,
       mask,
       label,
       image,
-      maskImage: () => maskImage(mask, { width: w, height: h, palette: pal, ignoreIndex: ignore, title: `${name} prediction` }),
-      overlay: () => overlayImage(image, mask, { width: w, height: h, palette: pal, alpha: opts.alpha ?? 0.5, ignoreIndex: ignore, title: name }),
+      maskImage: () =>
+        maskImage(mask, {
+          width: w,
+          height: h,
+          palette: pal,
+          ignoreIndex: ignore,
+          title: `${name} prediction`,
+        }),
+      overlay: () =>
+        overlayImage(image, mask, {
+          width: w,
+          height: h,
+          palette: pal,
+          alpha: opts.alpha ?? 0.5,
+          ignoreIndex: ignore,
+          title: name,
+        }),
       files,
     };
     if (opts.outDir) {
@@ -140,14 +169,18 @@ export async function predict(model: SegModel, source: SegDataset | tf.Tensor4D,
         cells.push(p.image, p.overlay());
         titles.push(p.name, "prediction");
         if (p.label) {
-          cells.push(maskImage(p.label, { width: p.width, height: p.height, palette: pal, ignoreIndex: ignore }));
+          cells.push(
+            maskImage(p.label, { width: p.width, height: p.height, palette: pal, ignoreIndex: ignore }),
+          );
           titles.push("label");
         }
       }
       if (!cells.length) return { "text/plain": "no predictions" };
       const cols = shown[0].label ? 3 : 2;
       const grid = imageGrid(cells, { columns: cols, titles })[DISPLAY]();
-      const note = `${n} prediction${n === 1 ? "" : "s"}${outDir ? ` written to ${outDir}` : ""}${shown.length < n ? ` (first ${shown.length} shown)` : ""}`;
+      const note = `${n} prediction${n === 1 ? "" : "s"}${outDir ? ` written to ${outDir}` : ""}${
+        shown.length < n ? ` (first ${shown.length} shown)` : ""
+      }`;
       return { ...grid, "text/plain": `${note}\n${grid["text/plain"]}` };
     },
   };

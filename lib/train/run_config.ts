@@ -25,25 +25,54 @@ export interface RunSettings {
 }
 
 /** PaddleSeg's top-level keys that seglab reads. */
-const PADDLE_KEYS = ["batch_size", "iters", "seed", "train_dataset", "val_dataset", "optimizer", "lr_scheduler", "loss", "model", "test_config"];
+const PADDLE_KEYS = [
+  "batch_size",
+  "iters",
+  "seed",
+  "train_dataset",
+  "val_dataset",
+  "optimizer",
+  "lr_scheduler",
+  "loss",
+  "model",
+  "test_config",
+];
 /** seglab's run keys. */
-const RUN_KEYS = ["save_dir", "save_interval", "eval_interval", "log_iters", "keep_checkpoint_max", "do_eval"];
+const RUN_KEYS = [
+  "save_dir",
+  "save_interval",
+  "eval_interval",
+  "log_iters",
+  "keep_checkpoint_max",
+  "do_eval",
+];
 /** PaddleSeg keys that do not affect training here (accepted silently). */
 const QUIET_KEYS = ["export", "_base_", "num_classes", "precision", "amp_level", "to_static_training"];
 
 /** Reads a config argument: a YAML file path or a mapping. Returns the config and its folder. */
-export function loadConfig(config: string | Record<string, unknown> | undefined, baseDir?: string): { config: SeglabConfig; baseDir: string; file?: string } {
+export function loadConfig(
+  config: string | Record<string, unknown> | undefined,
+  baseDir?: string,
+): { config: SeglabConfig; baseDir: string; file?: string } {
   if (config === undefined) return { config: {}, baseDir: baseDir ?? process_cwd() };
   if (typeof config === "string") {
     if (/\n/.test(config) || !/\.ya?ml$/i.test(config)) {
-      throw new ConfigError(`config: expected a path to a .yml/.yaml file or a mapping of PaddleSeg keys, got ${show(config.slice(0, 60))}`);
+      throw new ConfigError(
+        `config: expected a path to a .yml/.yaml file or a mapping of PaddleSeg keys, got ${
+          show(config.slice(0, 60))
+        }`,
+      );
     }
     const file = path.resolve(config);
     let text: string;
     try {
       text = readTextSync(file);
     } catch (e) {
-      throw new ConfigError(`${config}: cannot read the config (${(e as { code?: string }).code === "ENOENT" ? "no such file" : (e as Error).message})`);
+      throw new ConfigError(
+        `${config}: cannot read the config (${
+          (e as { code?: string }).code === "ENOENT" ? "no such file" : (e as Error).message
+        })`,
+      );
     }
     return { config: parseConfig(text, { path: config }), baseDir: baseDir ?? path.dirname(file), file };
   }
@@ -62,17 +91,29 @@ export function ignoredKeys(cfg: Record<string, unknown>): string[] {
 }
 
 /** Reads the run settings from the config, overridden by `over` (code or command line). */
-export function runSettings(cfg: Record<string, unknown>, over: Partial<RunSettings>, where = ""): RunSettings {
+export function runSettings(
+  cfg: Record<string, unknown>,
+  over: Partial<RunSettings>,
+  where = "",
+): RunSettings {
   const at = (k: string) => `${where}${k}`;
-  const pick = <T>(k: string, check: (v: unknown, p: string) => T, o: T | undefined | null): T | undefined => {
+  const pick = <T>(
+    k: string,
+    check: (v: unknown, p: string) => T,
+    o: T | undefined | null,
+  ): T | undefined => {
     if (o !== undefined && o !== null) return check(o, at(k));
     const v = cfg[k];
     return v === undefined || v === null ? undefined : check(v, at(k));
   };
   const iters = pick("iters", integer({ min: 1 }), over.iters);
-  if (iters === undefined) throw new ConfigError(`${at("iters")}: is required (the number of training iterations)`);
+  if (iters === undefined) {
+    throw new ConfigError(`${at("iters")}: is required (the number of training iterations)`);
+  }
   const batchSize = pick("batch_size", integer({ min: 1 }), over.batchSize);
-  if (batchSize === undefined) throw new ConfigError(`${at("batch_size")}: is required (images per iteration)`);
+  if (batchSize === undefined) {
+    throw new ConfigError(`${at("batch_size")}: is required (images per iteration)`);
+  }
   const seed = pick("seed", integer({ min: 0 }), over.seed ?? undefined) ?? null;
   const saveDir = over.saveDir !== undefined ? over.saveDir : (pick("save_dir", string, undefined) ?? null);
   const saveInterval = pick("save_interval", integer({ min: 1 }), over.saveInterval) ?? 1000;
@@ -88,8 +129,15 @@ export function checkSections(cfg: Record<string, unknown>, where = ""): void {
   for (const k of ["model", "loss"]) {
     if (cfg[k] === undefined || cfg[k] === null) throw new ConfigError(`${where}${k}: is required`);
   }
-  for (const k of ["model", "loss", "optimizer", "lr_scheduler", "train_dataset", "val_dataset", "test_config"]) {
+  for (
+    const k of ["model", "loss", "optimizer", "lr_scheduler", "train_dataset", "val_dataset", "test_config"]
+  ) {
     if (cfg[k] !== undefined && cfg[k] !== null) mapping(cfg[k], `${where}${k}`);
   }
-  if (cfg.loss) readSection(cfg.loss, `${where}loss`, { types: { check: (v) => v }, coef: { check: (v) => v } }, { what: "loss" });
+  if (cfg.loss) {
+    readSection(cfg.loss, `${where}loss`, {
+      types: { check: (v) => v },
+      coef: { check: (v) => v },
+    }, { what: "loss" });
+  }
 }

@@ -39,10 +39,16 @@ import type { SegModel } from "../models/seg_model.ts";
 import { mixSeed, randomSeed } from "../models/seed.ts";
 import { withForwardSeed } from "../models/layers/random_context.ts";
 import type { Figure } from "../plots/figure.ts";
-import { applyCheckpoint, type CheckpointState, listCheckpoints, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import {
+  applyCheckpoint,
+  type CheckpointState,
+  listCheckpoints,
+  loadCheckpoint,
+  saveCheckpoint,
+} from "./checkpoint.ts";
 import { type BatchFn, datasetsModule, type SegDataset } from "./data.ts";
-import { evaluate, type EvalResult, type EvaluateOptions, sampleCache } from "./evaluate.ts";
-import { evalColumns, History, type HistoryRow } from "./history.ts";
+import { type EvalResult, evaluate, type EvaluateOptions, sampleCache } from "./evaluate.ts";
+import { evalColumns, History } from "./history.ts";
 import { inferOptionsFromConfig } from "./infer.ts";
 import { createLrScheduler, type LrScheduler } from "./lr_scheduler.ts";
 import { createOptimizer, type Optimizer } from "./optimizer.ts";
@@ -51,8 +57,24 @@ import { syncIgnoreIndex } from "./sync_ignore_index.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
-  | { type: "start"; iter: number; iters: number; model: SegModel; description: string; seed: number; saveDir: string | null }
-  | { type: "iter"; iter: number; iters: number; lr: number; loss: number; terms: Record<string, number>; sec: number }
+  | {
+    type: "start";
+    iter: number;
+    iters: number;
+    model: SegModel;
+    description: string;
+    seed: number;
+    saveDir: string | null;
+  }
+  | {
+    type: "iter";
+    iter: number;
+    iters: number;
+    lr: number;
+    loss: number;
+    terms: Record<string, number>;
+    sec: number;
+  }
   | { type: "eval"; iter: number; metrics: EvalResult; best: boolean }
   | { type: "checkpoint"; iter: number; dir: string }
   | { type: "done"; iter: number; best: TrainResult["best"] };
@@ -147,7 +169,8 @@ export class TrainingError extends Error {
 }
 
 function isSegModel(x: unknown): x is SegModel {
-  return typeof x === "object" && x !== null && "net" in x && "evalNet" in x && typeof (x as SegModel).apply === "function";
+  return typeof x === "object" && x !== null && "net" in x && "evalNet" in x &&
+    typeof (x as SegModel).apply === "function";
 }
 
 function isUrl(s: string): boolean {
@@ -160,7 +183,8 @@ function fmt(x: number, d = 4): string {
 
 function clock(s: number): string {
   const t = Math.max(0, Math.round(s));
-  return [Math.floor(t / 3600), Math.floor((t % 3600) / 60), t % 60].map((v) => String(v).padStart(2, "0")).join(":");
+  return [Math.floor(t / 3600), Math.floor((t % 3600) / 60), t % 60].map((v) => String(v).padStart(2, "0"))
+    .join(":");
 }
 
 function makeLogger(opt: TrainSpec["log"]): (line: string) => void {
@@ -171,21 +195,36 @@ function makeLogger(opt: TrainSpec["log"]): (line: string) => void {
 }
 
 /** Loads `pretrained` weights (model or backbone) from a local checkpoint; warns and skips URLs. */
-async function loadPretrained(model: SegModel, cfg: Record<string, unknown>, baseDir: string, log: (l: string) => void): Promise<void> {
+async function loadPretrained(
+  model: SegModel,
+  cfg: Record<string, unknown>,
+  baseDir: string,
+  log: (l: string) => void,
+): Promise<void> {
   const entries: [string, string | null, string | undefined][] = [
     ["model.pretrained", cfg.pretrained as string | null, undefined],
-    ["model.backbone.pretrained", (cfg.backbone as Record<string, unknown> | undefined)?.pretrained as string | null, "backbone."],
+    [
+      "model.backbone.pretrained",
+      (cfg.backbone as Record<string, unknown> | undefined)?.pretrained as string | null,
+      "backbone.",
+    ],
   ];
   for (const [key, p, prefix] of entries) {
     if (!p) continue;
     if (isUrl(p)) {
-      log(`[WARNING] ${key}: ${p} is a URL and seglab does not download weights; skipped (give a local checkpoint folder to load one)`);
-      console.warn(`seglab: ${key}: ${p} is a URL; seglab does not download weights, so the model starts from its initialisation`);
+      log(
+        `[WARNING] ${key}: ${p} is a URL and seglab does not download weights; skipped (give a local checkpoint folder to load one)`,
+      );
+      console.warn(
+        `seglab: ${key}: ${p} is a URL; seglab does not download weights, so the model starts from its initialisation`,
+      );
       continue;
     }
     const file = path.resolve(baseDir, p.replace(/^file:\/\//, ""));
     if (/\.(pdparams|pdmodel|pth|pt)$/i.test(file)) {
-      throw new ConfigError(`${key}: ${p} is a Paddle/PyTorch weights file; seglab loads TensorFlow.js checkpoints (a folder with model.json)`);
+      throw new ConfigError(
+        `${key}: ${p} is a Paddle/PyTorch weights file; seglab loads TensorFlow.js checkpoints (a folder with model.json)`,
+      );
     }
     const ck = await loadCheckpoint(file);
     try {
@@ -207,15 +246,25 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   const baseDir = loaded.baseDir;
 
   // Code-level overrides become config sections, so checkpoints record what actually ran.
-  if (s.loss) cfg.loss = "types" in s.loss ? structuredClone(s.loss) : { types: [structuredClone(s.loss)], coef: (cfg.loss as LossSection | undefined)?.coef ?? [1] };
+  if (s.loss) {
+    cfg.loss = "types" in s.loss
+      ? structuredClone(s.loss)
+      : { types: [structuredClone(s.loss)], coef: (cfg.loss as LossSection | undefined)?.coef ?? [1] };
+  }
   if (s.optimizer) cfg.optimizer = structuredClone(s.optimizer);
   if (s.lrScheduler) cfg.lr_scheduler = structuredClone(s.lrScheduler);
   if (s.model && !isSegModel(s.model)) cfg.model = structuredClone(s.model);
   if (isSegModel(s.model)) cfg.model = structuredClone(s.model.config);
   if (s.learningRate !== undefined) {
-    cfg.lr_scheduler = { ...((cfg.lr_scheduler as Record<string, unknown>) ?? { type: "PolynomialDecay", power: 0.9, end_lr: 0 }), learning_rate: s.learningRate };
+    cfg.lr_scheduler = {
+      ...((cfg.lr_scheduler as Record<string, unknown>) ??
+        { type: "PolynomialDecay", power: 0.9, end_lr: 0 }),
+      learning_rate: s.learningRate,
+    };
   }
-  if (s.trainDataset && !cfg.train_dataset) cfg.train_dataset = { type: "<object>", root: s.trainDataset.root };
+  if (s.trainDataset && !cfg.train_dataset) {
+    cfg.train_dataset = { type: "<object>", root: s.trainDataset.root };
+  }
   checkSections(cfg, where);
   const ignored = ignoredKeys(cfg);
   if (ignored.length) log(`[WARNING] ${where}seglab ignores these keys: ${ignored.join(", ")}`);
@@ -225,30 +274,45 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   }
   if (!cfg.lr_scheduler) {
     cfg.lr_scheduler = { type: "PolynomialDecay", learning_rate: 0.01, power: 0.9, end_lr: 0 };
-    log(`[INFO] ${where}no lr_scheduler given; using PaddleSeg's base: PolynomialDecay 0.01, power 0.9, end_lr 0`);
+    log(
+      `[INFO] ${where}no lr_scheduler given; using PaddleSeg's base: PolynomialDecay 0.01, power 0.9, end_lr 0`,
+    );
   }
 
   // Resume: the checkpoint decides the seed and the state; the config may change iters.
   const settings0 = runSettings(cfg, {
-    iters: s.iters, batchSize: s.batchSize, seed: s.seed, saveDir: s.saveDir, saveInterval: s.saveInterval,
-    evalInterval: s.evalInterval, logIters: s.logIters, keepCheckpointMax: s.keepCheckpointMax, doEval: s.doEval,
+    iters: s.iters,
+    batchSize: s.batchSize,
+    seed: s.seed,
+    saveDir: s.saveDir,
+    saveInterval: s.saveInterval,
+    evalInterval: s.evalInterval,
+    logIters: s.logIters,
+    keepCheckpointMax: s.keepCheckpointMax,
+    doEval: s.doEval,
   }, where);
   let resumeDir: string | null = null;
   if (s.resume) {
     if (typeof s.resume === "string") resumeDir = s.resume;
     else {
-      if (!settings0.saveDir) throw new ConfigError(`${where}resume: true needs saveDir (where the checkpoints are)`);
+      if (!settings0.saveDir) {
+        throw new ConfigError(`${where}resume: true needs saveDir (where the checkpoints are)`);
+      }
       const list = listCheckpoints(path.resolve(baseDir, settings0.saveDir));
       if (list.length) resumeDir = list[list.length - 1].dir;
       else log(`[INFO] resume: no checkpoint in ${settings0.saveDir}; starting from iteration 0`);
     }
   }
-  const resumed = resumeDir ? await loadCheckpoint(path.resolve(baseDir, resumeDir), { optimizer: true }) : null;
+  const resumed = resumeDir
+    ? await loadCheckpoint(path.resolve(baseDir, resumeDir), { optimizer: true })
+    : null;
   const seed = settings0.seed ?? resumed?.state?.seed ?? randomSeed();
   if (resumed?.state && settings0.seed !== null && settings0.seed !== resumed.state.seed) {
     resumed.dispose();
-    throw new ConfigError(`${where}seed: is ${settings0.seed} but the checkpoint being resumed was trained with seed ${resumed.state.seed}; ` +
-      `a resumed run must keep its seed (drop seed or set it to ${resumed.state.seed})`);
+    throw new ConfigError(
+      `${where}seed: is ${settings0.seed} but the checkpoint being resumed was trained with seed ${resumed.state.seed}; ` +
+        `a resumed run must keep its seed (drop seed or set it to ${resumed.state.seed})`,
+    );
   }
   const settings = { ...settings0, seed };
   const saveDir = settings.saveDir ? path.resolve(baseDir, settings.saveDir) : null;
@@ -262,14 +326,24 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   const ownsModel = !isSegModel(s.model);
   try {
     // Data sets.
-    const needModule = (!s.trainDataset && cfg.train_dataset) || (s.valDataset === undefined && cfg.val_dataset) || !s.batches;
+    const needModule = (!s.trainDataset && cfg.train_dataset) ||
+      (s.valDataset === undefined && cfg.val_dataset) || !s.batches;
     const dsMod = needModule ? await datasetsModule() : null;
-    const trainDs = s.trainDataset ?? (cfg.train_dataset ? await dsMod!.createDataset(cfg.train_dataset as Record<string, unknown>, { baseDir }) : null);
+    const trainDs = s.trainDataset ??
+      (cfg.train_dataset
+        ? await dsMod!.createDataset(cfg.train_dataset as Record<string, unknown>, { baseDir })
+        : null);
     if (!trainDs) throw new ConfigError(`${where}train_dataset: is required (or pass trainDataset)`);
-    const valDs = s.valDataset !== undefined ? s.valDataset : cfg.val_dataset ? await dsMod!.createDataset(cfg.val_dataset as Record<string, unknown>, { baseDir }) : null;
+    const valDs = s.valDataset !== undefined
+      ? s.valDataset
+      : cfg.val_dataset
+      ? await dsMod!.createDataset(cfg.val_dataset as Record<string, unknown>, { baseDir })
+      : null;
     const batches = s.batches ?? dsMod!.batches;
     if (trainDs.length < settings.batchSize) {
-      throw new ConfigError(`${where}batch_size: is ${settings.batchSize} but the training set has ${trainDs.length} images (batches drop the last incomplete one)`);
+      throw new ConfigError(
+        `${where}batch_size: is ${settings.batchSize} but the training set has ${trainDs.length} images (batches drop the last incomplete one)`,
+      );
     }
 
     // Model.
@@ -277,12 +351,21 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     if (isSegModel(s.model)) {
       model = s.model;
       if (model.numClasses !== trainDs.numClasses) {
-        throw new ConfigError(`model: predicts ${model.numClasses} classes but the training set has ${trainDs.numClasses}`);
+        throw new ConfigError(
+          `model: predicts ${model.numClasses} classes but the training set has ${trainDs.numClasses}`,
+        );
       }
     } else {
-      model = createModel(cfg.model as Record<string, unknown>, { numClasses: trainDs.numClasses, inChannels, seed: mixSeed(seed, 0x6d6f64), path: `${where}model` });
+      model = createModel(cfg.model as Record<string, unknown>, {
+        numClasses: trainDs.numClasses,
+        inChannels,
+        seed: mixSeed(seed, 0x6d6f64),
+        path: `${where}model`,
+      });
     }
-    if (!isSegModel(s.model) && !resumed) await loadPretrained(model, cfg.model as Record<string, unknown>, baseDir, log);
+    if (!isSegModel(s.model) && !resumed) {
+      await loadPretrained(model, cfg.model as Record<string, unknown>, baseDir, log);
+    }
     cfg.model = structuredClone(model.config);
 
     // Loss: the dataset's ignore index, then one type per model output.
@@ -295,13 +378,22 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       throw new ConfigError((e as Error).message);
     }
     if (loss.types.length !== model.numOutputs) {
-      throw new ConfigError(`${where}loss: ${model.description.split(",")[0]} gives ${model.numOutputs} output${model.numOutputs === 1 ? "" : "s"} in training ` +
-        `([${model.outputNames.join(", ")}]) but loss.types has ${loss.types.length} entr${loss.types.length === 1 ? "y" : "ies"} ` +
-        `(coef ${JSON.stringify(loss.coef)}); give one loss type and one coef per output`);
+      throw new ConfigError(
+        `${where}loss: ${model.description.split(",")[0]} gives ${model.numOutputs} output${
+          model.numOutputs === 1 ? "" : "s"
+        } in training ` +
+          `([${model.outputNames.join(", ")}]) but loss.types has ${loss.types.length} entr${
+            loss.types.length === 1 ? "y" : "ies"
+          } ` +
+          `(coef ${JSON.stringify(loss.coef)}); give one loss type and one coef per output`,
+      );
     }
 
     optimizer = createOptimizer(cfg.optimizer, `${where}optimizer`);
-    const lrOf: LrScheduler = createLrScheduler(cfg.lr_scheduler, { iters: settings.iters, path: `${where}lr_scheduler` });
+    const lrOf: LrScheduler = createLrScheduler(cfg.lr_scheduler, {
+      iters: settings.iters,
+      path: `${where}lr_scheduler`,
+    });
     cfg.optimizer = { ...optimizer.config };
     cfg.lr_scheduler = { ...lrOf.config };
     const inferOpts = s.eval?.infer ?? inferOptionsFromConfig(cfg.test_config, `${where}test_config`);
@@ -313,34 +405,72 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     let lastCheckpoint: string | null = null;
     if (resumed) {
       const st = resumed.state;
-      if (!st) throw new ConfigError(`resume: ${resumed.dir} has no train_state.json; it is a model, not a training checkpoint`);
+      if (!st) {
+        throw new ConfigError(
+          `resume: ${resumed.dir} has no train_state.json; it is a model, not a training checkpoint`,
+        );
+      }
       applyCheckpoint(model, resumed);
       if (resumed.optimizer && st.optimizer?.type === optimizer.type) optimizer.setState(resumed.optimizer);
-      else if (st.optimizer) log(`[WARNING] resume: the checkpoint's optimizer is ${st.optimizer.type}, this run's ${optimizer.type}; its state is not restored`);
+      else if (st.optimizer) {
+        log(
+          `[WARNING] resume: the checkpoint's optimizer is ${st.optimizer.type}, this run's ${optimizer.type}; its state is not restored`,
+        );
+      }
       startIter = st.iter;
       for (const r of st.history) history.push(r);
-      if (st.best) best = { iter: st.best.iter, miou: st.best.miou, metrics: null as unknown as EvalResult, dir: saveDir ? path.join(saveDir, "best_model") : null };
+      if (st.best) {
+        best = {
+          iter: st.best.iter,
+          miou: st.best.miou,
+          metrics: null as unknown as EvalResult,
+          dir: saveDir ? path.join(saveDir, "best_model") : null,
+        };
+      }
       lastCheckpoint = resumed.dir;
       resumed.dispose();
-      if (startIter >= settings.iters) log(`[INFO] resume: ${resumed.dir} is at iteration ${startIter} of ${settings.iters}; nothing to do`);
-      else log(`[INFO] resume: continuing from iteration ${startIter} (${resumed.dir})`);
+      if (startIter >= settings.iters) {
+        log(`[INFO] resume: ${resumed.dir} is at iteration ${startIter} of ${settings.iters}; nothing to do`);
+      } else log(`[INFO] resume: continuing from iteration ${startIter} (${resumed.dir})`);
     }
 
-    const named = model.net.trainableWeights.map((w) => ({ name: w.originalName, variable: w.read() as tf.Variable }));
+    const named = model.net.trainableWeights.map((w) => ({
+      name: w.originalName,
+      variable: w.read() as tf.Variable,
+    }));
     const vars = named.map((n) => n.variable);
     const doEval = settings.doEval && valDs !== null && valDs.length > 0;
     const valSamples = valDs ? sampleCache(valDs) : null;
-    const evalOpts: EvaluateOptions = { batchSize: s.eval?.batchSize ?? settings.batchSize, maxSamples: s.eval?.maxSamples, infer: inferOpts };
-    const bar = s.progress === false ? null : new Progress({ total: settings.iters, label: `train ${model.type}`, unit: "it" });
+    const evalOpts: EvaluateOptions = {
+      batchSize: s.eval?.batchSize ?? settings.batchSize,
+      maxSamples: s.eval?.maxSamples,
+      infer: inferOpts,
+    };
+    const bar = s.progress === false
+      ? null
+      : new Progress({ total: settings.iters, label: `train ${model.type}`, unit: "it" });
     const emit = (e: TrainEvent) => s.onProgress?.(e);
     const classNames = valDs && valDs.classNames.length === model.numClasses ? valDs.classNames : undefined;
 
-    log(`[INFO] ${model.description}; ${settings.iters} iterations, batch ${settings.batchSize}, seed ${seed}, backend ${tf.getBackend()}` +
-      `${saveDir ? `, saving to ${saveDir}` : ""}`);
-    emit({ type: "start", iter: startIter, iters: settings.iters, model, description: model.description, seed, saveDir });
+    log(
+      `[INFO] ${model.description}; ${settings.iters} iterations, batch ${settings.batchSize}, seed ${seed}, backend ${tf.getBackend()}` +
+        `${saveDir ? `, saving to ${saveDir}` : ""}`,
+    );
+    emit({
+      type: "start",
+      iter: startIter,
+      iters: settings.iters,
+      model,
+      description: model.description,
+      seed,
+      saveDir,
+    });
     bar?.update(startIter);
 
-    const stateFor = (iter: number, extra?: Record<string, unknown>): Omit<CheckpointState, "format" | "version" | "savedAt" | "backend" | "optimizer"> => ({
+    const stateFor = (
+      iter: number,
+      extra?: Record<string, unknown>,
+    ): Omit<CheckpointState, "format" | "version" | "savedAt" | "backend" | "optimizer"> => ({
       iter,
       iters: settings.iters,
       seed,
@@ -357,7 +487,14 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     let metrics: EvalResult | null = null;
     const t0 = performance.now();
     const it = startIter < settings.iters
-      ? batches(trainDs, { batchSize: settings.batchSize, shuffle: true, seed, dropLast: true, loop: true, startStep: startIter })
+      ? batches(trainDs, {
+        batchSize: settings.batchSize,
+        shuffle: true,
+        seed,
+        dropLast: true,
+        loop: true,
+        startStep: startIter,
+      })
       : null;
     try {
       while (iter < settings.iters) {
@@ -378,18 +515,33 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
         let result: { value: tf.Scalar; grads: tf.NamedTensorMap } | null = null;
         try {
           if (batch.images.shape[3] !== model.inChannels) {
-            throw new ConfigError(`the training images have ${batch.images.shape[3]} channels but ${model.type} takes ${model.inChannels} ` +
-              `(set model.in_channels or the dataset's img_channels)`);
+            throw new ConfigError(
+              `the training images have ${
+                batch.images.shape[3]
+              } channels but ${model.type} takes ${model.inChannels} ` +
+                `(set model.in_channels or the dataset's img_channels)`,
+            );
           }
           const extras = batch.edges ? { edges: batch.edges } : undefined;
           const stopped = (value: number, cause: string) => {
             const names = termNames.length ? termNames : knownTerms;
             const vals = termNames.length ? termValues : names.map(() => NaN);
             const termText = names.map((n, i) => `${n}=${vals[i]}`).join(", ");
-            return new TrainingError(`iteration ${step + 1}: the loss is ${value} (${termText}); training stopped before this update. ` +
-              (lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}.` : `No checkpoint had been written yet.`) +
-              ` ${cause}Lower the learning rate (now ${fmt(lrOf(step), 6)}) or check the images, labels and loss settings.`,
-              step + 1, Object.fromEntries(names.map((n, i) => [n, vals[i]])), lastCheckpoint, history);
+            return new TrainingError(
+              `iteration ${
+                step + 1
+              }: the loss is ${value} (${termText}); training stopped before this update. ` +
+                (lastCheckpoint
+                  ? `The last good checkpoint is ${lastCheckpoint}.`
+                  : `No checkpoint had been written yet.`) +
+                ` ${cause}Lower the learning rate (now ${
+                  fmt(lrOf(step), 6)
+                }) or check the images, labels and loss settings.`,
+              step + 1,
+              Object.fromEntries(names.map((n, i) => [n, vals[i]])),
+              lastCheckpoint,
+              history,
+            );
           };
           try {
             result = tf.variableGrads(() =>
@@ -398,16 +550,22 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
                 const terms = loss.terms(outputs, batch.labels, extras);
                 termNames = terms.map((t) => t.name);
                 termValues = terms.map((t) => t.value.dataSync()[0]);
-                return (terms.length === 1 ? terms[0].value : tf.addN(terms.map((t) => t.value))) as tf.Scalar;
+                return (terms.length === 1
+                  ? terms[0].value
+                  : tf.addN(terms.map((t) => t.value))) as tf.Scalar;
               }), vars);
           } catch (e) {
             // The losses refuse non-finite logits: the model's outputs already diverged.
-            if (e instanceof LossError && /non-finite/.test(e.message)) throw stopped(NaN, `(${e.message.split(";")[0]}.) `);
+            if (e instanceof LossError && /non-finite/.test(e.message)) {
+              throw stopped(NaN, `(${e.message.split(";")[0]}.) `);
+            }
             throw e;
           }
           total = result.value.dataSync()[0];
           const terms = Object.fromEntries(termNames.map((n, i) => [n, termValues[i]]));
-          if (!Number.isFinite(total) || termValues.some((v) => !Number.isFinite(v))) throw stopped(total, "");
+          if (!Number.isFinite(total) || termValues.some((v) => !Number.isFinite(v))) {
+            throw stopped(total, "");
+          }
           knownTerms = termNames;
           const lr = lrOf(step);
           const grads = vars.map((v) => result!.grads[v.name]);
@@ -421,9 +579,15 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
             const avg = (k: string) => rows.reduce((a, r) => a + (r[k] ?? 0), 0) / rows.length;
             const cost = avg("sec");
             const eta = (settings.iters - iter) * cost;
-            log(`[TRAIN] epoch: ${batch.epoch + 1}, iter: ${iter}/${settings.iters}, loss: ${fmt(avg("loss"))}, lr: ${fmt(lr, 6)}, ` +
-              `batch_cost: ${fmt(cost)}, reader_cost: ${fmt(readSec, 5)}, ips: ${fmt(settings.batchSize / Math.max(cost, 1e-9), 4)} samples/sec | ETA ${clock(eta)}` +
-              (termNames.length > 1 ? ` | ${termNames.map((n) => `${n}: ${fmt(avg(n))}`).join(", ")}` : ""));
+            log(
+              `[TRAIN] epoch: ${batch.epoch + 1}, iter: ${iter}/${settings.iters}, loss: ${
+                fmt(avg("loss"))
+              }, lr: ${fmt(lr, 6)}, ` +
+                `batch_cost: ${fmt(cost)}, reader_cost: ${fmt(readSec, 5)}, ips: ${
+                  fmt(settings.batchSize / Math.max(cost, 1e-9), 4)
+                } samples/sec | ETA ${clock(eta)}` +
+                (termNames.length > 1 ? ` | ${termNames.map((n) => `${n}: ${fmt(avg(n))}`).join(", ")}` : ""),
+            );
           }
           bar?.update(iter, { loss: total, lr, ...(best ? { best_mIoU: best.miou } : {}) });
         } finally {
@@ -444,17 +608,34 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
           log(`[EVAL] #Images: ${metrics.numImages} ${metricsLine(metrics)}`);
           log(`[EVAL] Class IoU: [${metrics.classIoU.map((v) => v.toFixed(4)).join(" ")}]`);
           if (improved) {
-            best = { iter, miou: metrics.miou, metrics, dir: saveDir ? path.join(saveDir, "best_model") : null };
+            best = {
+              iter,
+              miou: metrics.miou,
+              metrics,
+              dir: saveDir ? path.join(saveDir, "best_model") : null,
+            };
             if (bestWeights) tf.dispose([...bestWeights.values()]);
             bestWeights = new Map(model.namedWeights().map((w) => [w.name, w.tensor.clone()]));
             if (saveDir) {
               await saveCheckpoint(path.join(saveDir, "best_model"), {
                 model,
-                state: stateFor(iter, { metrics: { miou: metrics.miou, acc: metrics.acc, kappa: metrics.kappa, dice: metrics.dice, classIoU: metrics.classIoU } }),
+                state: stateFor(iter, {
+                  metrics: {
+                    miou: metrics.miou,
+                    acc: metrics.acc,
+                    kappa: metrics.kappa,
+                    dice: metrics.dice,
+                    classIoU: metrics.classIoU,
+                  },
+                }),
               });
             }
           }
-          log(`[EVAL] The model with the best validation mIoU (${fmt(best!.miou)}) was ${saveDir ? "saved" : "kept"} at iter ${best!.iter}.`);
+          log(
+            `[EVAL] The model with the best validation mIoU (${fmt(best!.miou)}) was ${
+              saveDir ? "saved" : "kept"
+            } at iter ${best!.iter}.`,
+          );
           emit({ type: "eval", iter, metrics, best: improved });
           bar?.update(iter, { loss: total, mIoU: metrics.miou, best_mIoU: best!.miou });
         }
@@ -464,7 +645,9 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
           lastCheckpoint = dir;
           await history.save(path.join(saveDir, "history.csv"));
           const old = listCheckpoints(saveDir);
-          for (const c of old.slice(0, Math.max(0, old.length - settings.keepCheckpointMax))) await fsp.rm(c.dir, { recursive: true, force: true });
+          for (const c of old.slice(0, Math.max(0, old.length - settings.keepCheckpointMax))) {
+            await fsp.rm(c.dir, { recursive: true, force: true });
+          }
           emit({ type: "checkpoint", iter, dir });
         }
       }
@@ -476,7 +659,10 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     }
     const totalSec = (performance.now() - t0) / 1000;
     bar?.done(best ? { best_mIoU: best.miou } : undefined);
-    log(`[INFO] ${completed ? "finished" : "stopped"} at iteration ${iter} in ${clock(totalSec)}` + (best ? `; best mIoU ${fmt(best.miou)} at iter ${best.iter}` : ""));
+    log(
+      `[INFO] ${completed ? "finished" : "stopped"} at iteration ${iter} in ${clock(totalSec)}` +
+        (best ? `; best mIoU ${fmt(best.miou)} at iter ${best.iter}` : ""),
+    );
     emit({ type: "done", iter, best });
     if (saveDir) await history.save(path.join(saveDir, "history.csv"));
 
@@ -497,18 +683,29 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       baseDir,
       startedFrom: s.startedFrom ?? null,
       useBest() {
-        if (!kept) throw new Error("useBest: no evaluation has run, so there is no best model (give val_dataset and eval_interval)");
+        if (!kept) {
+          throw new Error(
+            "useBest: no evaluation has run, so there is no best model (give val_dataset and eval_interval)",
+          );
+        }
         finalModel.setWeights(Object.fromEntries(kept), { source: `the best weights (iter ${best!.iter})` });
       },
-      plot: () => history.plot({ title: `${finalModel.type} — ${(cfg.loss as LossSection).types.map((t) => (t as LossSpec).type ?? "loss").join(" + ")}` }),
+      plot: () =>
+        history.plot({
+          title: `${finalModel.type} — ${
+            (cfg.loss as LossSection).types.map((t) => (t as LossSpec).type ?? "loss").join(" + ")
+          }`,
+        }),
       dispose() {
         if (kept) tf.dispose([...kept.values()]);
         kept?.clear();
         finalModel.dispose();
       },
       async [DISPLAY](): Promise<MimeBundle> {
-        const summary = `${finalModel.description}\n${iter}/${settings.iters} iterations${completed ? "" : " (stopped)"}` +
-          (best ? `; best mIoU ${fmt(best.miou)} at iter ${best.iter}` : "") + (saveDir ? `; saved in ${saveDir}` : "");
+        const summary =
+          `${finalModel.description}\n${iter}/${settings.iters} iterations${completed ? "" : " (stopped)"}` +
+          (best ? `; best mIoU ${fmt(best.miou)} at iter ${best.iter}` : "") +
+          (saveDir ? `; saved in ${saveDir}` : "");
         const fig = await result.plot()[DISPLAY]();
         const table = history[DISPLAY]();
         return {

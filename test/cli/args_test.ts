@@ -12,10 +12,36 @@ const DEFS: Record<string, OptionDef> = {
 
 Deno.test("parseArgs reads PaddleSeg-style options", () => {
   assert.deepEqual(
-    parseArgs(["--config", "a.yml", "--iters=20", "--learning-rate", "0.005", "--resume", "--crop_size", "512", "256", "--model_path", "out/best"], DEFS, "train"),
-    { config: "a.yml", iters: 20, learning_rate: 0.005, resume: true, crop_size: [512, 256], model: "out/best" },
+    parseArgs(
+      [
+        "--config",
+        "a.yml",
+        "--iters=20",
+        "--learning-rate",
+        "0.005",
+        "--resume",
+        "--crop_size",
+        "512",
+        "256",
+        "--model_path",
+        "out/best",
+      ],
+      DEFS,
+      "train",
+    ),
+    {
+      config: "a.yml",
+      iters: 20,
+      learning_rate: 0.005,
+      resume: true,
+      crop_size: [512, 256],
+      model: "out/best",
+    },
   );
-  assert.deepEqual(parseArgs(["--crop_size=64x32", "--resume=false"], DEFS, "train"), { crop_size: [64, 32], resume: false });
+  assert.deepEqual(parseArgs(["--crop_size=64x32", "--resume=false"], DEFS, "train"), {
+    crop_size: [64, 32],
+    resume: false,
+  });
 });
 
 Deno.test("parseArgs errors say what is wrong", () => {
@@ -26,6 +52,12 @@ Deno.test("parseArgs errors say what is wrong", () => {
     [["config.yml"], /unexpected argument "config\.yml"/],
     [["--crop_size", "512"], /--crop_size needs a value|expects two positive integers/],
   ];
-  for (const [argv, re] of bad) assert.throws(() => parseArgs(argv, DEFS, "train"), (e: Error) => e instanceof UsageError && re.test(e.message), argv.join(" "));
+  for (const [argv, re] of bad) {
+    assert.throws(
+      () => parseArgs(argv, DEFS, "train"),
+      (e: Error) => e instanceof UsageError && re.test(e.message),
+      argv.join(" "),
+    );
+  }
   assert.match(usage("train", "train a model", DEFS), /--model, --model_path PATH\s+model/);
 });

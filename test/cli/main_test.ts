@@ -109,10 +109,27 @@ Deno.test("npm run train / val / predict on a PaddleSeg config with _base_", asy
     fs.writeFileSync(config, CHILD);
     const out = path.join(dir, "output");
 
-    const t = await cli(["train", "--config", config, "--iters", "2", "--save_dir", out, "--save_interval", "2", "--log_iters", "1", "--seed", "5"]);
+    const t = await cli([
+      "train",
+      "--config",
+      config,
+      "--iters",
+      "2",
+      "--save_dir",
+      out,
+      "--save_interval",
+      "2",
+      "--log_iters",
+      "1",
+      "--seed",
+      "5",
+    ]);
     assert.equal(t.code, 0, t.err);
     assert.match(t.err, /model\.backbone\.pretrained: https:\/\/bj\.bcebos\.com\/.* is a URL .* skipped/);
-    assert.match(t.err, /\[TRAIN\] epoch: 1, iter: 1\/2, loss: \d\.\d{4}, lr: 0\.010000, .* \| out0\.CrossEntropyLoss: .*out1\.LovaszHingeLoss/);
+    assert.match(
+      t.err,
+      /\[TRAIN\] epoch: 1, iter: 1\/2, loss: \d\.\d{4}, lr: 0\.010000, .* \| out0\.CrossEntropyLoss: .*out1\.LovaszHingeLoss/,
+    );
     assert.match(t.err, /\[EVAL\] #Images: 40 mIoU: /);
     assert.match(t.out, /train: 2 iterations done; checkpoints in .*output; best mIoU \d\.\d{4} at iter 2/);
     const ck = await loadCheckpoint(path.join(out, "iter_2"));
@@ -124,7 +141,15 @@ Deno.test("npm run train / val / predict on a PaddleSeg config with _base_", asy
     ck.dispose();
     assert.ok(fs.existsSync(path.join(out, "history.csv")));
 
-    const v = await cli(["val", "--config", config, "--model", path.join(out, "best_model"), "--max_samples", "6"]);
+    const v = await cli([
+      "val",
+      "--config",
+      config,
+      "--model",
+      path.join(out, "best_model"),
+      "--max_samples",
+      "6",
+    ]);
     assert.equal(v.code, 0, v.err);
     assert.match(v.out, /\[EVAL\] #Images: 6 mIoU: \d\.\d{4} Acc: /);
     assert.match(v.out, /class\s+IoU\s+precision/);
@@ -132,19 +157,48 @@ Deno.test("npm run train / val / predict on a PaddleSeg config with _base_", asy
     const images = path.join(dir, "images");
     fs.mkdirSync(images);
     const city = path.join(shippedDataPath("synthetic-city"), "leftImg8bit", "val", "frankfurt");
-    for (const f of fs.readdirSync(city).sort().slice(0, 2)) fs.copyFileSync(path.join(city, f), path.join(images, f));
+    for (const f of fs.readdirSync(city).sort().slice(0, 2)) {
+      fs.copyFileSync(path.join(city, f), path.join(images, f));
+    }
     const pred = path.join(dir, "pred");
-    const p = await cli(["predict", "--config", config, "--model", path.join(out, "best_model"), "--images", images, "--out", pred]);
+    const p = await cli([
+      "predict",
+      "--config",
+      config,
+      "--model",
+      path.join(out, "best_model"),
+      "--images",
+      images,
+      "--out",
+      pred,
+    ]);
     assert.equal(p.code, 0, p.err);
     const masks = fs.readdirSync(path.join(pred, "pseudo_color_prediction")).sort();
-    assert.deepEqual(masks, ["frankfurt_000000_000019_leftImg8bit.png", "frankfurt_000001_000019_leftImg8bit.png"]);
-    const m = decodeMaskPng(new Uint8Array(fs.readFileSync(path.join(pred, "pseudo_color_prediction", masks[0]))));
+    assert.deepEqual(masks, [
+      "frankfurt_000000_000019_leftImg8bit.png",
+      "frankfurt_000001_000019_leftImg8bit.png",
+    ]);
+    const m = decodeMaskPng(
+      new Uint8Array(fs.readFileSync(path.join(pred, "pseudo_color_prediction", masks[0]))),
+    );
     assert.deepEqual([m.width, m.height], [256, 128]);
     assert.ok(m.mask.every((c) => c === 0 || c === 1));
     assert.ok(fs.existsSync(path.join(pred, "added_prediction", masks[0])));
 
     // Resume continues from the last checkpoint.
-    const r = await cli(["train", "--config", config, "--iters", "3", "--save_dir", out, "--save_interval", "3", "--resume", "--no_eval"]);
+    const r = await cli([
+      "train",
+      "--config",
+      config,
+      "--iters",
+      "3",
+      "--save_dir",
+      out,
+      "--save_interval",
+      "3",
+      "--resume",
+      "--no_eval",
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /resume: continuing from iteration 2/);
     assert.ok(fs.existsSync(path.join(out, "iter_3")));
@@ -156,7 +210,10 @@ Deno.test("npm run train / val / predict on a PaddleSeg config with _base_", asy
 Deno.test("the command line reports bad input in one line with the key path, and exit status 1 or 2", async () => {
   const dir = await Deno.makeTempDir({ prefix: "seglab-cli-" });
   try {
-    fs.writeFileSync(path.join(dir, "road_base.yml"), BASE(shippedDataPath("synthetic-roads")).replace("type: SGD", "type: SGD\n  momentum: 0.9x"));
+    fs.writeFileSync(
+      path.join(dir, "road_base.yml"),
+      BASE(shippedDataPath("synthetic-roads")).replace("type: SGD", "type: SGD\n  momentum: 0.9x"),
+    );
     const bad = path.join(dir, "bad.yml");
     fs.writeFileSync(bad, CHILD);
     const b = await cli(["train", "--config", bad, "--save_dir", path.join(dir, "out")]);

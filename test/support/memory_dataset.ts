@@ -79,13 +79,29 @@ export function memoryDataset(opts: MemoryDatasetOptions): SegDataset {
           }
         }
       }
-      return Promise.resolve({ image, label, height: size, width: size, channels: 3, name: `img_${index}.png` });
+      return Promise.resolve({
+        image,
+        label,
+        height: size,
+        width: size,
+        channels: 3,
+        name: `img_${index}.png`,
+      });
     },
     getRaw(index: number) {
       const s = samples[index];
       const image = new Uint8Array(s.image.length);
-      for (let i = 0; i < image.length; i++) image[i] = Math.max(0, Math.min(255, Math.round((s.image[i] + 1) * 127.5)));
-      return Promise.resolve({ image, label: s.label, height: size, width: size, channels: 3, name: `img_${index}.png` });
+      for (let i = 0; i < image.length; i++) {
+        image[i] = Math.max(0, Math.min(255, Math.round((s.image[i] + 1) * 127.5)));
+      }
+      return Promise.resolve({
+        image,
+        label: s.label,
+        height: size,
+        width: size,
+        channels: 3,
+        name: `img_${index}.png`,
+      });
     },
   };
 }
@@ -113,7 +129,8 @@ export async function* memoryBatches(ds: SegDataset, o: BatchOptions): AsyncIter
     const ids = order(ds.length, seed, epoch, shuffle).slice(inEpoch * bs, inEpoch * bs + bs);
     const samples = await Promise.all(ids.map((i) => ds.get(i, { seed, epoch })));
     const s0 = samples[0];
-    const img = new Float32Array(ids.length * s0.image.length), lab = new Int32Array(ids.length * s0.label.length);
+    const img = new Float32Array(ids.length * s0.image.length),
+      lab = new Int32Array(ids.length * s0.label.length);
     samples.forEach((s, i) => {
       img.set(s.image, i * s0.image.length);
       lab.set(s.label, i * s0.label.length);

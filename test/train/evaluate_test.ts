@@ -23,12 +23,19 @@ Deno.test("evaluate: one confusion matrix over the whole set (ignored pixels ski
     const four = await evaluate(m, ds, { batchSize: 4 });
     for (const r of [one, four]) {
       assert.equal(r.numImages, 5);
-      assert.deepEqual(Array.from(r.confusion.counts), Array.from(confusionMatrix(preds, labels, 3, 255).counts));
+      assert.deepEqual(
+        Array.from(r.confusion.counts),
+        Array.from(confusionMatrix(preds, labels, 3, 255).counts),
+      );
       assert.equal(r.miou, expected.miou);
       assert.deepEqual(r.classIoU, expected.classIoU);
       assert.equal(r.kappa, expected.kappa);
     }
-    assert.equal(one.confusion.counts.reduce((a, b) => a + b, 0), 5 * (24 * 24 - 1), "the ignored pixel of each image is skipped");
+    assert.equal(
+      one.confusion.counts.reduce((a, b) => a + b, 0),
+      5 * (24 * 24 - 1),
+      "the ignored pixel of each image is skipped",
+    );
     const first2 = await evaluate(m, ds, { maxSamples: 2 });
     assert.equal(first2.numImages, 2);
     // A cache decodes each validation image once across evaluations.

@@ -8,7 +8,13 @@ await ready("wasm", { quiet: true });
 
 Deno.test("fileIO writes TensorFlow.js's layers format that tf.loadLayersModel reads back bit for bit", async () => {
   const dir = await Deno.makeTempDir();
-  const m = createModel({ type: "OCRNet", backbone: { type: "HRNet_W18_Small_V1", stem_channels: 8 }, num_classes: 3, ocr_mid_channels: 16, ocr_key_channels: 8 }, { seed: 4 });
+  const m = createModel({
+    type: "OCRNet",
+    backbone: { type: "HRNet_W18_Small_V1", stem_channels: 8 },
+    num_classes: 3,
+    ocr_mid_channels: 16,
+    ocr_key_channels: 8,
+  }, { seed: 4 });
   try {
     await m.net.save(fileIO(dir));
     const json = JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8"));
@@ -19,7 +25,9 @@ Deno.test("fileIO writes TensorFlow.js's layers format that tf.loadLayersModel r
     const loaded = await tf.loadLayersModel(fileIO(dir));
     const a = m.net.weights, b = loaded.weights;
     assert.deepEqual(b.map((w) => w.originalName), a.map((w) => w.originalName));
-    for (let i = 0; i < a.length; i++) assert.deepEqual(b[i].read().dataSync(), a[i].read().dataSync(), a[i].originalName);
+    for (let i = 0; i < a.length; i++) {
+      assert.deepEqual(b[i].read().dataSync(), a[i].read().dataSync(), a[i].originalName);
+    }
     const x = tf.randomNormal([1, 24, 24, 3]) as tf.Tensor4D;
     const [y1] = m.apply(x), y2 = (loaded.predict(x) as tf.Tensor[])[0];
     assert.deepEqual(y2.dataSync(), y1.dataSync());
@@ -39,8 +47,12 @@ Deno.test("fileIO refuses truncated, oversized and corrupted weights, and a miss
     const bin = path.join(dir, "model.weights.bin");
     const good = fs.readFileSync(bin);
     fs.writeFileSync(bin, good.subarray(0, good.length - 10));
-    await assert.rejects(tf.loadLayersModel(fileIO(dir)), (e: Error) =>
-      e instanceof CheckpointError && /model\.weights\.bin is truncated: \d+ bytes, but its manifest describes \d+/.test(e.message));
+    await assert.rejects(
+      tf.loadLayersModel(fileIO(dir)),
+      (e: Error) =>
+        e instanceof CheckpointError &&
+        /model\.weights\.bin is truncated: \d+ bytes, but its manifest describes \d+/.test(e.message),
+    );
     fs.writeFileSync(bin, Buffer.concat([good, Buffer.from([1, 2, 3, 4])]));
     await assert.rejects(tf.loadLayersModel(fileIO(dir)), /bytes, but \d+ were written/);
     const bad = Buffer.from(good);

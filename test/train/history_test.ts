@@ -4,7 +4,16 @@ import { evalColumns, History } from "../../lib/train/history.ts";
 
 function sample(): History {
   const h = new History();
-  for (let i = 1; i <= 4; i++) h.push({ iter: i, lr: 0.01 / i, "out0.CrossEntropyLoss": 1 / i, "out1.CrossEntropyLoss": 0.4 / i, loss: 1.4 / i, sec: 0.1 });
+  for (let i = 1; i <= 4; i++) {
+    h.push({
+      iter: i,
+      lr: 0.01 / i,
+      "out0.CrossEntropyLoss": 1 / i,
+      "out1.CrossEntropyLoss": 0.4 / i,
+      loss: 1.4 / i,
+      sec: 0.1,
+    });
+  }
   const m = segMetrics(confusionMatrix([0, 1, 1, 0], [0, 1, 0, 0], 2));
   h.addEval(2, evalColumns(m, ["background", "road"]));
   h.addEval(4, evalColumns(m, ["background", "road"]));
@@ -13,7 +22,21 @@ function sample(): History {
 
 Deno.test("history columns: iter, lr, the terms, loss, sec, then the evaluation columns", () => {
   const h = sample();
-  assert.deepEqual(h.columns, ["iter", "lr", "out0.CrossEntropyLoss", "out1.CrossEntropyLoss", "loss", "sec", "mIoU", "acc", "kappa", "dice", "mIoU_present", "IoU.background", "IoU.road"]);
+  assert.deepEqual(h.columns, [
+    "iter",
+    "lr",
+    "out0.CrossEntropyLoss",
+    "out1.CrossEntropyLoss",
+    "loss",
+    "sec",
+    "mIoU",
+    "acc",
+    "kappa",
+    "dice",
+    "mIoU_present",
+    "IoU.background",
+    "IoU.road",
+  ]);
   assert.deepEqual(h.terms, ["out0.CrossEntropyLoss", "out1.CrossEntropyLoss"]);
   assert.equal(h.table.numRows(), 4);
   assert.deepEqual(h.table.array("mIoU"), [null, h.rows[1].mIoU, null, h.rows[3].mIoU]);
@@ -27,7 +50,9 @@ Deno.test("history as CSV and JSON, and back", async () => {
   assert.equal(csv.length, 5);
   assert.equal(csv[0], h.columns.join(","));
   assert.match(csv[1], /^1,0\.01,1,0\.4,1\.4,0\.1,,,/);
-  const back = new History(h.toJSON().map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null))));
+  const back = new History(
+    h.toJSON().map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null))),
+  );
   assert.deepEqual(back.toJSON(), h.toJSON());
   const dir = await Deno.makeTempDir();
   try {

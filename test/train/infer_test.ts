@@ -8,7 +8,11 @@ await ready("wasm", { quiet: true });
 /** A model without spatial context (one 1×1 convolution): every inference mode must agree with it. */
 function pointwise(): SegModel {
   const input = tf.input({ shape: [null, null, 3] });
-  const out = tf.layers.conv2d({ filters: 3, kernelSize: 1, kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+  const out = tf.layers.conv2d({
+    filters: 3,
+    kernelSize: 1,
+    kernelInitializer: tf.initializers.randomNormal({ seed: 1 }),
+  }).apply(input) as tf.SymbolicTensor;
   const net = tf.model({ inputs: input, outputs: out });
   return new SegModel({ type: "Pointwise", num_classes: 3, in_channels: 3 }, net, net, ["main"], 0);
 }
@@ -17,8 +21,17 @@ Deno.test("slide inference covers every pixel once per window and averages: a po
   const m = pointwise();
   const x = tf.randomNormal([2, 37, 29, 3], 0, 1, "float32", 5) as tf.Tensor4D;
   const whole = inferLogits(m, x);
-  for (const [crop, stride] of [[[16, 16], [16, 16]], [[16, 12], [5, 7]], [[64, 64], [32, 32]]] as [number, number][][]) {
-    const slide = inferLogits(m, x, { mode: "slide", cropSize: crop as [number, number], stride: stride as [number, number] });
+  for (
+    const [crop, stride] of [[[16, 16], [16, 16]], [[16, 12], [5, 7]], [[64, 64], [32, 32]]] as [
+      number,
+      number,
+    ][][]
+  ) {
+    const slide = inferLogits(m, x, {
+      mode: "slide",
+      cropSize: crop as [number, number],
+      stride: stride as [number, number],
+    });
     assert.deepEqual(slide.shape, [2, 37, 29, 3]);
     assertAllClose(slide.dataSync(), whole.dataSync(), 1e-5, 1e-5, `crop ${crop} stride ${stride}`);
     slide.dispose();
@@ -32,7 +45,8 @@ Deno.test("slide inference averages overlapping windows as PaddleSeg does", () =
   const x = tf.randomNormal([1, 16, 24, 3], 0, 1, "float32", 6) as tf.Tensor4D;
   // Windows of width 16 every 8: [0,16) and [8,24).
   const got = inferLogits(m, x, { mode: "slide", cropSize: [16, 16], stride: [8, 8] });
-  const a = m.apply(tf.slice(x, [0, 0, 0, 0], [1, 16, 16, 3]))[0], b = m.apply(tf.slice(x, [0, 0, 8, 0], [1, 16, 16, 3]))[0];
+  const a = m.apply(tf.slice(x, [0, 0, 0, 0], [1, 16, 16, 3]))[0],
+    b = m.apply(tf.slice(x, [0, 0, 8, 0], [1, 16, 16, 3]))[0];
   const expected = tf.concat([
     tf.slice(a, [0, 0, 0, 0], [1, 16, 8, 2]),
     tf.div(tf.add(tf.slice(a, [0, 0, 8, 0], [1, 16, 8, 2]), tf.slice(b, [0, 0, 0, 0], [1, 16, 8, 2])), 2),
@@ -60,10 +74,23 @@ Deno.test("resize inference returns logits at the image size; flip averages the 
 
 Deno.test("test_config is read with PaddleSeg's keys", () => {
   assert.deepEqual(inferOptionsFromConfig({ is_slide: true, crop_size: [512, 512], stride: [384, 384] }), {
-    mode: "slide", cropSize: [512, 512], stride: [384, 384], size: undefined, flip: false,
+    mode: "slide",
+    cropSize: [512, 512],
+    stride: [384, 384],
+    size: undefined,
+    flip: false,
   });
   assert.equal(inferOptionsFromConfig({ resize_to: [256, 128] }).mode, "resize");
-  assert.throws(() => inferOptionsFromConfig({ is_slide: true }), /test_config\.crop_size: is required with is_slide: true/);
-  assert.throws(() => inferOptionsFromConfig({ is_slide: true, crop_size: [512] }), /test_config\.crop_size: expected 2 items, got 1/);
-  assert.throws(() => inferOptionsFromConfig({ scales: [0.75, 1.0] }), /multi-scale evaluation is not supported/);
+  assert.throws(
+    () => inferOptionsFromConfig({ is_slide: true }),
+    /test_config\.crop_size: is required with is_slide: true/,
+  );
+  assert.throws(
+    () => inferOptionsFromConfig({ is_slide: true, crop_size: [512] }),
+    /test_config\.crop_size: expected 2 items, got 1/,
+  );
+  assert.throws(
+    () => inferOptionsFromConfig({ scales: [0.75, 1.0] }),
+    /multi-scale evaluation is not supported/,
+  );
 });

@@ -7,7 +7,13 @@ import { assertAllClose } from "../support/assert_close.ts";
 await ready("cpu", { quiet: true });
 
 /** Runs `steps` updates of one parameter with fixed gradients; returns its values after each. */
-function run(section: Record<string, unknown>, p0: number[], grads: number[][], lrs: number[], name = "head.w") {
+function run(
+  section: Record<string, unknown>,
+  p0: number[],
+  grads: number[][],
+  lrs: number[],
+  name = "head.w",
+) {
   const opt = createOptimizer(section);
   const v = tf.variable(tf.tensor1d(p0));
   const out: number[][] = [];
@@ -76,7 +82,10 @@ Deno.test("Adam (L2 in the gradient) and AdamW (decoupled decay) follow Paddle's
 Deno.test("backbone_lr_mult scales the backbone's learning rate only", () => {
   const opt = createOptimizer({ type: "SGD", backbone_lr_mult: 0.1 });
   const a = tf.variable(tf.scalar(1)), b = tf.variable(tf.scalar(1));
-  opt.apply([{ name: "backbone.conv1.conv/kernel", variable: a }, { name: "head.cls/kernel", variable: b }], [tf.scalar(1), tf.scalar(1)], 0.5);
+  opt.apply([{ name: "backbone.conv1.conv/kernel", variable: a }, { name: "head.cls/kernel", variable: b }], [
+    tf.scalar(1),
+    tf.scalar(1),
+  ], 0.5);
   assertAllClose([a.dataSync()[0], b.dataSync()[0]], [0.95, 0.5], 1e-7, 0, "lr mult");
   tf.dispose([a, b]);
 });
@@ -87,7 +96,10 @@ Deno.test("optimizer state round-trips: a restored optimizer continues exactly",
   const half = run({ type: "Adam" }, [1, 2], g.slice(0, 2), [0.01, 0.01]);
   const st = half.opt.getState();
   const copy = createOptimizer({ type: "Adam" });
-  copy.setState({ iterations: st.iterations, slots: Object.fromEntries(st.slots.map((s) => [s.name, s.tensor])) });
+  copy.setState({
+    iterations: st.iterations,
+    slots: Object.fromEntries(st.slots.map((s) => [s.name, s.tensor])),
+  });
   half.opt.dispose();
   const gt = tf.tensor1d(g[2]);
   copy.apply([{ name: "head.w", variable: half.v }], [gt], 0.01);
@@ -101,9 +113,18 @@ Deno.test("optimizer errors name the key path", () => {
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ type: "SGD", momentum: "0.9x" }, /^optimizer\.momentum: expected a number, got "0\.9x"/],
     [{ type: "sgdd" }, /^optimizer\.type: unknown optimizer "sgdd" \(did you mean "(SGD|sgd)"\?\)/],
-    [{ type: "Adam", momentum: 0.9 }, /^optimizer\.momentum: unknown key; adam|^optimizer\.momentum: unknown key; Adam/],
+    [
+      { type: "Adam", momentum: 0.9 },
+      /^optimizer\.momentum: unknown key; adam|^optimizer\.momentum: unknown key; Adam/,
+    ],
     [{ type: "SGD", weight_decay: -1 }, /^optimizer\.weight_decay: must be ≥ 0, got -1/],
     [{ type: "SGD", use_nesterov: true }, /^optimizer\.use_nesterov: needs momentum/],
   ];
-  for (const [s, re] of bad) assert.throws(() => createOptimizer(s), (e: Error) => e instanceof ConfigError && re.test(e.message), JSON.stringify(s));
+  for (const [s, re] of bad) {
+    assert.throws(
+      () => createOptimizer(s),
+      (e: Error) => e instanceof ConfigError && re.test(e.message),
+      JSON.stringify(s),
+    );
+  }
 });

@@ -15,11 +15,23 @@ Deno.test("predict writes PaddleSeg's layout: indexed masks with the dataset's p
   try {
     const r = await predict(m, ds, { outDir: dir });
     assert.equal(r.count, 3);
-    assert.deepEqual(fs.readdirSync(path.join(dir, "pseudo_color_prediction")).sort(), ["img_0.png", "img_1.png", "img_2.png"]);
-    assert.deepEqual(fs.readdirSync(path.join(dir, "added_prediction")).sort(), ["img_0.png", "img_1.png", "img_2.png"]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, "pseudo_color_prediction")).sort(), [
+      "img_0.png",
+      "img_1.png",
+      "img_2.png",
+    ]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, "added_prediction")).sort(), [
+      "img_0.png",
+      "img_1.png",
+      "img_2.png",
+    ]);
     const bytes = fs.readFileSync(path.join(dir, "pseudo_color_prediction", "img_1.png"));
     const png = decode(bytes);
-    assert.deepEqual(png.palette!.slice(0, 2), [[0, 0, 0], [255, 255, 255]], "the dataset's palette comes first");
+    assert.deepEqual(
+      png.palette!.slice(0, 2),
+      [[0, 0, 0], [255, 255, 255]],
+      "the dataset's palette comes first",
+    );
     const back = decodeMaskPng(new Uint8Array(bytes));
     assert.deepEqual(back.mask, r.predictions[1].mask);
     const s = await ds.get(1);

@@ -18,7 +18,9 @@ export class SpatialDropout extends tf.layers.Layer {
 
   constructor(args: { rate: number; name?: string }) {
     super(args);
-    if (!(args.rate >= 0 && args.rate < 1)) throw new Error(`SpatialDropout: rate must be in [0, 1), got ${args.rate}`);
+    if (!(args.rate >= 0 && args.rate < 1)) {
+      throw new Error(`SpatialDropout: rate must be in [0, 1), got ${args.rate}`);
+    }
     this.rate = args.rate;
   }
 
