@@ -30,6 +30,8 @@ export { createLrScheduler, LR_SCHEDULER_TYPES } from "./lr_scheduler.ts";
 export type { LrScheduler } from "./lr_scheduler.ts";
 export { EVAL_COLUMNS, History } from "./history.ts";
 export type { HistoryRow } from "./history.ts";
+export { compareRuns } from "./compare.ts";
+export type { Comparison, RunLike } from "./compare.ts";
 export {
   applyCheckpoint,
   listCheckpoints,
