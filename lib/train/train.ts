@@ -395,7 +395,8 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       path: `${where}lr_scheduler`,
     });
     cfg.optimizer = { ...optimizer.config };
-    cfg.lr_scheduler = { ...lrOf.config };
+    // The schedule is recorded as written: defaults that depend on iters (decay_steps) are derived again
+    // when a checkpoint is resumed or fine-tuned with other iters, as PaddleSeg does.
     const inferOpts = s.eval?.infer ?? inferOptionsFromConfig(cfg.test_config, `${where}test_config`);
 
     // Resume state.

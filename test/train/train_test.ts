@@ -249,6 +249,8 @@ Deno.test("recipe 2: fine-tuning with a Lovász loss starts from the CE checkpoi
     assertSameWeights(atStart!, ceWeights, "fine-tune start");
     assert.deepEqual(ft.history.terms, ["out0.LovaszSoftmaxLoss"]);
     assert.equal(ft.history.rows[0].lr, 0.01);
+    // The schedule decays over the fine-tuning's 3 iterations, not the CE run's 6.
+    assert.ok(Math.abs((ft.history.rows[2].lr as number) - 0.01 * Math.pow(1 / 3, 0.9)) < 1e-12, String(ft.history.rows[2].lr));
     assert.equal(ft.iter, 3);
     assert.match(ft.startedFrom!, /best_model \(iteration \d\)/);
     // From an in-memory result too (no disk).
