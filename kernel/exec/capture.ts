@@ -69,10 +69,11 @@ export function installCapture(sink: StreamSink): RealStreams {
  */
 export function installTimerTracking(current: () => CellContext | undefined): { cancelAll(ctx?: CellContext): number } {
   const g = globalThis as unknown as Record<string, unknown>;
-  const realSetTimeout = globalThis.setTimeout;
-  const realSetInterval = globalThis.setInterval;
-  const realClearTimeout = globalThis.clearTimeout;
-  const realClearInterval = globalThis.clearInterval;
+  type Timer = (cb: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) => number;
+  const realSetTimeout = globalThis.setTimeout as unknown as Timer;
+  const realSetInterval = globalThis.setInterval as unknown as Timer;
+  const realClearTimeout = globalThis.clearTimeout as unknown as (id?: number) => void;
+  const realClearInterval = globalThis.clearInterval as unknown as (id?: number) => void;
   const owner = new Map<number, CellContext>();
   const all = new Set<CellContext>();
   const forget = (id: number) => {

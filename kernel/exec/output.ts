@@ -20,6 +20,7 @@ export type Output =
   | { kind: "display"; bundle: Bundle | Promise<Bundle>; displayId?: string; update?: boolean; metadata?: Record<string, unknown> }
   | { kind: "error"; content: ErrorContent }
   | { kind: "clear"; wait: boolean }
+  | { kind: "result"; bundle: Bundle; count: number | null }
   | { kind: "message"; msgType: string; content: Record<string, unknown>; metadata?: Record<string, unknown>; buffers?: Uint8Array[] };
 
 // deno-lint-ignore no-control-regex
@@ -95,6 +96,10 @@ export class OutputRouter {
 
   #route(ctx: CellContext | undefined, out: Output): void {
     if (ctx && ctx.state === "running") return this.#send(ctx.parent, out);
+    if (out.kind === "message") {
+      // Comm traffic is not output: it goes now, under the best parent there is.
+      return this.#send((ctx?.parent ?? this.running?.parent ?? {}) as Header, out);
+    }
     const running = this.running;
     if (out.kind === "display" && out.update) {
       if (running) return this.#send(running.parent, out);
@@ -145,6 +150,14 @@ export class OutputRouter {
         return;
       case "clear":
         this.post({ t: "iopub", parent, msgType: "clear_output", content: { wait: out.wait } });
+        return;
+      case "result":
+        this.#post({
+          t: "iopub",
+          parent,
+          msgType: "execute_result",
+          content: { execution_count: out.count, data: cleanBundle(out.bundle), metadata: {} },
+        });
         return;
       case "display": {
         const content: Record<string, unknown> = {

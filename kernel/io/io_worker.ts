@@ -9,7 +9,7 @@
 /// <reference lib="deno.worker" />
 import type { IoInit, IoToLang, IoToMain, LangToIo, MainToIo } from "../bridge.ts";
 import { STDIN } from "../bridge.ts";
-import { bindKernelSockets, type KernelSockets, SendQueue } from "../protocol/zmq.ts";
+import { bindKernelSockets, type KernelSockets, receiveLoop, SendQueue } from "../protocol/zmq.ts";
 import { createSigner, ReplayGuard, type Signer } from "../protocol/signer.ts";
 import { decodeFrames, encodeFrames } from "../protocol/wire.ts";
 import { type Header, makeMessage, type Message } from "../protocol/message.ts";
@@ -35,8 +35,6 @@ const queue: Pending[] = [];
 const byId = new Map<string, Pending>();
 let current: Pending | undefined;
 let abortQueued = false;
-let subscribed = false;
-const heldIopub: Uint8Array[][] = [];
 const openComms = new Map<string, string>(); // comm_id → target_name
 let interruptFlag: Int32Array;
 let stdinHead: Int32Array;
@@ -61,8 +59,7 @@ function sendIopubNow(parent: Header | Record<string, never>, msgType: string, c
   const msg = makeMessage(msgType, content, { session: init.session, username: "kernel", parent, metadata, buffers });
   const topic = enc.encode(`kernel.${init.session}.${msgType}`);
   const frames = encodeFrames(msg, signer, [topic]);
-  if (!subscribed) heldIopub.push(frames);
-  else iopubQ.send(frames);
+  iopubQ.send(frames);
   if (msgType === "execute_input") history.recordInput(content.execution_count as number, content.code as string);
   if (msgType === "execute_result") history.recordOutput(content.execution_count as number, (content.data as Record<string, unknown>)?.["text/plain"]);
   if (msgType === "comm_open") openComms.set(content.comm_id as string, content.target_name as string);
@@ -80,12 +77,6 @@ function publish(parent: Header | Record<string, never>, msgType: string, conten
 
 function status(parent: Header | Record<string, never>, state: "busy" | "idle" | "starting"): void {
   publish(parent, "status", { execution_state: state });
-}
-
-function releaseIopub(): void {
-  if (subscribed) return;
-  subscribed = true;
-  for (const f of heldIopub.splice(0)) iopubQ.send(f);
 }
 
 // ---------------------------------------------------------------- replies
@@ -298,24 +289,20 @@ function receive(channel: "shell" | "control" | "stdin", frames: Uint8Array[]): 
   pump();
 }
 
-async function loop(name: "shell" | "control" | "stdin"): Promise<void> {
-  for await (const frames of sockets[name]) {
+function loop(name: "shell" | "control" | "stdin"): Promise<void> {
+  return receiveLoop(sockets[name], (frames) => {
     try {
-      receive(name, frames as Uint8Array[]);
+      receive(name, frames);
     } catch (e) {
       log(`error on ${name}: ${(e as Error).stack ?? e}`);
     }
-  }
+  }, "kick");
 }
 
-async function heartbeat(): Promise<void> {
-  for await (const frames of sockets.hb) await sockets.hb.send(frames);
-}
-
-async function subscriptions(): Promise<void> {
-  for await (const [frame] of sockets.iopub) {
-    if (frame?.[0] === 1) releaseIopub();
-  }
+let hbQ: SendQueue;
+function heartbeat(): Promise<void> {
+  // A ROUTER answering REQ clients: the frames (identity, empty delimiter, payload) go back as they came.
+  return receiveLoop(sockets.hb, (frames) => void hbQ.send(frames), "kick");
 }
 
 function onMain(m: MainToIo): void {
@@ -354,16 +341,17 @@ async function start(m: IoInit, port: MessagePort): Promise<void> {
   stdinBytes = new Uint8Array(m.shared.stdin, 8);
   langPort = port;
   langPort.onmessage = (e) => onLang(e.data as LangToIo);
+  if (m.debug) log(`I/O worker starting`);
   sockets = await bindKernelSockets(m.info);
+  if (m.debug) log(`sockets bound`);
   const onSendError = (e: unknown) => log(`send failed: ${(e as Error).message ?? e}`);
   shellQ = new SendQueue(sockets.shell, onSendError);
   controlQ = new SendQueue(sockets.control, onSendError);
   iopubQ = new SendQueue(sockets.iopub, onSendError);
   stdinQ = new SendQueue(sockets.stdin, onSendError);
-  // Publish even if no subscription shows up (a client that never subscribes must not stall us).
-  setTimeout(releaseIopub, 2000);
+  hbQ = new SendQueue(sockets.hb, onSendError);
   status({}, "starting");
-  for (const l of [loop("shell"), loop("control"), loop("stdin"), heartbeat(), subscriptions()]) {
+  for (const l of [loop("shell"), loop("control"), loop("stdin"), heartbeat()]) {
     l.catch((e) => {
       if (!shuttingDown) fatal(`socket loop failed: ${(e as Error).stack ?? e}`);
     });

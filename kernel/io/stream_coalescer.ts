@@ -26,12 +26,12 @@ export class StreamCoalescer {
     this.#name = name;
     this.#text += text;
     if (this.#text.length >= this.maxChars) this.flush();
-    else if (this.#timer === undefined) this.#timer = setTimeout(() => this.flush(), this.delayMs);
+    else if (this.#timer === undefined) this.#timer = setTimeout(() => this.flush(), this.delayMs) as unknown as number;
   }
 
   flush(): void {
     if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
+      clearTimeout(this.#timer as never);
       this.#timer = undefined;
     }
     if (this.#parent && this.#text) this.emit(this.#parent, this.#name, this.#text);

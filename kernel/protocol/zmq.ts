@@ -3,6 +3,14 @@
  * addon loads in Deno). The package is loaded with `createRequire` relative to this file, so the
  * kernel finds it in its own `node_modules` whatever the notebook's working directory and its
  * import map are.
+ *
+ * Under Deno the addon's receive is not reliable on its own: ZeroMQ signals readiness
+ * edge-triggered, and Deno's emulation of libuv's `uv_poll` misses some of those edges, so a
+ * pending `receive()` can wait forever with messages queued (measured: 6 runs in 10 lost the
+ * first message; Node: 0 in 10); its `uv_timer` emulation ends the process when a
+ * `receiveTimeout` expires. {@linkcode receiveLoop} works around both: ROUTER sockets are
+ * "kicked" by a periodic send to an identity nobody has (ROUTER drops it; the send makes the addon
+ * re-check readability), and other sockets are polled through their `readable` property.
  * @module
  */
 import { createRequire } from "node:module";
@@ -66,12 +74,74 @@ export class SendQueue {
   }
 }
 
-/** The kernel's bound sockets. */
+/** How {@linkcode receiveLoop} notices messages the addon's poller missed. */
+export type ReceiveMode = "kick" | "poll";
+
+const KICK_IDENTITY = new TextEncoder().encode("seglab-kick-nobody");
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Calls `onFrames` for every message `socket` receives until it is closed. `kick` (ROUTER
+ * sockets): a pending receive plus a send to a nonexistent identity every `intervalMs`. `poll`
+ * (any socket): checks `readable` every `intervalMs` (1 ms right after traffic) and receives only
+ * when a message is there.
+ */
+export function receiveLoop(
+  socket: ZSocket,
+  onFrames: (frames: Uint8Array[]) => void | Promise<void>,
+  mode: ReceiveMode,
+  intervalMs = 10,
+): Promise<void> {
+  if (mode === "kick") {
+    const kick = setInterval(() => {
+      if (socket.closed) return clearInterval(kick);
+      socket.send([KICK_IDENTITY, EMPTY]).catch(() => {});
+    }, intervalMs);
+    return (async () => {
+      try {
+        while (!socket.closed) {
+          let frames: Uint8Array[];
+          try {
+            frames = await socket.receive();
+          } catch (e) {
+            if (socket.closed || (e as { code?: string }).code === "EAGAIN") continue;
+            throw e;
+          }
+          await onFrames(frames);
+        }
+      } finally {
+        clearInterval(kick);
+      }
+    })();
+  }
+  return (async () => {
+    let idleSince = performance.now();
+    while (!socket.closed) {
+      let ready = false;
+      try {
+        ready = socket.readable;
+      } catch {
+        if (socket.closed) return;
+      }
+      if (ready) {
+        await onFrames(await socket.receive());
+        idleSince = performance.now();
+        continue;
+      }
+      const idle = performance.now() - idleSince;
+      await new Promise((r) => setTimeout(r, idle < 100 ? 1 : intervalMs));
+    }
+  })();
+}
+
+/**
+ * The kernel's bound sockets. Heartbeat is a ROUTER (it answers REQ clients like a REP socket
+ * would, and can be kicked; see the module doc).
+ */
 export interface KernelSockets {
   shell: ZSocket;
   control: ZSocket;
   stdin: ZSocket;
-  /** An XPUB socket, so the kernel sees subscriptions. */
   iopub: ZSocket;
   hb: ZSocket;
   close(): void;
@@ -84,8 +154,8 @@ export async function bindKernelSockets(info: ConnectionInfo): Promise<KernelSoc
   const shell = new z.Router({ ...opts, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
   const control = new z.Router({ ...opts, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
   const stdin = new z.Router({ ...opts });
-  const iopub = new z.XPublisher({ ...opts, sendHighWaterMark: 0 });
-  const hb = new z.Reply({ linger: 0 });
+  const iopub = new z.Publisher({ ...opts, sendHighWaterMark: 0 });
+  const hb = new z.Router({ linger: 0 });
   const all = { shell, control, stdin, iopub, hb };
   try {
     for (const [name, s] of Object.entries(all)) {

@@ -11,7 +11,8 @@ import { EXIT, runNotebook, RunUsageError } from "../../../kernel/run/mod.ts";
 import type { RunEvent } from "../../../kernel/run/events.ts";
 import type { CodeCell, Notebook } from "../../../kernel/run/notebook.ts";
 import { parseParameterArg } from "../../../kernel/run/parameters.ts";
-import { jupyterTest, validateNotebooks } from "../../support/jupyter.ts";
+import { jupyterTest } from "../../support/jupyter.ts";
+import { ipykernelMissing, validateNotebooks } from "../../support/notebook_validation.ts";
 import {
   kernelDirs,
   notebook,
@@ -344,10 +345,9 @@ Deno.test({
 
 jupyterTest(
   "runNotebook on ipykernel: parameters as Python, an interrupt that fails kills the kernel (exit 4)",
-  [
-    "ipykernel",
-  ],
   async () => {
+    const missing = ipykernelMissing();
+    if (missing) throw new Error(missing);
     const input = writeNotebook(
       work,
       "py.ipynb",
@@ -379,14 +379,12 @@ jupyterTest(
     assert.equal(streamText(nb, i + 1).trim(), "7 'abc' [True, None, 1.5]");
     assert.match(r.message ?? "", /kernel was killed/);
   },
-  E2E,
 );
 
-jupyterTest("every output notebook validates against the nbformat 4.5 schema (python3-nbformat)", [
-  "nbformat",
-], () => {
+jupyterTest("every output notebook validates against the nbformat 4.5 schema (python3-nbformat)", () => {
   assert.ok(written.length >= 8, `only ${written.length} notebooks were written`);
   const problems = validateNotebooks(written);
   assert.deepEqual(problems, {}, Object.entries(problems).map(([f, e]) => `${f}: ${e}`).join("\n"));
   for (const f of written) assert.equal(readJson(f).nbformat_minor, 5);
+  return Promise.resolve();
 });
