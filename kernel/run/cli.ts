@@ -206,8 +206,15 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
           log: terminalLog({ outputs: !a.quiet, write: io.err }),
         });
         results.push({ notebook: nb, result, code: result.exitCode });
-        const where = [result.output, result.html].filter(Boolean).join(" and ");
-        io.out(`${result.exitCode === 0 ? "ok" : `FAILED (exit ${result.exitCode})`}  ${nb} → ${where}\n`);
+        const rel = (p: string) => {
+          const r = path.relative(process.cwd(), p);
+          return r && !r.startsWith("..") ? r : p;
+        };
+        io.out(
+          `${result.exitCode === 0 ? "ok" : `FAILED (exit ${result.exitCode})`}  ${nb}\n` +
+            `    executed notebook: ${rel(result.output)}\n` +
+            (result.html ? `    HTML page:         ${rel(result.html)}\n` : ""),
+        );
       } catch (e) {
         if (!(e instanceof RunUsageError)) throw e;
         io.err(`seglab nb: ${e.message}\n`);

@@ -76,9 +76,11 @@ Deno.test({
     );
     assert.equal(r.code, 0, r.err);
     const out = path.join(work, "runs", "cli.ipynb");
-    assert.match(
+    assert.equal(
       r.out,
-      new RegExp(`^ok  .*cli\\.ipynb → ${out.replace(/[.]/g, "\\.")} and .*cli\\.html\\n$`),
+      `ok  ${nbPath}\n    executed notebook: ${out}\n    HTML page:         ${
+        out.replace(/ipynb$/, "html")
+      }\n`,
     );
     assert.match(
       streamText(readJson(out), 2),
