@@ -33,6 +33,7 @@ export const USAGE = `usage: npm run nb -- <command> …
       --html                 also write <output>.html (a static page with the figures)
       --prepare-only         write the parameterized notebook without running it
       --startup-timeout <s>  seconds to wait for the kernel to start (default 60)
+      --interrupt-grace <s>  seconds an interrupted cell may take to stop before the kernel is killed (default 10)
       --quiet                log only cell progress, not the cells' outputs
   html <notebook.ipynb>… [--out <file|dir>] [--hide-inputs]
                              a static HTML page of executed notebooks (default: <name>.html beside each)
@@ -82,6 +83,7 @@ interface RunArgs {
   html: boolean;
   prepareOnly: boolean;
   startupTimeout?: number;
+  interruptGrace?: number;
   quiet: boolean;
 }
 
@@ -127,6 +129,9 @@ async function parseRunArgs(args: string[]): Promise<RunArgs> {
         break;
       case "--startup-timeout":
         r.startupTimeout = seconds(value(), flag);
+        break;
+      case "--interrupt-grace":
+        r.interruptGrace = seconds(value(), flag);
         break;
       case "--kernel":
       case "-k":
@@ -184,7 +189,12 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
     io.err("\nseglab nb: stopping (interrupting the running cell; Ctrl-C again to quit at once)\n");
     controller.abort();
   };
+  const onSigterm = () => {
+    io.err("\nseglab nb: terminated; stopping the running cell and writing the notebook\n");
+    controller.abort();
+  };
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   const results: { notebook: string; result?: RunResult; code: number; error?: string }[] = [];
   try {
     for (let i = 0; i < a.notebooks.length; i++) {
@@ -202,6 +212,7 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
           html: a.html,
           prepareOnly: a.prepareOnly,
           startupTimeout: a.startupTimeout,
+          interruptGrace: a.interruptGrace,
           signal: controller.signal,
           log: terminalLog({ outputs: !a.quiet, write: io.err }),
         });
@@ -223,6 +234,7 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
     }
   } finally {
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
   }
   if (results.length > 1) {
     io.err(`\nseglab nb: ${results.filter((r) => r.code === 0).length} of ${results.length} notebooks ok\n`);

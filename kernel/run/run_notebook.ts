@@ -396,6 +396,10 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
     }
     throw e;
   }
+  // If this process ends without shutting the kernel down (an uncaught error, process.exit), the
+  // kernel — in its own process group — must not outlive it.
+  const killOnExit = () => kernel.signal("SIGKILL");
+  process.on("exit", killOnExit);
   const conn = new KernelConnection(kernel.connection, {
     onRefused: (ch, reason) => warn(`ignored a message on ${ch}: ${reason}`),
   });
@@ -452,6 +456,7 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
     }
     conn.close();
     await kernel.kill(2000);
+    process.off("exit", killOnExit);
   };
 
   try {
@@ -659,7 +664,9 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
     // Outputs some kernels send after `idle` (Deno's) still belong to their cells: wait briefly.
     if (!kernel.exit) await new Promise((r) => setTimeout(r, 200));
     const message = failure
-      ? failure.kind === "kernel_died" ? failure.summary : `cell ${failure.cellIndex + 1}: ${failure.summary}`
+      ? failure.kind === "kernel_died" || /^cell \d/.test(failure.summary)
+        ? failure.summary
+        : `cell ${failure.cellIndex + 1}: ${failure.summary}`
       : undefined;
     await shutdown();
     return await finish(endStatus, exitCode, failure, message);
