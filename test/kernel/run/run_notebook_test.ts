@@ -381,6 +381,44 @@ jupyterTest(
   },
 );
 
+Deno.test({
+  ...E2E,
+  name:
+    "runNotebook on this checkout's seglab kernel: parameters, a busy loop interrupted on timeout (exit 4)",
+  async fn() {
+    const input = writeNotebook(
+      work,
+      "seglab.ipynb",
+      notebook(
+        [
+          ["code", "const n = 3;\nlet label = 'x';", ["parameters"]],
+          ["code", "let kept = n * 10 + 1;"],
+          ["code", "while (true) {}", ["timeout=2"]],
+          ["code", "console.log(label, typeof n, kept + 1);"],
+        ],
+        "seglab",
+      ),
+    );
+    const r = await runNotebook(input, { ...opts, parameters: { n: 4, label: "y" }, allowErrors: true });
+    written.push(r.output);
+    assert.equal(r.exitCode, EXIT.timeout, r.message);
+    assert.equal(r.kernel.name, "seglab");
+    const nb = readJson(r.output);
+    assert.deepEqual(r.cells.map((c) => c.status), [
+      "completed",
+      "completed",
+      "completed",
+      "timed_out",
+      "completed",
+    ]);
+    assert.equal(
+      streamText(nb, nb.cells.length - 1).trim(),
+      "y number 42",
+      "the cell tag timeout=2 interrupted the loop; state kept",
+    );
+  },
+});
+
 jupyterTest("every output notebook validates against the nbformat 4.5 schema (python3-nbformat)", () => {
   assert.ok(written.length >= 8, `only ${written.length} notebooks were written`);
   const problems = validateNotebooks(written);
