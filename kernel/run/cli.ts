@@ -290,7 +290,7 @@ async function cmdHtml(args: string[], io: CliIo): Promise<number> {
       ? path.join(out, base)
       : out;
     await checkWritable(path.resolve(target), "the HTML path");
-    await writeFileAtomic(target, renderHtml(nb, { hideInputs }));
+    await writeFileAtomic(target, renderHtml(nb, { hideInputs, defaultTitle: path.basename(f) }));
     io.out(`${target}\n`);
   }
   return EXIT.ok;

@@ -28,8 +28,10 @@ import { stripAnsi } from "./terminal_log.ts";
 
 /** Options of {@linkcode renderHtml}. */
 export interface HtmlOptions {
-  /** The page title (default: the first heading, else "Notebook"). */
+  /** The page title (default: the notebook's first heading, else `defaultTitle`). */
   title?: string;
+  /** The title when the notebook has no heading (default "Notebook"). */
+  defaultTitle?: string;
   /** Leave out code cells' sources (a report). */
   hideInputs?: boolean;
 }
@@ -182,7 +184,8 @@ table.run{font-size:13px;margin-bottom:1.5em}table.run th{background:#f6f8fa}
 /** The notebook as a standalone HTML page. */
 export function renderHtml(nb: Notebook, opts: HtmlOptions = {}): string {
   const heading = nb.cells.find((c) => c.cell_type === "markdown" && /^#\s+/m.test(cellSource(c)));
-  const title = opts.title ?? (heading ? /^#\s+(.+)$/m.exec(cellSource(heading))![1].trim() : "Notebook");
+  const title = opts.title ??
+    (heading ? /^#\s+(.+)$/m.exec(cellSource(heading))![1].trim() : opts.defaultTitle ?? "Notebook");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="generator" content="seglab nb"><title>${escapeHtml(title)}</title><style>${CSS}</style></head>

@@ -329,10 +329,21 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
   if (injectedIndex !== undefined) log({ type: "parameters", values: params, injectedAfter: injectedIndex });
 
   let lastSave = 0;
-  const save = async (final: Notebook) => {
-    await writeFileAtomic(output, serializeNotebook(final));
+  let saving: Promise<void> = Promise.resolve();
+  // Saves are chained, so an autosave never races the final write.
+  const save = (final: Notebook): Promise<void> => {
     lastSave = performance.now();
-    log({ type: "saved", path: output });
+    const text = serializeNotebook(final);
+    saving = saving.catch(() => {}).then(() => writeFileAtomic(output, text)).then(() =>
+      log({ type: "saved", path: output })
+    );
+    return saving;
+  };
+  /** Autosave while cells run (also in the middle of a long cell, when it produces output). */
+  const autosave = () => {
+    if (performance.now() - lastSave > (options.autosaveSeconds ?? 10) * 1000) {
+      save(nb).catch((e) => warn(`autosave of ${output} failed: ${(e as Error).message}`));
+    }
   };
   const finish = async (
     status: RunResult["status"],
@@ -350,7 +361,7 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
     await save(final);
     let html: string | undefined;
     if (htmlPath) {
-      await writeFileAtomic(htmlPath, renderHtml(final, { title: path.basename(input) }));
+      await writeFileAtomic(htmlPath, renderHtml(final, { defaultTitle: path.basename(input) }));
       html = htmlPath;
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -434,6 +445,7 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
     const applied = book.apply(cell.outputs, t, m.content);
     if (applied.output || applied.updated || applied.cleared) {
       log({ type: "output", index: idx, msgType: t, content: m.content, late: idx !== current });
+      autosave();
     }
   });
   const offStdin = conn.onStdin((m) => {
@@ -658,7 +670,7 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
         failure = { kind: "error", cellIndex: idx, executionCount: cell.execution_count, summary };
         break;
       }
-      if (performance.now() - lastSave > (options.autosaveSeconds ?? 10) * 1000) await save(nb);
+      autosave();
     }
     current = -1;
     // Outputs some kernels send after `idle` (Deno's) still belong to their cells: wait briefly.

@@ -419,6 +419,38 @@ Deno.test({
   },
 });
 
+Deno.test({
+  ...E2E,
+  name: "runNotebook: the output notebook is autosaved while a long cell runs, with its output so far",
+  async fn() {
+    const input = writeNotebook(
+      work,
+      "long.ipynb",
+      notebook([[
+        "code",
+        "console.log('epoch 1 done');\nawait new Promise((r) => setTimeout(r, 2500));\nconsole.log('epoch 2 done');",
+      ]]),
+    );
+    const out = path.join(work, "long-out.ipynb");
+    const run = runNotebook(input, { ...opts, out, autosaveSeconds: 0.2 });
+    let seen: Notebook | undefined;
+    for (let i = 0; i < 60 && !seen; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        const nb = readJson(out);
+        if (streamText(nb, 0).includes("epoch 1")) seen = nb;
+      } catch { /* not written yet */ }
+    }
+    const r = await run;
+    written.push(r.output);
+    assert.ok(seen, "no autosave with the first output appeared while the cell ran");
+    assert.equal(status(code(seen, 0)), "running");
+    assert.equal((seen.metadata.seglab as { status: string }).status, "running");
+    assert.doesNotMatch(streamText(seen, 0), /epoch 2/);
+    assert.match(streamText(readJson(out), 0), /epoch 1 done\nepoch 2 done/);
+  },
+});
+
 jupyterTest("every output notebook validates against the nbformat 4.5 schema (python3-nbformat)", () => {
   assert.ok(written.length >= 8, `only ${written.length} notebooks were written`);
   const problems = validateNotebooks(written);
