@@ -463,10 +463,12 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
       try {
         const req = conn.send("control", "shutdown_request", { restart: false });
         await Promise.race([conn.reply(req, 2000).catch(() => {}), kernel.exited]);
-        await Promise.race([kernel.exited, new Promise((r) => setTimeout(r, 2000))]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([kernel.exited, new Promise((r) => timer = setTimeout(r, 2000))]);
+        clearTimeout(timer);
       } catch { /* killed below */ }
     }
-    conn.close();
+    await conn.close();
     await kernel.kill(2000);
     process.off("exit", killOnExit);
   };
