@@ -67,7 +67,15 @@ function text(v: unknown): string {
 
 function renderBundle(data: MimeBundle): string {
   const has = (m: string) => data[m] !== undefined;
-  if (has("text/html")) return `<div class="html">${text(data["text/html"])}</div>`;
+  if (has("text/html")) {
+    const html = text(data["text/html"]);
+    // A bundle whose HTML is only a table, with the figure as a separate image: show both.
+    const image = /<img|<svg/i.test(html)
+      ? undefined
+      : ["image/svg+xml", "image/png", "image/jpeg"].find(has);
+    const extra = image ? renderBundle({ [image]: data[image] }) : "";
+    return `<div class="html">${html}</div>${extra}`;
+  }
   if (has("image/svg+xml")) {
     let svg = text(data["image/svg+xml"]).replace(/^<\?xml[^>]*>\s*/, "");
     if (!/xmlns=/.test(svg.slice(0, 200))) {

@@ -72,6 +72,25 @@ Deno.test("renderHtml: a standalone page with markdown, sources, status, and eac
   assert.match(html, /In \[1\]:/);
   assert.match(html, /completed · 0\.50 s/);
   assert.doesNotMatch(renderHtml(nb, { hideInputs: true }), /const a = 1/);
+  // HTML that is only a table, next to an image of the figure: both are shown.
+  const both = renderHtml(parseNotebook(JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [{
+      cell_type: "code",
+      source: "compareRuns(runs)",
+      metadata: {},
+      execution_count: 1,
+      outputs: [{
+        output_type: "execute_result",
+        data: { "text/html": "<table></table>", "image/png": PNG, "text/plain": "t" },
+        metadata: {},
+        execution_count: 1,
+      }],
+    }],
+  })));
+  assert.match(both, /<table><\/table><\/div><img class="image"/);
 });
 
 Deno.test("renderHtml: error markers stand out and link to the failing cell", () => {
