@@ -96,10 +96,7 @@ for (const name of notebooks) {
       const all = text(nb);
       for (const re of HEADLINES[name]) assert.match(all, re, `${name} does not print ${re}`);
       const html = fs.readFileSync(r.html!, "utf8");
-      assert.ok(
-        html.includes("data:image/png;base64,") || html.includes("<svg"),
-        `${name}: the HTML page has no figure`,
-      );
+      assert.match(html, /data:image\/(png|svg\+xml);base64,|<svg/, `${name}: the HTML page has no figure`);
     },
   });
 }
