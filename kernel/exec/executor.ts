@@ -5,7 +5,7 @@
  * send `idle` last.
  * @module
  */
-import { writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { MainToIo, MainToLang, LangToMain, CellDiagnostic } from "../bridge.ts";
@@ -15,7 +15,7 @@ import { CELL_REGISTRY, rewriteCell } from "./rewrite.ts";
 import { CellContext, cellStorage, InterruptError } from "./context.ts";
 import { type Bundle, OutputRouter } from "./output.ts";
 import { codeFrame, type CellSource, type ErrorContent, formatError } from "./errors.ts";
-import { inspectText, renderValue } from "./render.ts";
+import { inspectText, isDisplayMachinery, renderValue } from "./render.ts";
 import { CommManager } from "./comm.ts";
 import { applyEdits } from "./edits.ts";
 
@@ -32,6 +32,36 @@ export interface ExecutorOptions {
   cwd: string;
   /** Cancels the timers a cell started (all cells' timers when none is given). */
   cancelTimers(ctx?: CellContext): number;
+}
+
+/** The kernel's workspace: the folder of the deno.json Deno found (this checkout's). */
+const WORKSPACE = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.seglab-cell-${Deno.pid}-probe.ts`);
+    writeFileSync(probe, "");
+    rmSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where cell modules are written. Deno resolves imports (import map, package.json) for modules
+ * inside its workspace, and loads them ~10× faster there, so: the notebook's folder when it is
+ * inside the workspace; otherwise the workspace's `.seglab/cells` (relative imports and
+ * `import.meta` are then rewritten to the notebook's folder); a temporary folder as a last resort.
+ */
+function chooseCellDir(cwd: string, log: (s: string) => void): string {
+  if ((cwd === WORKSPACE || cwd.startsWith(WORKSPACE + "/")) && writable(cwd)) return cwd;
+  const inWorkspace = join(WORKSPACE, ".seglab", "cells");
+  if (writable(inWorkspace)) return inWorkspace;
+  const tmp = Deno.makeTempDirSync({ prefix: "seglab-cells-" });
+  log(`cannot write cells to ${cwd} or ${inWorkspace}; running them from ${tmp}`);
+  return tmp;
 }
 
 /** Thrown into a cell's race when its error was already sent. */
@@ -65,18 +95,8 @@ export class Executor {
     this.comms = new CommManager((msgType, content, metadata, buffers) => {
       this.router.emit(cellStorage.getStore(), { kind: "message", msgType, content, metadata, buffers });
     }, opts.log);
-    this.#cellDir = opts.cwd;
-    try {
-      const probe = join(opts.cwd, `.seglab-cell-${Deno.pid}-probe.ts`);
-      writeFileSync(probe, "");
-      rmSync(probe);
-    } catch (e) {
-      // A read-only notebook folder: cells run from a temporary folder, relative imports made
-      // absolute; bare imports then resolve through the kernel's own configuration.
-      this.#cellDir = Deno.makeTempDirSync({ prefix: "seglab-cells-" });
-      this.#specifierBase = pathToFileURL(opts.cwd + "/").href;
-      opts.log(`cannot write cells to ${opts.cwd} (${(e as Error).message}); running them from ${this.#cellDir}`);
-    }
+    this.#cellDir = chooseCellDir(opts.cwd, opts.log);
+    if (this.#cellDir !== opts.cwd) this.#specifierBase = pathToFileURL(opts.cwd + "/").href;
     this.#filePattern = new RegExp(`\\.seglab-cell-${Deno.pid}-(\\d+)\\.ts$`);
     (globalThis as Record<symbol, unknown>)[Symbol.for(CELL_REGISTRY)] = (id: number) => this.#hook(id);
   }
@@ -113,6 +133,8 @@ export class Executor {
     } catch { /* removed in finally */ }
     const flag = this.opts.flag;
     const label = ctx?.label ?? "a cell";
+    const base = this.#specifierBase ?? pathToFileURL(this.opts.cwd + "/").href;
+    const metaUrl = new URL(`${(ctx?.label ?? "cell").replace(/[^\w]+/g, "_")}.ts`, base);
     const define = (name: string, get: () => unknown, set: (v: unknown) => void) => {
       let busy = false;
       try {
@@ -136,6 +158,13 @@ export class Executor {
     };
     return {
       flag,
+      meta: {
+        url: metaUrl.href,
+        dirname: this.opts.cwd,
+        filename: metaUrl.pathname,
+        main: false,
+        resolve: (spec: string) => (/^\.\.?\//.test(spec) || spec.startsWith("/") ? new URL(spec, base).href : import.meta.resolve(spec)),
+      },
       def: (name: string, kind: string, get: () => unknown, set: ((v: unknown) => void) | 0) => {
         define(name, get, set || (() => {
           throw new TypeError(`Assignment to constant "${name}" (a ${kind} declared in ${label}); declare it again with let to change it`);
@@ -273,7 +302,7 @@ export class Executor {
         rmSync(file, { force: true });
       } catch { /* gone */ }
     }
-    if (ctx.hasResult && ctx.result !== undefined && !ctx.silent) {
+    if (ctx.hasResult && ctx.result !== undefined && !ctx.silent && !isDisplayMachinery(ctx.result)) {
       const bundle = await Promise.race([renderValue(ctx.result), ctx.aborted]);
       this.router.emit(ctx, { kind: "result", bundle, count: ctx.count });
     }

@@ -112,12 +112,18 @@ export function syntaxErrors(ts: typeof TS, code: string, fileName = "cell.ts"):
 
 /**
  * Rewrites a cell (see the module doc). `cellId` selects the hook object the prologue fetches.
- * `specifierBase`, when set, makes relative import specifiers absolute against it (for cells that
- * cannot run from the notebook's own folder).
+ * `specifierBase`, when set, makes relative import specifiers (static, and dynamic ones written as
+ * string literals) absolute against it and turns `import.meta` into a description of that folder —
+ * for cells that run from another folder than the notebook's.
  */
 export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifierBase?: string): RewrittenCell {
   const { sf, errors } = syntaxErrors(ts, code);
   const names: { name: string; kind: DeclKind }[] = [];
+  if (errors.length && /^\s*\{/.test(code) && blockIsObjectLiteral(ts, code.trim())) {
+    // `{ a: 1, b: 2 }` alone is an object, as in Deno's REPL (as a block it would not parse).
+    const inner = rewriteCell(ts, `(${code})`, cellId, specifierBase);
+    return inner;
+  }
   if (errors.length) {
     return { code, map: applyEdits(code, []).map, syntaxErrors: errors, names, hasResult: false };
   }
@@ -222,6 +228,19 @@ export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifi
         edits.push({ pos: body.end, del: 0, text: ` }` });
       }
       return;
+    }
+    if (specifierBase && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      // The cell file lives elsewhere: import.meta describes the notebook's folder instead.
+      edits.push({ pos: node.getStart(sf), del: node.getWidth(sf), text: `${CELL_HOOK}.meta` });
+      return;
+    }
+    if (
+      specifierBase && ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0]) &&
+      /^\.\.?\//.test(node.arguments[0].text)
+    ) {
+      const a = node.arguments[0];
+      edits.push({ pos: a.getStart(sf), del: a.getWidth(sf), text: jsString(new URL(a.text, specifierBase).href) });
     }
     if (ts.isAwaitExpression(node)) {
       edits.push({ pos: node.getStart(sf), del: 0, text: `${CELL_HOOK}.ck(` });

@@ -86,7 +86,9 @@ async function onMain(port: MessagePort, m: MainToLang): Promise<void> {
     try {
       const svc = await get();
       svc.addCell(m.cell, m.code);
-      // Type the new cell now (its imports may bring large libraries), not on the first completion.
+      // A cell that imports may bring large libraries: type it while the user reads the output,
+      // not on the first completion. Waits for a pause so it never competes with a run of cells.
+      if (!/^\s*import\b/m.test(m.code)) return;
       clearTimeout(warmTimer);
       warmTimer = setTimeout(() => {
         try {
@@ -94,7 +96,7 @@ async function onMain(port: MessagePort, m: MainToLang): Promise<void> {
         } catch (e) {
           log(`warming the language service failed: ${(e as Error).message}`);
         }
-      }, 50) as unknown as number;
+      }, 1000) as unknown as number;
     } catch (e) {
       log(`cannot add cell to the language service: ${(e as Error).message}`);
     }

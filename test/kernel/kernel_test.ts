@@ -4,7 +4,8 @@
  * late output, progress displays, stdin, history and refused messages.
  */
 import assert from "node:assert/strict";
-import { installTestKernel, jupyterTest, runDriver, type StepResult } from "../support/jupyter.ts";
+import { installTestKernel, jupyterTest, notebook, runDriver, runNotebook, type StepResult } from "../support/jupyter.ts";
+import { lostOutputs, mixedNotebook } from "../support/notebooks.ts";
 
 function plain(r: StepResult, type = "execute_result"): string | undefined {
   const o = r.outputs?.find((m) => m.msg_type === type);
@@ -125,5 +126,21 @@ jupyterTest("kernel: a session through jupyter_client (results, errors, imports,
   } finally {
     await kernel.remove();
     await Deno.remove(cwd, { recursive: true });
+  }
+});
+
+jupyterTest("kernel: a 90-cell notebook of mixed outputs, run 3 times through nbconvert, loses no output", async () => {
+  const kernel = await installTestKernel();
+  try {
+    const { cells, expected } = mixedNotebook();
+    for (let run = 0; run < 3; run++) {
+      const r = await runNotebook(notebook(cells, kernel.name), { jupyterPath: kernel.jupyterPath, timeout: 60 });
+      assert.ok(r.ok, r.stderr);
+      const lost = lostOutputs(r.notebook!, expected);
+      assert.deepEqual(lost, [], `run ${run + 1}: cells with wrong or missing outputs: ${lost.join(", ")}`);
+      assert.deepEqual(r.notebook!.cells.map((c) => c.execution_count), cells.map((_, i) => i + 1));
+    }
+  } finally {
+    await kernel.remove();
   }
 });
