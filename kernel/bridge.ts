@@ -29,6 +29,8 @@ export interface IoInit {
   kernelInfo: Record<string, unknown>;
   /** Log protocol traffic to stderr. */
   debug: boolean;
+  /** The process id (in a worker, `Deno.pid` may be the thread's). */
+  pid: number;
 }
 
 /** Main thread → I/O worker. */

@@ -132,7 +132,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
     log(`the I/O worker failed: ${e.message}; exiting`);
     Deno.exit(70);
   };
-  const init: IoInit = { t: "init", info, session, shared, kernelInfo: kernelInfo(), debug: Boolean(opts.debug) };
+  const init: IoInit = { t: "init", info, session, shared, kernelInfo: kernelInfo(), debug: Boolean(opts.debug), pid: Deno.pid };
   io.postMessage(init, [ioLang.port1]);
   await bound;
   // Warm the TypeScript parser while the client does its kernel_info handshake.

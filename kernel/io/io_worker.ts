@@ -217,7 +217,7 @@ function shutdown(p: Pending): void {
     // The main thread exits when it is free; a busy main thread cannot, so end the process.
     setTimeout(() => {
       log("main thread busy at shutdown; ending the process");
-      Deno.kill(Deno.pid, "SIGKILL");
+      Deno.kill(init.pid, "SIGKILL");
     }, 1500);
   });
 }
@@ -360,13 +360,40 @@ async function start(m: IoInit, port: MessagePort): Promise<void> {
   try {
     Deno.addSignalListener("SIGINT", interrupt);
   } catch { /* not on this platform */ }
+  watchParent();
   post({ t: "bound" });
+}
+
+/** The parent's pid (Linux: from /proc), or undefined where it cannot be read. */
+function parentPid(): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${init.pid}/stat`);
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ends the kernel when the process that started it is gone (as ipykernel's parent poller does),
+ * so a crashed Jupyter server or client leaves no kernel spinning behind it.
+ */
+function watchParent(): void {
+  const first = parentPid();
+  if (first === undefined || first <= 1) return;
+  setInterval(() => {
+    const now = parentPid();
+    if (now !== undefined && now !== first) {
+      log(`the process that started the kernel (pid ${first}) is gone; exiting`);
+      Deno.kill(init.pid, "SIGKILL");
+    }
+  }, 1000);
 }
 
 function fatal(error: string): void {
   log(error);
   post({ t: "fatal", error });
-  setTimeout(() => Deno.kill(Deno.pid, "SIGKILL"), 500);
+  setTimeout(() => Deno.kill(init.pid, "SIGKILL"), 500);
 }
 
 self.onmessage = (e: MessageEvent) => {
