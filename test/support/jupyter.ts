@@ -175,7 +175,7 @@ export function notebook(cells: CellSpec[], kernelName: string): Record<string, 
 export async function runNotebook(
   nb: Record<string, unknown>,
   opts: { jupyterPath: string; cwd?: string; timeout?: number; allowErrors?: boolean; kernelName?: string; extraArgs?: string[] },
-): Promise<{ ok: boolean; notebook?: { cells: Array<{ outputs: DriverMessage[] & Array<Record<string, unknown>>; execution_count: number | null; source: string }> }; stderr: string; ms: number }> {
+): Promise<{ ok: boolean; notebook?: { cells: Array<{ outputs: Array<Record<string, unknown>>; execution_count: number | null; source: string }> }; stderr: string; ms: number }> {
   const dir = await Deno.makeTempDir({ prefix: "seglab-nb-" });
   // nbconvert runs the kernel in the notebook's folder: put the input where the cells should run.
   const input = `${opts.cwd ?? dir}/.seglab-test-${crypto.randomUUID().slice(0, 8)}.ipynb`;
