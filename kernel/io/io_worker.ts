@@ -132,6 +132,9 @@ function pump(): void {
   const type = p.msg.header.msg_type;
   try {
     if (MAIN_TYPES.has(type)) {
+      const c = p.msg.content as { comm_id?: string; target_name?: string };
+      if (type === "comm_open" && c.comm_id) openComms.set(c.comm_id, String(c.target_name ?? ""));
+      if (type === "comm_close" && c.comm_id) openComms.delete(c.comm_id);
       post({ t: "request", reqId: p.reqId, channel: "shell", msg: p.msg });
     } else if (LANG_TYPES.has(type)) {
       langPort.postMessage({ t: "request", reqId: p.reqId, msg: p.msg } satisfies IoToLang);

@@ -50,9 +50,13 @@ jupyterTest("kernel: a session through jupyter_client (results, errors, imports,
       { op: "history", n: 2 },
       { op: "raw_shell", frames_hex: ["3c4944537c4d53473e", "00", "7b7d", "7b7d", "7b7d", "7b7d"] },
       { op: "execute", code: "'still answering'" },
+      { op: "execute", code: 'import { registerCommTarget } from "seglab/kernel";\nregisterCommTarget("echo", (comm, data) => {\n  comm.onMessage((d) => comm.send({ again: d }));\n  comm.send({ got: data });\n});' },
+      { op: "comm_open", target_name: "echo", data: { x: 1 }, comm_id: "c-echo" },
+      { op: "comm_info" },
+      { op: "comm_open", target_name: "nobody", data: {}, comm_id: "c-none" },
     ];
     const { results, alive, stderr } = await runDriver({ kernel, steps, cwd });
-    const [info, r1, r2, rErr, rx1, rx2, , rInc, rImp, rSyn, rAlive, rTimer, rNext, rA, rB, rInt, rAfter, rProg, rPrompt, rNoStdin, rHist, , rRaw] = results;
+    const [info, r1, r2, rErr, rx1, rx2, , rInc, rImp, rSyn, rAlive, rTimer, rNext, rA, rB, rInt, rAfter, rProg, rPrompt, rNoStdin, rHist, , rRaw, rReg, rOpen, rCommInfo, rNobody] = results;
     assert.equal(info.reply?.implementation, "seglab");
     assert.equal(info.reply?.protocol_version, "5.3");
     assert.equal((info.reply?.language_info as { name: string }).name, "typescript");
@@ -120,6 +124,11 @@ jupyterTest("kernel: a session through jupyter_client (results, errors, imports,
 
     assert.equal(plain(rRaw), '"still answering"');
     assert.match(stderr, /refused a message on shell.*bad signature/);
+    assert.equal(rReg.reply?.status, "ok", JSON.stringify(rReg.outputs));
+    const echo = rOpen.outputs!.find((m) => m.msg_type === "comm_msg")!;
+    assert.deepEqual(echo.content, { comm_id: "c-echo", data: { got: { x: 1 } } });
+    assert.deepEqual(rCommInfo.reply?.comms, { "c-echo": { target_name: "echo" } });
+    assert.equal(rNobody.outputs!.find((m) => m.msg_type === "comm_close")?.content.comm_id, "c-none");
     assert.ok(alive);
     // Every request's outputs came before its idle.
     for (const r of results) if (r.op === "execute") assert.ok(r.idle, `${JSON.stringify(r.outputs)} ended with idle`);
