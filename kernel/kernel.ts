@@ -134,14 +134,12 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   };
   const init: IoInit = { t: "init", info, session, shared, kernelInfo: kernelInfo(), debug: Boolean(opts.debug), pid: Deno.pid };
   io.postMessage(init, [ioLang.port1]);
+  // Load the TypeScript parser here while the I/O worker binds its sockets on its own thread.
+  try {
+    ex.warm();
+  } catch (e) {
+    log(`cannot load TypeScript: ${(e as Error).message}`);
+  }
   await bound;
-  // Warm the TypeScript parser while the client does its kernel_info handshake.
-  setTimeout(() => {
-    try {
-      ex.warm();
-    } catch (e) {
-      log(`cannot load TypeScript: ${(e as Error).message}`);
-    }
-  }, 0);
   return { session, finished };
 }

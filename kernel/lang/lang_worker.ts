@@ -115,13 +115,14 @@ self.onmessage = (e: MessageEvent) => {
   const [ioPort, mainPort] = e.ports;
   const cwd = (e.data as { cwd: string }).cwd;
   started = ready(cwd);
+  // Build the language service once start-up is over: on two cores it would slow the first cells.
   started.then((svc) => setTimeout(() => {
     try {
       svc.warm();
     } catch (err) {
       log(`warming the language service failed: ${(err as Error).message}`);
     }
-  }, 0)).catch((err) => {
+  }, 3000)).catch((err) => {
     failure = (err as Error).message;
     log(`the language service cannot start: ${failure}`);
   });
