@@ -52,6 +52,9 @@ export class OutputRouter {
   running: CellContext | undefined;
   readonly #held: Held[] = [];
   readonly #heldUpdates = new Map<string, Output>();
+  #dropped = 0;
+  /** At most this many late outputs wait for the next cell (older ones are counted, then dropped). */
+  static readonly MAX_HELD = 1000;
 
   constructor(readonly post: (m: MainToIo) => void, readonly log: (s: string) => void) {}
 
@@ -109,12 +112,24 @@ export class OutputRouter {
     const origin = ctx ? ctx.label : "code outside any cell";
     if (!ctx && running) return this.#send(running.parent, out);
     if (running) return this.#sendLabelled(running.parent, origin, out);
+    if (this.#held.length === 0) this.log(`output of ${origin} after it finished, held for the next cell: ${describe(out)}`);
     this.#held.push({ origin, out });
-    this.log(`output of ${origin} after it finished, held for the next cell: ${describe(out)}`);
+    if (this.#held.length > OutputRouter.MAX_HELD) {
+      this.#held.shift();
+      this.#dropped++;
+    }
   }
 
   /** Sends held late output into `ctx` (the cell that just started). */
   flushHeld(ctx: CellContext): void {
+    if (this.#dropped) {
+      this.#send(ctx.parent, {
+        kind: "stream",
+        name: "stderr",
+        text: `[${this.#dropped} earlier late outputs were dropped while no cell ran; the last ${OutputRouter.MAX_HELD} follow]\n`,
+      });
+      this.#dropped = 0;
+    }
     for (const h of this.#held.splice(0)) this.#sendLabelled(ctx.parent, h.origin, h.out);
     for (const u of this.#heldUpdates.values()) this.#send(ctx.parent, u);
     this.#heldUpdates.clear();
