@@ -60,11 +60,11 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const postLang = (m: MainToLang) => mainLang.port1.postMessage(m);
 
   // Output capture comes first: from here on, everything cell code prints goes to its cell.
-  let executor: Executor | undefined;
-  const { logErr } = installCapture((name, text) => executor?.print(name, text));
+  const sinkRef: { executor?: Executor } = {};
+  const { logErr } = installCapture((name, text) => sinkRef.executor?.print(name, text));
   const log = (s: string) => logErr(`[seglab kernel] ${s}\n`);
   const timers = installTimerTracking(() => cellStorage.getStore());
-  executor = new Executor({
+  const executor = new Executor({
     post: postIo,
     lang: postLang,
     flag,
@@ -73,6 +73,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
     cwd: Deno.cwd(),
     cancelTimers: (ctx) => timers.cancelAll(ctx),
   });
+  sinkRef.executor = executor;
   const ex = executor;
   installStdin(shared.stdin, postIo, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
   installKernelApi(ex, flag);

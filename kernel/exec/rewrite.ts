@@ -46,7 +46,7 @@ export const FLAG = "$__sgF";
 /** `globalThis[Symbol.for(CELL_REGISTRY)](id)` returns the cell's hook object. */
 export const CELL_REGISTRY = "seglab.kernel.cell";
 
-function hasModifier(ts: typeof TS, node: TS.Node, kind: TS.SyntaxKind): boolean {
+function hasModifier(_ts: typeof TS, node: TS.Node, kind: TS.SyntaxKind): boolean {
   const mods = (node as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers;
   return !!mods?.some((m) => m.kind === kind);
 }

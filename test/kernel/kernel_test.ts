@@ -66,7 +66,7 @@ jupyterTest("kernel: a session through jupyter_client (results, errors, imports,
     assert.equal(streams(r2, "stdout"), "hi { a: 1 }\n");
     assert.equal(streams(r2, "stderr"), "oops\n");
     assert.equal(plain(r2), "42");
-    assert.doesNotMatch(plain(r2)!, /\x1b\[/);
+    assert.ok(!plain(r2)!.includes("\u001b["), "no ANSI codes");
 
     const e = error(rErr)!;
     assert.equal(rErr.reply?.status, "error");
@@ -75,7 +75,7 @@ jupyterTest("kernel: a session through jupyter_client (results, errors, imports,
     const tb = e.traceback!.join("\n");
     assert.match(tb, /at inner \(In\[3\]:3:9\)/, tb);
     assert.match(tb, /In\[3\]:5:1/, tb);
-    assert.match(tb, /> 3 \|   throw new Error\('boom'\);/, tb);
+    assert.ok(tb.includes("> 3 |   throw new Error('boom');"), tb);
     assert.doesNotMatch(tb, /seglab-cell|kernel\/exec/, tb);
 
     assert.equal(plain(rx1), "1");
