@@ -21,7 +21,11 @@ import { lostOutputs, raceNotebook } from "../test/support/notebooks.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
-  options: { runs: { type: "string", default: "3" }, "no-deno": { type: "boolean" }, "no-nbconvert": { type: "boolean" } },
+  options: {
+    runs: { type: "string", default: "3" },
+    "no-deno": { type: "boolean" },
+    "no-nbconvert": { type: "boolean" },
+  },
 });
 const runs = Number(args.runs);
 const deno = Deno.execPath();
@@ -44,7 +48,10 @@ async function startup(argv: string[], cwd: string): Promise<number> {
   }
 }
 
-async function trivialCells(argv: string[], cwd: string): Promise<{ total_ms: number; median_ms: number; lost: number }> {
+async function trivialCells(
+  argv: string[],
+  cwd: string,
+): Promise<{ total_ms: number; median_ms: number; lost: number }> {
   const k = await launchKernel({ argv, cwd, stderr: "null" });
   try {
     await k.client.execute("0", { timeoutMs: 30000 });
@@ -68,16 +75,25 @@ const cwd = await Deno.makeTempDir({ prefix: "seglab-bench-" });
 const prefix = await Deno.makeTempDir({ prefix: "seglab-bench-jupyter-" });
 await installKernelspec({ prefix, name: "seglab-bench" });
 await Deno.mkdir(`${prefix}/share/jupyter/kernels/deno-bench`, { recursive: true });
-await Deno.writeTextFile(`${prefix}/share/jupyter/kernels/deno-bench/kernel.json`, JSON.stringify({
-  argv: denoArgv, display_name: "Deno", language: "typescript", interrupt_mode: "message", env: { NO_COLOR: "1" },
-}));
+await Deno.writeTextFile(
+  `${prefix}/share/jupyter/kernels/deno-bench/kernel.json`,
+  JSON.stringify({
+    argv: denoArgv,
+    display_name: "Deno",
+    language: "typescript",
+    interrupt_mode: "message",
+    env: { NO_COLOR: "1" },
+  }),
+);
 
 const kernels: Array<{ name: string; spec: string; argv: string[] }> = [
   { name: "seglab", spec: "seglab-bench", argv: seglabKernelArgv() },
   ...(args["no-deno"] ? [] : [{ name: "deno_jupyter", spec: "deno-bench", argv: denoArgv }]),
 ];
 const load = [loadavg()[0]];
-const result: Record<string, unknown> = { machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno } };
+const result: Record<string, unknown> = {
+  machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
+};
 const jupyter = await jupyterStatus();
 for (const k of kernels) {
   const entry: Record<string, unknown> = {};
@@ -97,7 +113,11 @@ for (const k of kernels) {
     const lost: number[] = [];
     const ms: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const r = await runNotebook(notebook(cells, k.spec), { jupyterPath: `${prefix}/share/jupyter`, cwd, timeout: 60 });
+      const r = await runNotebook(notebook(cells, k.spec), {
+        jupyterPath: `${prefix}/share/jupyter`,
+        cwd,
+        timeout: 60,
+      });
       if (!r.ok) throw new Error(`nbconvert failed for ${k.name}: ${r.stderr.slice(-2000)}`);
       lost.push(lostOutputs(r.notebook!, expected).length);
       ms.push(Math.round(r.ms));
@@ -107,11 +127,16 @@ for (const k of kernels) {
   result[k.name] = entry;
 }
 load.push(loadavg()[0]);
-const s = result.seglab as { startup_to_first_result_ms: { median: number }; trivial_cells: { total_ms_median: number } };
+const s = result.seglab as {
+  startup_to_first_result_ms: { median: number };
+  trivial_cells: { total_ms_median: number };
+};
 const d = result.deno_jupyter as typeof s | undefined;
 result.targets = {
   startup_le_1000ms: s.startup_to_first_result_ms.median <= 1000,
-  trivial_cells_no_slower_than_deno_jupyter: d ? s.trivial_cells.total_ms_median <= d.trivial_cells.total_ms_median : null,
+  trivial_cells_no_slower_than_deno_jupyter: d
+    ? s.trivial_cells.total_ms_median <= d.trivial_cells.total_ms_median
+    : null,
 };
 result.load_average_1min = { start: load[0], end: load[1] };
 console.log(JSON.stringify(result, null, 2));

@@ -35,8 +35,21 @@ export interface IoInit {
 
 /** Main thread → I/O worker. */
 export type MainToIo =
-  | { t: "iopub"; parent: Header | Record<string, never>; msgType: string; content: Record<string, unknown>; metadata?: Record<string, unknown>; buffers?: Uint8Array[] }
-  | { t: "reply"; reqId: string; msgType: string; content: Record<string, unknown>; metadata?: Record<string, unknown> }
+  | {
+    t: "iopub";
+    parent: Header | Record<string, never>;
+    msgType: string;
+    content: Record<string, unknown>;
+    metadata?: Record<string, unknown>;
+    buffers?: Uint8Array[];
+  }
+  | {
+    t: "reply";
+    reqId: string;
+    msgType: string;
+    content: Record<string, unknown>;
+    metadata?: Record<string, unknown>;
+  }
   | { t: "done"; reqId: string }
   | { t: "input_request"; reqId: string; prompt: string; password: boolean }
   | { t: "ready" };

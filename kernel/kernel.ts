@@ -11,7 +11,7 @@
  */
 import type { IoInit, IoToMain, LangToMain, MainToIo, MainToLang, SharedState } from "./bridge.ts";
 import { STDIN_BYTES } from "./bridge.ts";
-import { readConnectionFile, type ConnectionInfo } from "./protocol/connection.ts";
+import { type ConnectionInfo, readConnectionFile } from "./protocol/connection.ts";
 import { newId } from "./protocol/message.ts";
 import { kernelInfo } from "./kernel_info.ts";
 import { Executor } from "./exec/executor.ts";
@@ -52,8 +52,14 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const flag = new Int32Array(shared.interrupt);
   Deno.env.set("NO_COLOR", "1");
 
-  const io = new Worker(new URL("./io/io_worker.ts", import.meta.url).href, { type: "module", name: "seglab-io" });
-  const lang = new Worker(new URL("./lang/lang_worker.ts", import.meta.url).href, { type: "module", name: "seglab-lang" });
+  const io = new Worker(new URL("./io/io_worker.ts", import.meta.url).href, {
+    type: "module",
+    name: "seglab-io",
+  });
+  const lang = new Worker(new URL("./lang/lang_worker.ts", import.meta.url).href, {
+    type: "module",
+    name: "seglab-lang",
+  });
   const ioLang = new MessageChannel();
   const mainLang = new MessageChannel();
   const postIo = (m: MainToIo) => io.postMessage(m);
@@ -120,7 +126,12 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
           const run = type === "execute_request" ? ex.execute(m.reqId, m.msg) : ex.comm(m.reqId, m.msg);
           run.catch((err) => {
             log(`internal error handling ${type}: ${(err as Error).stack ?? err}`);
-            postIo({ t: "reply", reqId: m.reqId, msgType: type.replace("_request", "_reply"), content: { status: "error", ename: "KernelError", evalue: String(err), traceback: [] } });
+            postIo({
+              t: "reply",
+              reqId: m.reqId,
+              msgType: type.replace("_request", "_reply"),
+              content: { status: "error", ename: "KernelError", evalue: String(err), traceback: [] },
+            });
             postIo({ t: "done", reqId: m.reqId });
           });
           return;
@@ -133,7 +144,15 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
     log(`the I/O worker failed: ${e.message}; exiting`);
     Deno.exit(70);
   };
-  const init: IoInit = { t: "init", info, session, shared, kernelInfo: kernelInfo(), debug: Boolean(opts.debug), pid: Deno.pid };
+  const init: IoInit = {
+    t: "init",
+    info,
+    session,
+    shared,
+    kernelInfo: kernelInfo(),
+    debug: Boolean(opts.debug),
+    pid: Deno.pid,
+  };
   io.postMessage(init, [ioLang.port1]);
   // Load the TypeScript parser here while the I/O worker binds its sockets on its own thread.
   try {

@@ -27,9 +27,15 @@ export { KernelClient } from "./client.ts";
 export type { Exchange } from "./client.ts";
 export { freePorts, launchKernel, seglabKernelArgv } from "./launch.ts";
 export type { LaunchedKernel, LaunchOptions } from "./launch.ts";
-export { installKernelspec, jupyterUserDataDir, kernelspec, kernelspecDir, projectDeno } from "./kernelspec.ts";
+export {
+  installKernelspec,
+  jupyterUserDataDir,
+  kernelspec,
+  kernelspecDir,
+  projectDeno,
+} from "./kernelspec.ts";
 export type { InstallTarget, Kernelspec, KernelspecOptions } from "./kernelspec.ts";
-export { kernelInfo, KERNEL_VERSION } from "./kernel_info.ts";
+export { KERNEL_VERSION, kernelInfo } from "./kernel_info.ts";
 export * from "./protocol/mod.ts";
 
 const KEY = Symbol.for("seglab.kernel");
@@ -41,7 +47,9 @@ export function kernelApi(): KernelApi | undefined {
 
 function api(what: string): KernelApi {
   const k = kernelApi();
-  if (!k) throw new Error(`${what} needs the seglab kernel: run this code in a notebook on the seglab kernel`);
+  if (!k) {
+    throw new Error(`${what} needs the seglab kernel: run this code in a notebook on the seglab kernel`);
+  }
   return k;
 }
 

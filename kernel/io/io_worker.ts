@@ -55,18 +55,43 @@ function post(m: IoToMain): void {
 
 const coalescer = new StreamCoalescer((parent, name, text) => sendIopubNow(parent, "stream", { name, text }));
 
-function sendIopubNow(parent: Header | Record<string, never>, msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void {
-  const msg = makeMessage(msgType, content, { session: init.session, username: "kernel", parent, metadata, buffers });
+function sendIopubNow(
+  parent: Header | Record<string, never>,
+  msgType: string,
+  content: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+  buffers?: Uint8Array[],
+): void {
+  const msg = makeMessage(msgType, content, {
+    session: init.session,
+    username: "kernel",
+    parent,
+    metadata,
+    buffers,
+  });
   const topic = enc.encode(`kernel.${init.session}.${msgType}`);
   const frames = encodeFrames(msg, signer, [topic]);
   iopubQ.send(frames);
-  if (msgType === "execute_input") history.recordInput(content.execution_count as number, content.code as string);
-  if (msgType === "execute_result") history.recordOutput(content.execution_count as number, (content.data as Record<string, unknown>)?.["text/plain"]);
+  if (msgType === "execute_input") {
+    history.recordInput(content.execution_count as number, content.code as string);
+  }
+  if (msgType === "execute_result") {
+    history.recordOutput(
+      content.execution_count as number,
+      (content.data as Record<string, unknown>)?.["text/plain"],
+    );
+  }
   if (msgType === "comm_open") openComms.set(content.comm_id as string, content.target_name as string);
   if (msgType === "comm_close") openComms.delete(content.comm_id as string);
 }
 
-function publish(parent: Header | Record<string, never>, msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void {
+function publish(
+  parent: Header | Record<string, never>,
+  msgType: string,
+  content: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+  buffers?: Uint8Array[],
+): void {
   if (msgType === "stream") {
     coalescer.push(parent, content.name as string, content.text as string);
     return;
@@ -81,9 +106,19 @@ function status(parent: Header | Record<string, never>, state: "busy" | "idle" |
 
 // ---------------------------------------------------------------- replies
 
-function reply(p: Pending, msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>): void {
+function reply(
+  p: Pending,
+  msgType: string,
+  content: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+): void {
   coalescer.flush();
-  const msg = makeMessage(msgType, content, { session: init.session, username: "kernel", parent: p.msg.header, metadata });
+  const msg = makeMessage(msgType, content, {
+    session: init.session,
+    username: "kernel",
+    parent: p.msg.header,
+    metadata,
+  });
   const frames = encodeFrames(msg, signer, p.identities);
   (p.channel === "control" ? controlQ : shellQ).send(frames);
   if (msgType === "execute_reply" && content.status === "error") {
@@ -202,7 +237,8 @@ function interrupt(): void {
       if (current === running && Atomics.load(interruptFlag, 0) === 1) {
         publish(running.msg.header, "stream", {
           name: "stderr",
-          text: "[seglab kernel] interrupt requested 3 s ago; the running code has not reached an interrupt " +
+          text:
+            "[seglab kernel] interrupt requested 3 s ago; the running code has not reached an interrupt " +
             "check (a long call into a library or the runtime cannot be stopped from outside). It stops at " +
             "the next loop iteration or await in cell code; restart the kernel to stop it now.\n",
         });

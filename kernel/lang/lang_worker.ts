@@ -27,7 +27,8 @@ async function denoTypes(): Promise<string> {
   try {
     return await Deno.readTextFile(cache);
   } catch { /* not cached yet */ }
-  const out = await new Deno.Command(Deno.execPath(), { args: ["types"], stdout: "piped", stderr: "null" }).output();
+  const out = await new Deno.Command(Deno.execPath(), { args: ["types"], stdout: "piped", stderr: "null" })
+    .output();
   const text = new TextDecoder().decode(out.stdout);
   if (out.success && text.length > 1000) {
     const tmp = `${cache}.${Deno.pid}`;
@@ -36,12 +37,17 @@ async function denoTypes(): Promise<string> {
   return text;
 }
 
-const ready = (async (cwd: string) => {
+const ready = async (cwd: string) => {
   const ts = loadTypeScript();
   const types = await denoTypes();
-  service = new NotebookService(ts, { cwd, denoTypes: types, importMap: readImportMap(join(ROOT, "deno.json")), root: ROOT });
+  service = new NotebookService(ts, {
+    cwd,
+    denoTypes: types,
+    importMap: readImportMap(join(ROOT, "deno.json")),
+    root: ROOT,
+  });
   return service;
-});
+};
 let started: Promise<NotebookService> | undefined;
 
 function get(): Promise<NotebookService> {
@@ -53,7 +59,8 @@ async function onIo(port: MessagePort, m: IoToLang): Promise<void> {
   const type = m.msg.header.msg_type;
   const c = m.msg.content as { code?: string; cursor_pos?: number; detail_level?: number };
   const code = typeof c.code === "string" ? c.code : "";
-  const reply = (msgType: string, content: Record<string, unknown>) => port.postMessage({ t: "reply", reqId: m.reqId, msgType, content } satisfies LangToIo);
+  const reply = (msgType: string, content: Record<string, unknown>) =>
+    port.postMessage({ t: "reply", reqId: m.reqId, msgType, content } satisfies LangToIo);
   try {
     const svc = await get();
     const pos = codePointsToUtf16(code, typeof c.cursor_pos === "number" ? c.cursor_pos : [...code].length);
@@ -65,19 +72,40 @@ async function onIo(port: MessagePort, m: IoToLang): Promise<void> {
         matches: r.items.map((i) => i.text),
         cursor_start: start,
         cursor_end: end,
-        metadata: { _jupyter_types_experimental: r.items.map((i) => ({ start, end, text: i.text, type: i.type, signature: "" })) },
+        metadata: {
+          _jupyter_types_experimental: r.items.map((i) => ({
+            start,
+            end,
+            text: i.text,
+            type: i.type,
+            signature: "",
+          })),
+        },
       });
     } else if (type === "inspect_request") {
       const r = svc.inspect(code, pos);
-      reply("inspect_reply", r
-        ? { status: "ok", found: true, data: { "text/plain": r.text, "text/markdown": r.markdown }, metadata: {} }
-        : { status: "ok", found: false, data: {}, metadata: {} });
+      reply(
+        "inspect_reply",
+        r
+          ? {
+            status: "ok",
+            found: true,
+            data: { "text/plain": r.text, "text/markdown": r.markdown },
+            metadata: {},
+          }
+          : { status: "ok", found: false, data: {}, metadata: {} },
+      );
     } else if (type === "is_complete_request") {
       reply("is_complete_reply", svc.isComplete(code));
     }
   } catch (e) {
     log(`${type} failed: ${(e as Error).stack ?? e}`);
-    reply(type.replace("_request", "_reply"), { status: "error", ename: "LanguageServiceError", evalue: String((e as Error).message ?? e), traceback: [] });
+    reply(type.replace("_request", "_reply"), {
+      status: "error",
+      ename: "LanguageServiceError",
+      evalue: String((e as Error).message ?? e),
+      traceback: [],
+    });
   }
 }
 
@@ -105,7 +133,12 @@ async function onMain(port: MessagePort, m: MainToLang): Promise<void> {
     try {
       reply = { t: "diagnostics", id: m.id, diagnostics: (await get()).check(m.code, m.cell) };
     } catch (e) {
-      reply = { t: "diagnostics", id: m.id, diagnostics: [], error: failure ?? String((e as Error).message ?? e) };
+      reply = {
+        t: "diagnostics",
+        id: m.id,
+        diagnostics: [],
+        error: failure ?? String((e as Error).message ?? e),
+      };
     }
     port.postMessage(reply);
   }
@@ -116,13 +149,15 @@ self.onmessage = (e: MessageEvent) => {
   const cwd = (e.data as { cwd: string }).cwd;
   started = ready(cwd);
   // Build the language service once start-up is over: on two cores it would slow the first cells.
-  started.then((svc) => setTimeout(() => {
-    try {
-      svc.warm();
-    } catch (err) {
-      log(`warming the language service failed: ${(err as Error).message}`);
-    }
-  }, 3000)).catch((err) => {
+  started.then((svc) =>
+    setTimeout(() => {
+      try {
+        svc.warm();
+      } catch (err) {
+        log(`warming the language service failed: ${(err as Error).message}`);
+      }
+    }, 3000)
+  ).catch((err) => {
     failure = (err as Error).message;
     log(`the language service cannot start: ${failure}`);
   });

@@ -33,7 +33,7 @@ export function declaredNames(ts: typeof TS, sf: TS.SourceFile): Set<string> {
       if (c.name) out.add(c.name.text);
       const nb = c.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) out.add(nb.name.text);
-      else if (nb) for (const el of nb.elements) out.add(el.name.text);
+      else if (nb) { for (const el of nb.elements) out.add(el.name.text); }
     } else if (ts.isImportEqualsDeclaration(s)) {
       out.add(s.name.text);
     }

@@ -37,7 +37,9 @@ export function npmToBare(spec: string): string {
 export function mapSpecifier(spec: string, map: ImportMap): string | undefined {
   if (map[spec] !== undefined) return map[spec];
   let best = "";
-  for (const k of Object.keys(map)) if (k.endsWith("/") && spec.startsWith(k) && k.length > best.length) best = k;
+  for (const k of Object.keys(map)) {
+    if (k.endsWith("/") && spec.startsWith(k) && k.length > best.length) best = k;
+  }
   return best ? map[best] + spec.slice(best.length) : undefined;
 }
 
@@ -61,7 +63,8 @@ export function makeResolver(
     if (depth > 4) return undefined;
     if (spec.startsWith("npm:")) return resolveOne(npmToBare(spec), containing, depth + 1);
     if (spec.startsWith("jsr:") || spec.startsWith("http:") || spec.startsWith("https:")) return undefined;
-    const isBare = !spec.startsWith(".") && !spec.startsWith("/") && !spec.startsWith("file:") && !spec.startsWith("node:");
+    const isBare = !spec.startsWith(".") && !spec.startsWith("/") && !spec.startsWith("file:") &&
+      !spec.startsWith("node:");
     if (isBare) {
       const mapped = mapSpecifier(spec, map);
       if (mapped !== undefined) {
@@ -75,6 +78,9 @@ export function makeResolver(
     if (isBare) return ts.resolveModuleName(path, fallbackFile, options, host).resolvedModule;
     return undefined;
   };
-  return (literals: readonly TS.StringLiteralLike[], containing: string): TS.ResolvedModuleWithFailedLookupLocations[] =>
+  return (
+    literals: readonly TS.StringLiteralLike[],
+    containing: string,
+  ): TS.ResolvedModuleWithFailedLookupLocations[] =>
     literals.map((lit) => ({ resolvedModule: resolveOne(lit.text, containing) }));
 }

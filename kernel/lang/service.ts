@@ -72,7 +72,10 @@ export class NotebookService {
   constructor(readonly ts: typeof TS, readonly opts: ServiceOptions) {
     this.#denoFile = join(opts.root, "__seglab__", "deno.d.ts");
     this.#currentFile = join(opts.cwd, "__seglab_current.ts");
-    const denoTypes = opts.denoTypes.replace(/^\/\/\/ <reference (no-default-lib|lib="deno\.[^"]*").*$/gm, "");
+    const denoTypes = opts.denoTypes.replace(
+      /^\/\/\/ <reference (no-default-lib|lib="deno\.[^"]*").*$/gm,
+      "",
+    );
     this.#files.set(this.#denoFile, { text: denoTypes, version: 1 });
     const typeRoots = [join(opts.root, "node_modules", "@types")];
     const options: TS.CompilerOptions = {
@@ -97,7 +100,8 @@ export class NotebookService {
     const files = this.#files;
     const host: TS.LanguageServiceHost = {
       getCompilationSettings: () => options,
-      getScriptFileNames: () => [this.#denoFile, ...this.#cells.map((c) => c.file), this.#currentFile].filter((f) => files.has(f)),
+      getScriptFileNames: () =>
+        [this.#denoFile, ...this.#cells.map((c) => c.file), this.#currentFile].filter((f) => files.has(f)),
       getScriptVersion: (f) => String(files.get(f)?.version ?? 0),
       getScriptSnapshot: (f) => {
         const v = files.get(f);
@@ -118,7 +122,13 @@ export class NotebookService {
   }
 
   #parse(code: string): TS.SourceFile {
-    return this.ts.createSourceFile("cell.ts", code, this.ts.ScriptTarget.ESNext, true, this.ts.ScriptKind.TS);
+    return this.ts.createSourceFile(
+      "cell.ts",
+      code,
+      this.ts.ScriptTarget.ESNext,
+      true,
+      this.ts.ScriptKind.TS,
+    );
   }
 
   #exportedNames(sf: TS.SourceFile): Set<string> {
@@ -133,7 +143,9 @@ export class NotebookService {
           const n = (s as unknown as { name?: TS.Identifier }).name;
           if (n) out.add(n.text);
         }
-      } else if (ts.isExportDeclaration(s) && s.exportClause && ts.isNamedExports(s.exportClause) && !s.moduleSpecifier) {
+      } else if (
+        ts.isExportDeclaration(s) && s.exportClause && ts.isNamedExports(s.exportClause) && !s.moduleSpecifier
+      ) {
         for (const el of s.exportClause.elements) out.add((el.propertyName ?? el.name).text);
       }
     }
@@ -201,9 +213,17 @@ export class NotebookService {
     if (!info) return { start, end: pos, items: [] };
     let entries = info.entries.filter((e) => !e.name.startsWith("$__sg") && !e.name.startsWith("__seglab"));
     const exact = entries.filter((e) => e.name.startsWith(prefix));
-    entries = exact.length || !prefix ? exact : entries.filter((e) => e.name.toLowerCase().startsWith(prefix.toLowerCase()));
-    entries.sort((a, b) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name.localeCompare(b.name)));
-    const items = entries.slice(0, 500).map((e) => ({ text: e.insertText ?? e.name, type: KIND_TO_JUPYTER[e.kind] ?? e.kind }));
+    entries = exact.length || !prefix
+      ? exact
+      : entries.filter((e) => e.name.toLowerCase().startsWith(prefix.toLowerCase()));
+    entries.sort((
+      a,
+      b,
+    ) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name.localeCompare(b.name)));
+    const items = entries.slice(0, 500).map((e) => ({
+      text: e.insertText ?? e.name,
+      type: KIND_TO_JUPYTER[e.kind] ?? e.kind,
+    }));
     return { start, end: pos + after.length, items };
   }
 
@@ -222,7 +242,13 @@ export class NotebookService {
       return t.name === "example" ? `@example\n${text}` : `@${t.name}${text ? ` ${text}` : ""}`;
     });
     const text = [signature, doc, ...tags].filter(Boolean).join("\n\n");
-    const markdown = ["```typescript", signature, "```", doc, ...tags.map((t) => t.startsWith("@example") ? t.replace(/^@example\n?/, "**Example**\n\n") : `*${t}*`)]
+    const markdown = [
+      "```typescript",
+      signature,
+      "```",
+      doc,
+      ...tags.map((t) => t.startsWith("@example") ? t.replace(/^@example\n?/, "**Example**\n\n") : `*${t}*`),
+    ]
       .filter(Boolean).join("\n\n").replace("```\n\n", "```\n");
     return { text, markdown };
   }
@@ -244,7 +270,13 @@ export class NotebookService {
         : d.category === ts.DiagnosticCategory.Suggestion
         ? "suggestion"
         : "message";
-      out.push({ line: line + 1, column: character + 1, code: d.code, category, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") });
+      out.push({
+        line: line + 1,
+        column: character + 1,
+        code: d.code,
+        category,
+        message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+      });
     }
     return out;
   }

@@ -14,7 +14,10 @@ import { createRequire } from "node:module";
 import type { DisplayOptions, OutputSink } from "./sink.ts";
 import type { MimeBundle } from "./mime.ts";
 
-type Writer = (content: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+type Writer = (
+  content: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> },
+  update: boolean,
+) => void;
 interface TslabJupyter {
   lastWriteDisplayData: Writer | null;
 }
@@ -55,7 +58,10 @@ export function tslabSink(): OutputSink | undefined {
         write({ data: b, metadata: {}, transient: { display_id: displayId } }, update);
       if (bundle instanceof Promise) {
         if (!opts.update) send({ "text/plain": "[rendering…]" }, false);
-        bundle.then((b) => send(b, true), (e) => send({ "text/plain": `display failed: ${e instanceof Error ? e.message : e}` }, true));
+        bundle.then(
+          (b) => send(b, true),
+          (e) => send({ "text/plain": `display failed: ${e instanceof Error ? e.message : e}` }, true),
+        );
       } else {
         send(bundle, Boolean(opts.update));
       }

@@ -40,7 +40,10 @@ export function mixedNotebook(): { cells: string[]; expected: string[][] } {
 }
 
 /** Cells of an executed notebook whose outputs differ from `expected`. */
-export function lostOutputs(nb: { cells: Array<{ outputs: Array<Record<string, unknown>> }> }, expected: string[][]): number[] {
+export function lostOutputs(
+  nb: { cells: Array<{ outputs: Array<Record<string, unknown>> }> },
+  expected: string[][],
+): number[] {
   const bad: number[] = [];
   nb.cells.forEach((c, i) => {
     const got = c.outputs.map((o) => {

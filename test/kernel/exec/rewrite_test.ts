@@ -5,10 +5,18 @@ import { rewriteCell } from "../../../kernel/exec/rewrite.ts";
 const ts = loadTypeScript();
 
 Deno.test("rewrite: publishes top-level names, wraps the last expression, guards loops and awaits", () => {
-  const code = "import { a, type T } from './m.ts';\nconst { x, y: [z] } = o;\nlet n = 0;\nfunction f() { while (true) n++; }\nclass C {}\ninterface I {}\nfor (const k of ks) { await k; }\nf()";
+  const code =
+    "import { a, type T } from './m.ts';\nconst { x, y: [z] } = o;\nlet n = 0;\nfunction f() { while (true) n++; }\nclass C {}\ninterface I {}\nfor (const k of ks) { await k; }\nf()";
   const r = rewriteCell(ts, code, 7);
   assert.deepEqual(r.syntaxErrors, []);
-  assert.deepEqual(r.names.map((n) => `${n.kind}:${n.name}`), ["import:a", "const:x", "const:z", "let:n", "function:f", "class:C"]);
+  assert.deepEqual(r.names.map((n) => `${n.kind}:${n.name}`), [
+    "import:a",
+    "const:x",
+    "const:z",
+    "let:n",
+    "function:f",
+    "class:C",
+  ]);
   assert.ok(r.hasResult);
   assert.match(r.code, /\$__sg\.result\(f\(\)\)/);
   assert.match(r.code, /while \(true\) \{ if \(\$__sgF\[0\] !== 0\) \$__sg\.stop\(\); n\+\+; \}/);
@@ -25,7 +33,10 @@ Deno.test("rewrite: positions in the rewritten module map back to the cell", () 
   const col = lines[line3 - 1].indexOf("new Error") + 1;
   assert.deepEqual(r.map.toOriginalLineCol(line3, col), { line: 3, column: 7 });
   const line2 = lines.findIndex((l) => l.includes("g();")) + 1;
-  assert.deepEqual(r.map.toOriginalLineCol(line2, lines[line2 - 1].indexOf("g();") + 1), { line: 2, column: 13 });
+  assert.deepEqual(r.map.toOriginalLineCol(line2, lines[line2 - 1].indexOf("g();") + 1), {
+    line: 2,
+    column: 13,
+  });
 });
 
 Deno.test("rewrite: syntax errors at cell positions; object literal results", () => {

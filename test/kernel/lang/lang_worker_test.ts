@@ -12,7 +12,10 @@ jupyterTest("kernel: completion and inspect of a library symbol, is_complete, //
       kernel,
       cwd: new URL("../../../notebooks", import.meta.url).pathname,
       steps: [
-        { op: "execute", code: 'import { createLoss, tf } from "seglab";\nconst word = "abc";\nconst nums = [1, 2, 3];' },
+        {
+          op: "execute",
+          code: 'import { createLoss, tf } from "seglab";\nconst word = "abc";\nconst nums = [1, 2, 3];',
+        },
         { op: "complete", code: "createL", timeout: 120 },
         { op: "complete", code: "word.toUpp" },
         { op: "complete", code: "nums.fla" },
@@ -42,7 +45,10 @@ jupyterTest("kernel: completion and inspect of a library symbol, is_complete, //
     assert.equal(chk.reply?.status, "error");
     const err = chk.outputs!.find((m) => m.msg_type === "error")!.content;
     assert.equal(err.ename, "TypeError");
-    assert.match(err.traceback!.join("\n"), /In\[2\]:2:7 - error TS2322: Type 'string' is not assignable to type 'number'/);
+    assert.match(
+      err.traceback!.join("\n"),
+      /In\[2\]:2:7 - error TS2322: Type 'string' is not assignable to type 'number'/,
+    );
     // The re-declared `word` is a number for later cells.
     assert.ok(cRe.reply?.matches?.includes("toFixed"), JSON.stringify(cRe.reply));
   } finally {
