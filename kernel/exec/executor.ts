@@ -223,6 +223,7 @@ export class Executor {
       c.allow_stdin !== false,
       silent,
     );
+    ctx.quiet = silent;
     this.router.running = ctx;
     if (!silent) {
       this.opts.post({

@@ -115,6 +115,7 @@ export class OutputRouter {
   }
 
   #route(ctx: CellContext | undefined, out: Output): void {
+    if (ctx?.quiet && out.kind !== "message") return;
     if (ctx && ctx.state === "running") return this.#send(ctx.parent, out);
     if (out.kind === "message") {
       // Comm traffic is not output: it goes now, under the best parent there is.
