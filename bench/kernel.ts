@@ -38,7 +38,7 @@ function median(xs: number[]): number {
 
 async function startup(argv: string[], cwd: string): Promise<number> {
   const t0 = performance.now();
-  const k = await launchKernel({ argv, cwd, waitReady: false, stderr: "null" });
+  const k = await launchKernel({ argv, cwd, waitReady: false, stderr: "inherit" });
   try {
     const ex = await k.client.execute("1 + 1", { timeoutMs: 30000 });
     if (!ex.outputs.some((m) => m.header.msg_type === "execute_result")) throw new Error("no result");
@@ -52,7 +52,7 @@ async function trivialCells(
   argv: string[],
   cwd: string,
 ): Promise<{ total_ms: number; median_ms: number; lost: number }> {
-  const k = await launchKernel({ argv, cwd, stderr: "null" });
+  const k = await launchKernel({ argv, cwd, stderr: "inherit" });
   try {
     await k.client.execute("0", { timeoutMs: 30000 });
     const times: number[] = [];
@@ -95,19 +95,38 @@ const result: Record<string, unknown> = {
   machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
 };
 const jupyter = await jupyterStatus();
+/** Runs `f`, recording a failure (a kernel that stalls) instead of ending the benchmark. */
+async function attempt<T>(what: string, f: () => Promise<T>, failures: string[]): Promise<T | undefined> {
+  console.error(`bench: ${what}`);
+  try {
+    return await f();
+  } catch (e) {
+    failures.push(`${what}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 for (const k of kernels) {
   const entry: Record<string, unknown> = {};
+  const failures: string[] = [];
   const starts: number[] = [];
-  for (let i = 0; i < runs; i++) starts.push(await startup(k.argv, cwd));
+  for (let i = 0; i < runs; i++) {
+    const ms = await attempt(`${k.name} start-up ${i + 1}`, () => startup(k.argv, cwd), failures);
+    if (ms !== undefined) starts.push(ms);
+  }
   entry.startup_to_first_result_ms = { median: median(starts), runs: starts };
   const cellRuns = [];
-  for (let i = 0; i < runs; i++) cellRuns.push(await trivialCells(k.argv, cwd));
+  for (let i = 0; i < runs; i++) {
+    const r = await attempt(`${k.name} 90 trivial cells ${i + 1}`, () => trivialCells(k.argv, cwd), failures);
+    if (r) cellRuns.push(r);
+  }
   entry.trivial_cells = {
     cells: 90,
     total_ms_median: median(cellRuns.map((r) => r.total_ms)),
     per_cell_ms_median: median(cellRuns.map((r) => r.median_ms)),
     wrong_results: cellRuns.map((r) => r.lost),
   };
+  entry.failures = failures;
   if (!args["no-nbconvert"] && jupyter.ok) {
     const { cells, expected } = raceNotebook();
     const lost: number[] = [];

@@ -50,8 +50,35 @@ const ready = async (cwd: string) => {
 };
 let started: Promise<NotebookService> | undefined;
 
+let cwd = "";
+const pendingCells: { cell: number; code: string }[] = [];
+
+function warmSoon(svc: NotebookService, ms: number): void {
+  clearTimeout(warmTimer);
+  warmTimer = setTimeout(() => {
+    try {
+      svc.warm();
+    } catch (err) {
+      log(`warming the language service failed: ${(err as Error).message}`);
+    }
+  }, ms) as unknown as number;
+}
+
+/**
+ * The language service, started on first need (a request, or 2 s after start-up): loading
+ * TypeScript and Deno's types at once would compete with the kernel's start on two cores.
+ */
 function get(): Promise<NotebookService> {
-  if (!started) throw new Error("language worker not initialised");
+  if (!started) {
+    started = ready(cwd);
+    started.then((svc) => {
+      for (const c of pendingCells.splice(0)) svc.addCell(c.cell, c.code);
+      warmSoon(svc, 1000);
+    }).catch((err) => {
+      failure = (err as Error).message;
+      log(`the language service cannot start: ${failure}`);
+    });
+  }
   return started;
 }
 
@@ -111,20 +138,16 @@ async function onIo(port: MessagePort, m: IoToLang): Promise<void> {
 
 async function onMain(port: MessagePort, m: MainToLang): Promise<void> {
   if (m.t === "executed") {
+    if (!started) {
+      pendingCells.push({ cell: m.cell, code: m.code });
+      return;
+    }
     try {
-      const svc = await get();
+      const svc = await started;
       svc.addCell(m.cell, m.code);
       // A cell that imports may bring large libraries: type it while the user reads the output,
       // not on the first completion. Waits for a pause so it never competes with a run of cells.
-      if (!/^\s*import\b/m.test(m.code)) return;
-      clearTimeout(warmTimer);
-      warmTimer = setTimeout(() => {
-        try {
-          svc.warm();
-        } catch (e) {
-          log(`warming the language service failed: ${(e as Error).message}`);
-        }
-      }, 1000) as unknown as number;
+      if (/^\s*import\b/m.test(m.code)) warmSoon(svc, 1000);
     } catch (e) {
       log(`cannot add cell to the language service: ${(e as Error).message}`);
     }
@@ -146,21 +169,8 @@ async function onMain(port: MessagePort, m: MainToLang): Promise<void> {
 
 self.onmessage = (e: MessageEvent) => {
   const [ioPort, mainPort] = e.ports;
-  const cwd = (e.data as { cwd: string }).cwd;
-  started = ready(cwd);
-  // Build the language service once start-up is over: on two cores it would slow the first cells.
-  started.then((svc) =>
-    setTimeout(() => {
-      try {
-        svc.warm();
-      } catch (err) {
-        log(`warming the language service failed: ${(err as Error).message}`);
-      }
-    }, 3000)
-  ).catch((err) => {
-    failure = (err as Error).message;
-    log(`the language service cannot start: ${failure}`);
-  });
+  cwd = (e.data as { cwd: string }).cwd;
+  setTimeout(() => void get().catch(() => {}), 2000);
   ioPort.onmessage = (ev) => void onIo(ioPort, ev.data as IoToLang);
   mainPort.onmessage = (ev) => void onMain(mainPort, ev.data as MainToLang);
 };
