@@ -131,7 +131,7 @@ export function receiveLoop(
         continue;
       }
       const idle = performance.now() - idleSince;
-      await new Promise((r) => setTimeout(r, idle < 100 ? 1 : intervalMs));
+      await new Promise((r) => setTimeout(r, idle < 50 ? 0 : idle < 500 ? 1 : intervalMs));
     }
   })();
 }
