@@ -45,7 +45,7 @@ export function parseListFile(text: string, opts: ListFileOptions): ListEntry[] 
     if (sep === undefined) items = line.includes("|") ? line.split("|").map((s) => s.trim()) : line.split(/\s+/);
     else if (sep.trim() === "") items = line.split(/\s+/);
     else items = line.split(sep).map((s) => s.trim());
-    const loc = { file: opts.file, line: i + 1 };
+    const loc = { list: opts.file, line: i + 1 };
     if (items.some((s) => s === "") || items.length > 2) {
       const want = sep === undefined ? "`image|label` or `image label`" : `image${sep}label`;
       throw new DatasetError(`list line "${line}" should be ${want} (${items.length} fields)`, loc);
