@@ -42,3 +42,5 @@ export type { FileSource } from "./source.ts";
 export { CITYSCAPES_CLASSES, CITYSCAPES_LABEL_TO_TRAIN, CITYSCAPES_PALETTE, ROAD_CLASSES, ROAD_PALETTE } from "./classes.ts";
 export { rngFor } from "./rng.ts";
 export type { Rng } from "./rng.ts";
+export { classFrequencyPlot, imbalancePlot, overlayGrid, pixelStats } from "./explore/mod.ts";
+export type { DatasetStats, FrequencyPlotOptions, ImbalancePlotOptions, OverlayGridOptions, PixelStatsOptions } from "./explore/mod.ts";
