@@ -53,7 +53,9 @@ async function run(name: "synthetic-roads" | "synthetic-city") {
   const trainS = (performance.now() - t0) / 1000;
   const cm = emptyConfusion(val.numClasses, val.ignoreIndex);
   for await (const b of batches(val, { batchSize: 1 })) {
-    tf.tidy(() => addLogitsToConfusion(cm, model.apply(b.images) as tf.Tensor, b.labels));
+    tf.tidy(() => {
+      addLogitsToConfusion(cm, model.apply(b.images) as tf.Tensor, b.labels);
+    });
     tf.dispose([b.images, b.labels]);
   }
   const m = segMetrics(cm, [...val.classNames]);
