@@ -115,3 +115,21 @@ Deno.test("unknown transforms and parameters are errors that list what is accept
   assert.throws(() => createTransforms([{ type: "RandomHorizontalFlip", prob: 2 }]), /"prob" must be in \[0, 1\], got 2/);
   assert.throws(() => createTransforms({ type: "Normalize" }), /transforms must be a list/);
 });
+
+Deno.test("RandomPaddingCrop's category_max_ratio redraws crops dominated by one class", () => {
+  // A 40×30 label: class 1 in a 6×6 corner block, class 0 elsewhere; 8×8 crops.
+  const label = new Uint8Array(W * H);
+  for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) label[y * W + x] = 1;
+  const base = () => ({ ...pattern(), label: label.slice() });
+  const count = (raw: Record<string, unknown>) => {
+    const [t] = createTransforms([{ type: "RandomPaddingCrop", crop_size: [8, 8], ...raw }]);
+    let mixed = 0;
+    for (let k = 0; k < 200; k++) {
+      const s = t.apply(base(), rngFor(8, k));
+      if (new Set(s.label).size > 1) mixed++;
+    }
+    return mixed;
+  };
+  const plain = count({}), balanced = count({ category_max_ratio: 0.95, loop_times: 10 });
+  assert.ok(balanced > plain * 3, `mixed crops: ${plain} plain vs ${balanced} with category_max_ratio`);
+});
