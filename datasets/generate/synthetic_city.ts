@@ -3,7 +3,7 @@
  * (`leftImg8bit/{train,val}/<city>/<name>_leftImg8bit.png`,
  * `gtFine/{train,val}/<city>/<name>_gtFine_labelTrainIds.png`), 8 classes with Cityscapes'
  * names and colours — road, sidewalk, building, vegetation, sky, car, and two rare ones,
- * person and traffic sign (each well under 1% of pixels) — plus ignored pixels (255: sign
+ * person and traffic sign (1.3% and 0.4% of pixels) — plus ignored pixels (255: sign
  * poles and the ego vehicle's bonnet, as in Cityscapes). Classes differ in colour and texture so
  * a small model learns them in minutes; `dataset.json` carries the names and palette, and
  * `train.txt` / `val.txt` list the pairs as PaddleSeg's `create_dataset_list.py` writes them.
@@ -109,7 +109,7 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
   for (let c = 0; c < cars; c++) {
     const cw = rng.uniform(34, 56), ch = cw * rng.uniform(0.38, 0.48);
     const bottom = rng.uniform(curb + ch * 0.6, H - 2), left = rng.uniform(-cw / 3, W - cw * 2 / 3);
-    const body = [[30, 40, 120], [150, 150, 155], [25, 25, 30], [110, 20, 25], [230, 230, 235]][rng.int(5)];
+    const body = [[30, 50, 160], [20, 90, 200], [150, 25, 35], [40, 130, 150], [235, 235, 240]][rng.int(5)];
     rect(cv, left, bottom - ch * 0.62, left + cw, bottom - ch * 0.12, (px, py) => {
       const n = (tex[py * W + px] - 0.5) * 6;
       return [body[0] + n, body[1] + n, body[2] + n];
@@ -121,20 +121,20 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
     for (const wx of [left + cw * 0.2, left + cw * 0.8]) ellipse(cv, wx, bottom - ch * 0.14, ch * 0.16, ch * 0.16, () => [18, 18, 18], CAR);
   }
   // People (rare): skin head, coloured torso, dark legs, standing on the sidewalk.
-  const people = rng.next() < 0.7 ? 1 + rng.int(3) : 0;
+  const people = rng.next() < 0.8 ? 1 + rng.int(3) : 0;
   for (let k = 0; k < people; k++) {
-    const ph = rng.uniform(20, 30), pw = ph * 0.3;
+    const ph = rng.uniform(24, 34), pw = ph * 0.34;
     const px0 = rng.uniform(2, W - pw - 2), feet = rng.uniform(horizon + 4, curb + 2);
-    const shirt = [[200, 40, 40], [40, 120, 200], [240, 200, 40], [40, 160, 80], [230, 110, 30]][rng.int(5)];
+    const shirt = [[215, 30, 60], [240, 90, 20], [200, 40, 160], [230, 60, 60]][rng.int(4)];
     ellipse(cv, px0 + pw / 2, feet - ph + ph * 0.09, pw * 0.32, ph * 0.09, () => [224, 172, 140], PERSON);
     rect(cv, px0, feet - ph * 0.82, px0 + pw, feet - ph * 0.42, () => shirt, PERSON);
     rect(cv, px0 + pw * 0.1, feet - ph * 0.42, px0 + pw * 0.45, feet, () => [35, 35, 50], PERSON);
     rect(cv, px0 + pw * 0.55, feet - ph * 0.42, px0 + pw * 0.9, feet, () => [35, 35, 50], PERSON);
   }
-  // Traffic signs (rare): a yellow diamond or a red-ringed white disc on a thin pole (pole ignored).
-  const signs = rng.next() < 0.6 ? 1 + rng.int(2) : 0;
+  // Traffic signs (rare): a yellow diamond or a yellow disc with a dark centre on a thin pole (pole ignored).
+  const signs = rng.next() < 0.75 ? 1 + rng.int(2) : 0;
   for (let k = 0; k < signs; k++) {
-    const sx = rng.uniform(6, W - 6), base = rng.uniform(horizon + 2, curb), r = rng.uniform(5, 7.5), sy = base - rng.uniform(26, 38);
+    const sx = rng.uniform(8, W - 8), base = rng.uniform(horizon + 2, curb), r = rng.uniform(6.5, 9), sy = base - rng.uniform(28, 40);
     rect(cv, sx - 1, sy, sx + 1, base, () => [120, 120, 125], IGNORE);
     if (rng.next() < 0.5) {
       for (let y = Math.floor(sy - r); y <= Math.ceil(sy + r); y++) {
@@ -146,8 +146,8 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
         }
       }
     } else {
-      ellipse(cv, sx, sy, r, r, () => [210, 25, 30], SIGN);
-      ellipse(cv, sx, sy, r * 0.65, r * 0.65, () => [245, 245, 245], SIGN);
+      ellipse(cv, sx, sy, r, r, () => [250, 215, 10], SIGN);
+      ellipse(cv, sx, sy, r * 0.35, r * 0.35, () => [30, 30, 40], SIGN);
     }
   }
   // Ego vehicle's bonnet at the bottom of some frames: ignored, as in Cityscapes.
