@@ -24,7 +24,11 @@ import { ready, tf } from "../lib/mod.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
-  options: { batches: { type: "string", default: "6" }, tiles: { type: "string", default: "8" }, workers: { type: "string", default: "0,1,2" } },
+  options: {
+    batches: { type: "string", default: "6" },
+    tiles: { type: "string", default: "8" },
+    workers: { type: "string", default: "0,1,2" },
+  },
 });
 const nBatches = Number(args.batches), nTiles = Number(args.tiles);
 const workerCounts = args.workers!.split(",").map(Number);
@@ -40,7 +44,10 @@ const zipPath = `${dir}/tiles.zip`;
   for (let i = 0; i < nTiles; i++) {
     const t = renderRoadTile(77, i, 1024);
     z.file(`tiles/train/${i}_sat.jpg`, jpeg.encode({ width: 1024, height: 1024, data: t.rgb }, 90).data);
-    z.file(`tiles/train/${i}_mask.png`, encode({ width: 1024, height: 1024, data: t.mask, channels: 1, depth: 8 }));
+    z.file(
+      `tiles/train/${i}_mask.png`,
+      encode({ width: 1024, height: 1024, data: t.mask, channels: 1, depth: 8 }),
+    );
     lines.push(`train/${i}_sat.jpg|train/${i}_mask.png`);
   }
   z.file("tiles/train.txt", lines.join("\n"));
@@ -54,17 +61,27 @@ const roadTransforms = (crop: number) => [
   { type: "Normalize" },
 ];
 
-async function rate(ds: SegDataset, workers: number, batchesToTime: number): Promise<{ images_per_s: number; seconds: number; startup_s: number }> {
+async function rate(
+  ds: SegDataset,
+  workers: number,
+  batchesToTime: number,
+): Promise<{ images_per_s: number; seconds: number; startup_s: number }> {
   const t0 = performance.now();
   let t1 = 0, images = 0;
-  for await (const b of batches(ds, { batchSize: BATCH, shuffle: true, seed: 1, loop: true, prefetch: 2, workers })) {
+  for await (
+    const b of batches(ds, { batchSize: BATCH, shuffle: true, seed: 1, loop: true, prefetch: 2, workers })
+  ) {
     if (b.step === 0) t1 = performance.now(); // first batch: worker start-up and pipeline fill
     else images += b.indices.length;
     tf.dispose([b.images, b.labels]);
     if (b.step === batchesToTime) break;
   }
   const s = (performance.now() - t1) / 1000;
-  return { images_per_s: +(images / s).toFixed(2), seconds: +s.toFixed(2), startup_s: +((t1 - t0) / 1000).toFixed(2) };
+  return {
+    images_per_s: +(images / s).toFixed(2),
+    seconds: +s.toFixed(2),
+    startup_s: +((t1 - t0) / 1000).toFixed(2),
+  };
 }
 
 async function stageTimes(ds: SegDataset, n: number): Promise<Record<string, number>> {
@@ -84,11 +101,22 @@ const results: Record<string, unknown>[] = [];
 const cases = [
   { name: "deepglobe_1024_crop512", root: zipPath, crop: 512, type: "Dataset" },
   { name: "deepglobe_1024_crop768", root: zipPath, crop: 768, type: "Dataset" },
-  { name: "synthetic_roads_128_crop128", root: shippedDataPath("synthetic-roads"), crop: 128, type: "MiniDeepGlobeRoadExtraction" },
+  {
+    name: "synthetic_roads_128_crop128",
+    root: shippedDataPath("synthetic-roads"),
+    crop: 128,
+    type: "MiniDeepGlobeRoadExtraction",
+  },
 ];
 for (const c of cases) {
   const spec = c.type === "Dataset"
-    ? { type: "Dataset", dataset_root: c.root, train_path: "train.txt", num_classes: 2, transforms: roadTransforms(c.crop) }
+    ? {
+      type: "Dataset",
+      dataset_root: c.root,
+      train_path: "train.txt",
+      num_classes: 2,
+      transforms: roadTransforms(c.crop),
+    }
     : { type: c.type, dataset_root: c.root, transforms: roadTransforms(c.crop) };
   const ds = await createDataset(spec);
   const consumed = BATCH / (STEP_SECONDS_128 * (c.crop / 128) ** 2);
@@ -101,19 +129,27 @@ for (const c of cases) {
   };
   const steps = c.crop === 128 ? nBatches * 4 : nBatches;
   for (const w of workerCounts) row[`workers_${w}`] = await rate(ds, w, steps);
-  const best = Math.max(...workerCounts.map((w) => (row[`workers_${w}`] as { images_per_s: number }).images_per_s));
+  const best = Math.max(
+    ...workerCounts.map((w) => (row[`workers_${w}`] as { images_per_s: number }).images_per_s),
+  );
   row.best_images_per_s = best;
   row.times_training_rate = +(best / consumed).toFixed(1);
   row.meets_5x = best >= 5 * consumed;
   results.push(row);
 }
 await Deno.remove(dir, { recursive: true });
-console.log(JSON.stringify({
-  bench: "data pipeline (batches: zip read, decode, ResizeStepScaling 0.5–2.0 → RandomPaddingCrop → RandomHorizontalFlip → Normalize, batch 4, prefetch 2)",
-  runtime: `deno ${Deno.version.deno}`,
-  backend,
-  cpus: os.cpus().length,
-  load_average: os.loadavg().map((v) => +v.toFixed(2)),
-  training_basis: `small U-Net on wasm: ${STEP_SECONDS_128} s per batch-4 step at 128×128, scaled by pixel count`,
-  results,
-}, null, 2));
+console.log(JSON.stringify(
+  {
+    bench:
+      "data pipeline (batches: zip read, decode, ResizeStepScaling 0.5–2.0 → RandomPaddingCrop → RandomHorizontalFlip → Normalize, batch 4, prefetch 2)",
+    runtime: `deno ${Deno.version.deno}`,
+    backend,
+    cpus: os.cpus().length,
+    load_average: os.loadavg().map((v) => +v.toFixed(2)),
+    training_basis:
+      `small U-Net on wasm: ${STEP_SECONDS_128} s per batch-4 step at 128×128, scaled by pixel count`,
+    results,
+  },
+  null,
+  2,
+));

@@ -15,7 +15,14 @@ import * as os from "node:os";
 import { batches, createDataset, shippedDataPath } from "../datasets/mod.ts";
 import { addLogitsToConfusion, createLoss, emptyConfusion, ready, segMetrics, tf } from "../lib/mod.ts";
 
-const { values: args } = parseArgs({ args: Deno.args, options: { iters: { type: "string", default: "150" }, set: { type: "string", default: "both" }, backend: { type: "string", default: "wasm" } } });
+const { values: args } = parseArgs({
+  args: Deno.args,
+  options: {
+    iters: { type: "string", default: "150" },
+    set: { type: "string", default: "both" },
+    backend: { type: "string", default: "wasm" },
+  },
+});
 const iters = Number(args.iters);
 // wasm: fast pooling and matMul (and their gradients); the per-pixel model needs no conv gradients.
 const backend = await ready(args.backend, { quiet: true });
@@ -57,10 +64,19 @@ async function run(name: "synthetic-roads" | "synthetic-city") {
   const type = roads ? "MiniDeepGlobeRoadExtraction" : "Cityscapes";
   const crop = roads ? [64, 64] : [128, 64];
   const train = await createDataset({
-    type, dataset_root: shippedDataPath(name), mode: "train",
-    transforms: [{ type: "RandomPaddingCrop", crop_size: crop }, { type: "RandomHorizontalFlip" }, { type: "Normalize" }],
+    type,
+    dataset_root: shippedDataPath(name),
+    mode: "train",
+    transforms: [{ type: "RandomPaddingCrop", crop_size: crop }, { type: "RandomHorizontalFlip" }, {
+      type: "Normalize",
+    }],
   });
-  const val = await createDataset({ type, dataset_root: shippedDataPath(name), mode: "val", transforms: [{ type: "Normalize" }] });
+  const val = await createDataset({
+    type,
+    dataset_root: shippedDataPath(name),
+    mode: "val",
+    transforms: [{ type: "Normalize" }],
+  });
   const model = classifier(train.numClasses);
   const ce = createLoss({ type: "CrossEntropyLoss" });
   const opt = tf.train.adam(5e-3);
@@ -70,7 +86,13 @@ async function run(name: "synthetic-roads" | "synthetic-city") {
     const loss = opt.minimize(() => ce.compute(model(b.images), b.labels), true) as tf.Scalar;
     last = (await loss.data())[0];
     tf.dispose([loss, b.images, b.labels]);
-    if ((b.step + 1) % 25 === 0) console.error(`${name}: iter ${b.step + 1}, loss ${last.toFixed(4)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    if ((b.step + 1) % 25 === 0) {
+      console.error(
+        `${name}: iter ${b.step + 1}, loss ${last.toFixed(4)}, ${
+          ((performance.now() - t0) / 1000).toFixed(0)
+        } s`,
+      );
+    }
     if (b.step + 1 === iters) break;
   }
   const trainS = (performance.now() - t0) / 1000;
@@ -83,13 +105,33 @@ async function run(name: "synthetic-roads" | "synthetic-city") {
   }
   const m = segMetrics(cm, [...val.classNames]);
   return {
-    set: name, crop, iters, train_seconds: +trainS.toFixed(1), s_per_iter: +(trainS / iters).toFixed(3), final_loss: +last.toFixed(4),
-    val_miou: +m.miou.toFixed(4), val_acc: +m.acc.toFixed(4),
+    set: name,
+    crop,
+    iters,
+    train_seconds: +trainS.toFixed(1),
+    s_per_iter: +(trainS / iters).toFixed(3),
+    final_loss: +last.toFixed(4),
+    val_miou: +m.miou.toFixed(4),
+    val_acc: +m.acc.toFixed(4),
     class_iou: Object.fromEntries(val.classNames.map((n, k) => [n, +m.classIoU[k].toFixed(3)])),
   };
 }
 
-const sets = args.set === "both" ? ["synthetic-roads", "synthetic-city"] as const : [args.set as "synthetic-roads" | "synthetic-city"];
+const sets = args.set === "both"
+  ? ["synthetic-roads", "synthetic-city"] as const
+  : [args.set as "synthetic-roads" | "synthetic-city"];
 const results = [];
 for (const s of sets) results.push(await run(s));
-console.log(JSON.stringify({ bench: "learnability of the shipped data sets", backend, cpus: os.cpus().length, load_average: os.loadavg().map((v) => +v.toFixed(2)), results }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      bench: "learnability of the shipped data sets",
+      backend,
+      cpus: os.cpus().length,
+      load_average: os.loadavg().map((v) => +v.toFixed(2)),
+      results,
+    },
+    null,
+    2,
+  ),
+);

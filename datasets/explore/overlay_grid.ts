@@ -43,8 +43,19 @@ export async function overlayGrid(ds: SegDataset, opts: OverlayGridOptions = {})
     const base = { width: r.width, height: r.height, palette, ignoreIndex: ds.ignoreIndex };
     const label = r.label ?? new Uint8Array(r.width * r.height).fill(ds.ignoreIndex);
     const skip = opts.skip ?? (/^(background|_background_|bg)$/i.test(ds.classNames[0] ?? "") ? [0] : []);
-    tiles.push(overlayImage(r.image, label, { ...base, channels: r.channels, alpha: opts.alpha ?? 0.5, skip, title: r.name }));
+    tiles.push(
+      overlayImage(r.image, label, {
+        ...base,
+        channels: r.channels,
+        alpha: opts.alpha ?? 0.5,
+        skip,
+        title: r.name,
+      }),
+    );
     if (opts.withMask) tiles.push(maskImage(label, { ...base, title: `${r.name} (mask)` }));
   }
-  return imageGrid(tiles, { columns: opts.columns ?? (opts.withMask ? 4 : Math.min(4, tiles.length)), zoom: opts.zoom });
+  return imageGrid(tiles, {
+    columns: opts.columns ?? (opts.withMask ? 4 : Math.min(4, tiles.length)),
+    zoom: opts.zoom,
+  });
 }

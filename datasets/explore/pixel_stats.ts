@@ -52,10 +52,15 @@ export interface PixelStatsOptions {
 export async function pixelStats(ds: SegDataset, opts: PixelStatsOptions = {}): Promise<DatasetStats> {
   const indices = opts.indices ?? Array.from({ length: ds.length }, (_, i) => i);
   const C = ds.numClasses, names = ds.classNames, colors = ds.palette.map(hex);
-  const progress = (opts.progress ?? indices.length > 50) ? new Progress({ total: indices.length, label: "pixel statistics", unit: "img" }) : null;
+  const progress = (opts.progress ?? indices.length > 50)
+    ? new Progress({ total: indices.length, label: "pixel statistics", unit: "img" })
+    : null;
   const rows: Record<string, unknown>[] = [];
   const long: Record<string, unknown>[] = [];
-  const classPixels = new Float64Array(C), classImages = new Float64Array(C), fracSum = new Float64Array(C), fracMax = new Float64Array(C);
+  const classPixels = new Float64Array(C),
+    classImages = new Float64Array(C),
+    fracSum = new Float64Array(C),
+    fracMax = new Float64Array(C);
   let totalPx = 0, totalIgnored = 0;
   try {
     for (const i of indices) {
@@ -80,11 +85,26 @@ export async function pixelStats(ds: SegDataset, opts: PixelStatsOptions = {}): 
           fracSum[k] += f;
         }
         fracMax[k] = Math.max(fracMax[k], f);
-        long.push({ index: i, name: r.name, class_id: k, class: names[k], color: colors[k], pixels: counts[k], fraction: f });
+        long.push({
+          index: i,
+          name: r.name,
+          class_id: k,
+          class: names[k],
+          color: colors[k],
+          pixels: counts[k],
+          fraction: f,
+        });
       }
       const row: Record<string, unknown> = {
-        index: i, name: r.name, width: r.width, height: r.height, pixels: px, ignored,
-        classes_present: present, dominant: names[dom], dominant_fraction: labelled ? counts[dom] / labelled : 0,
+        index: i,
+        name: r.name,
+        width: r.width,
+        height: r.height,
+        pixels: px,
+        ignored,
+        classes_present: present,
+        dominant: names[dom],
+        dominant_fraction: labelled ? counts[dom] / labelled : 0,
       };
       names.forEach((n, k) => (row[n] = counts[k]));
       rows.push(row);
@@ -120,7 +140,9 @@ export async function pixelStats(ds: SegDataset, opts: PixelStatsOptions = {}): 
     colors,
     totals,
     [DISPLAY](): MimeBundle {
-      const head = `${totals.images} images, ${totals.pixels} pixels (${(100 * totalIgnored / (totalPx || 1)).toFixed(2)}% ignored)`;
+      const head = `${totals.images} images, ${totals.pixels} pixels (${
+        (100 * totalIgnored / (totalPx || 1)).toFixed(2)
+      }% ignored)`;
       const t = tableBundle(classes, C + 1);
       return {
         "text/plain": `${head}\n${t["text/plain"]}`,

@@ -14,15 +14,39 @@ import { rngFor } from "../rng.ts";
 import { blendPixel, type Canvas, newCanvas, toBytes, valueNoise } from "./canvas.ts";
 
 /** The synthetic city's classes (trainIds 0–7). */
-export const CITY_CLASSES = ["road", "sidewalk", "building", "vegetation", "sky", "car", "person", "traffic sign"] as const;
+export const CITY_CLASSES = [
+  "road",
+  "sidewalk",
+  "building",
+  "vegetation",
+  "sky",
+  "car",
+  "person",
+  "traffic sign",
+] as const;
 /** Their colours (Cityscapes' official ones for the same classes). */
 export const CITY_PALETTE: [number, number, number][] = [
-  [128, 64, 128], [244, 35, 232], [70, 70, 70], [107, 142, 35], [70, 130, 180], [0, 0, 142], [220, 20, 60], [220, 220, 0],
+  [128, 64, 128],
+  [244, 35, 232],
+  [70, 70, 70],
+  [107, 142, 35],
+  [70, 130, 180],
+  [0, 0, 142],
+  [220, 20, 60],
+  [220, 220, 0],
 ];
 const [ROAD, SIDEWALK, BUILDING, VEGETATION, SKY, CAR, PERSON, SIGN] = [0, 1, 2, 3, 4, 5, 6, 7];
 const IGNORE = 255;
 
-function rect(cv: Canvas, x0: number, y0: number, x1: number, y1: number, color: (x: number, y: number) => number[], label: number | null): void {
+function rect(
+  cv: Canvas,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  color: (x: number, y: number) => number[],
+  label: number | null,
+): void {
   for (let y = Math.max(0, Math.floor(y0)); y < Math.min(cv.height, Math.ceil(y1)); y++) {
     for (let x = Math.max(0, Math.floor(x0)); x < Math.min(cv.width, Math.ceil(x1)); x++) {
       const p = y * cv.width + x;
@@ -35,7 +59,15 @@ function rect(cv: Canvas, x0: number, y0: number, x1: number, y1: number, color:
   }
 }
 
-function ellipse(cv: Canvas, cx: number, cy: number, rx: number, ry: number, color: (x: number, y: number) => number[], label: number | null): void {
+function ellipse(
+  cv: Canvas,
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+  color: (x: number, y: number) => number[],
+  label: number | null,
+): void {
   for (let y = Math.max(0, Math.floor(cy - ry)); y <= Math.min(cv.height - 1, Math.ceil(cy + ry)); y++) {
     for (let x = Math.max(0, Math.floor(cx - rx)); x <= Math.min(cv.width - 1, Math.ceil(cx + rx)); x++) {
       const d = ((x + 0.5 - cx) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2;
@@ -75,7 +107,8 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
     const base = [[150, 140, 128], [128, 92, 80], [110, 110, 115], [170, 160, 140]][rng.int(4)];
     const win = 3 + rng.int(3), gap = 3 + rng.int(3);
     rect(cv, x, top, x + bw, horizon, (px, py) => {
-      const inWin = (px - x) % (win + gap) >= gap && (py - top) % (win + gap + 1) >= gap + 1 && py < horizon - 4;
+      const inWin = (px - x) % (win + gap) >= gap && (py - top) % (win + gap + 1) >= gap + 1 &&
+        py < horizon - 4;
       const n = (tex[py * W + px] - 0.5) * 10;
       return inWin ? [50 + n, 60 + n, 75 + n] : [base[0] + n, base[1] + n, base[2] + n];
     }, BUILDING);
@@ -84,7 +117,10 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
   // Vegetation: tree crowns (noisy green blobs) and low hedges in front of buildings.
   const trees = rng.int(4);
   for (let t = 0; t < trees; t++) {
-    const cx = rng.uniform(0, W), cy = horizon - rng.uniform(8, 22), rx = rng.uniform(10, 22), ry = rng.uniform(9, 16);
+    const cx = rng.uniform(0, W),
+      cy = horizon - rng.uniform(8, 22),
+      rx = rng.uniform(10, 22),
+      ry = rng.uniform(9, 16);
     ellipse(cv, cx, cy, rx, ry, (px, py) => {
       const n = (tex[py * W + px] - 0.5) * 60;
       return [70 + n * 0.6, 115 + n, 40 + n * 0.5];
@@ -118,7 +154,9 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
       const glass = (px - left) % 10 < 1 ? body : [40, 55, 70];
       return glass;
     }, CAR);
-    for (const wx of [left + cw * 0.2, left + cw * 0.8]) ellipse(cv, wx, bottom - ch * 0.14, ch * 0.16, ch * 0.16, () => [18, 18, 18], CAR);
+    for (const wx of [left + cw * 0.2, left + cw * 0.8]) {
+      ellipse(cv, wx, bottom - ch * 0.14, ch * 0.16, ch * 0.16, () => [18, 18, 18], CAR);
+    }
   }
   // People (rare): skin head, coloured torso, dark legs, standing on the sidewalk.
   const people = rng.next() < 0.8 ? 1 + rng.int(3) : 0;
@@ -134,12 +172,17 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
   // Traffic signs (rare): a yellow diamond or a yellow disc with a dark centre on a thin pole (pole ignored).
   const signs = rng.next() < 0.75 ? 1 + rng.int(2) : 0;
   for (let k = 0; k < signs; k++) {
-    const sx = rng.uniform(8, W - 8), base = rng.uniform(horizon + 2, curb), r = rng.uniform(6.5, 9), sy = base - rng.uniform(28, 40);
+    const sx = rng.uniform(8, W - 8),
+      base = rng.uniform(horizon + 2, curb),
+      r = rng.uniform(6.5, 9),
+      sy = base - rng.uniform(28, 40);
     rect(cv, sx - 1, sy, sx + 1, base, () => [120, 120, 125], IGNORE);
     if (rng.next() < 0.5) {
       for (let y = Math.floor(sy - r); y <= Math.ceil(sy + r); y++) {
         for (let x2 = Math.floor(sx - r); x2 <= Math.ceil(sx + r); x2++) {
-          if (y < 0 || y >= H || x2 < 0 || x2 >= W || Math.abs(x2 + 0.5 - sx) + Math.abs(y + 0.5 - sy) > r) continue;
+          if (y < 0 || y >= H || x2 < 0 || x2 >= W || Math.abs(x2 + 0.5 - sx) + Math.abs(y + 0.5 - sy) > r) {
+            continue;
+          }
           const p = y * W + x2;
           cv.rgb.set([245, 205, 20], p * 3);
           cv.label[p] = SIGN;
@@ -181,13 +224,17 @@ export interface CityOptions {
 }
 
 /** The files of the set: relative path → bytes (or text), and per-class pixel shares. */
-export function buildSyntheticCity(opts: CityOptions = {}): { files: Map<string, Uint8Array | string>; classFractions: number[] } {
+export function buildSyntheticCity(
+  opts: CityOptions = {},
+): { files: Map<string, Uint8Array | string>; classFractions: number[] } {
   const seed = opts.seed ?? 2016;
   const files = new Map<string, Uint8Array | string>();
   const counts = new Array(CITY_CLASSES.length).fill(0);
   let total = 0;
   const cities: Record<string, string[]> = { train: ["aachen", "bremen", "zurich"], val: ["frankfurt"] };
-  for (const [split, n, offset] of [["train", opts.train ?? 48, 0], ["val", opts.val ?? 12, 10000]] as const) {
+  for (
+    const [split, n, offset] of [["train", opts.train ?? 48, 0], ["val", opts.val ?? 12, 10000]] as const
+  ) {
     const lines: string[] = [];
     for (let i = 0; i < n; i++) {
       const s = renderCityScene(seed, offset + i);
@@ -195,20 +242,38 @@ export function buildSyntheticCity(opts: CityOptions = {}): { files: Map<string,
       const stem = `${city}_${String(i).padStart(6, "0")}_000019`;
       const img = `leftImg8bit/${split}/${city}/${stem}_leftImg8bit.png`;
       const lab = `gtFine/${split}/${city}/${stem}_gtFine_labelTrainIds.png`;
-      files.set(img, encode({ width: s.width, height: s.height, data: s.rgb, channels: 3, depth: 8 }, { zlib: { level: 9 } }));
-      files.set(lab, encode({ width: s.width, height: s.height, data: s.label, channels: 1, depth: 8 }, { zlib: { level: 9 } }));
+      files.set(
+        img,
+        encode({ width: s.width, height: s.height, data: s.rgb, channels: 3, depth: 8 }, {
+          zlib: { level: 9 },
+        }),
+      );
+      files.set(
+        lab,
+        encode({ width: s.width, height: s.height, data: s.label, channels: 1, depth: 8 }, {
+          zlib: { level: 9 },
+        }),
+      );
       lines.push(`${img} ${lab}`);
       for (const v of s.label) if (v !== IGNORE) counts[v]++;
       total += s.label.length;
     }
     files.set(`${split}.txt`, lines.join("\n") + "\n");
   }
-  files.set("dataset.json", JSON.stringify({
-    name: "synthetic-city",
-    description: "Synthetic street scenes in Cityscapes' layout (8 classes, person and traffic sign rare); generated by seglab's datasets/generate/synthetic_city.ts",
-    class_names: CITY_CLASSES,
-    palette: CITY_PALETTE,
-    ignore_index: 255,
-  }, null, 2) + "\n");
+  files.set(
+    "dataset.json",
+    JSON.stringify(
+      {
+        name: "synthetic-city",
+        description:
+          "Synthetic street scenes in Cityscapes' layout (8 classes, person and traffic sign rare); generated by seglab's datasets/generate/synthetic_city.ts",
+        class_names: CITY_CLASSES,
+        palette: CITY_PALETTE,
+        ignore_index: 255,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   return { files, classFractions: counts.map((c) => c / total) };
 }

@@ -12,7 +12,13 @@ const TRAIN = [
   { type: "Normalize" },
 ];
 const roads = (extra: Record<string, unknown> = {}) =>
-  createDataset({ type: "MiniDeepGlobeRoadExtraction", dataset_root: shippedDataPath("synthetic-roads"), mode: "val", transforms: TRAIN, ...extra });
+  createDataset({
+    type: "MiniDeepGlobeRoadExtraction",
+    dataset_root: shippedDataPath("synthetic-roads"),
+    mode: "val",
+    transforms: TRAIN,
+    ...extra,
+  });
 
 interface Seen {
   step: number;
@@ -25,7 +31,13 @@ interface Seen {
 async function take(ds: SegDataset, opts: Parameters<typeof batches>[1], n: number): Promise<Seen[]> {
   const out: Seen[] = [];
   for await (const b of batches(ds, opts)) {
-    out.push({ step: b.step, epoch: b.epoch, indices: b.indices, images: b.images.dataSync() as Float32Array, labels: b.labels.dataSync() as Int32Array });
+    out.push({
+      step: b.step,
+      epoch: b.epoch,
+      indices: b.indices,
+      images: b.images.dataSync() as Float32Array,
+      labels: b.labels.dataSync() as Int32Array,
+    });
     tf.dispose(b.edges ? [b.images, b.labels, b.edges] : [b.images, b.labels]);
     if (out.length === n) break;
   }
@@ -74,7 +86,10 @@ Deno.test("batchPlan: PaddleSeg's drop_last with loop, permutations per epoch, o
   const once = batchPlan(10, { batchSize: 4 });
   assert.deepEqual([once.perEpoch, once.total], [3, 3]);
   assert.deepEqual(once.at(2).indices, [8, 9]);
-  assert.throws(() => batchPlan(3, { batchSize: 4, loop: true }), /batchSize 4 is larger than the data set \(3 samples\) and dropLast is on/);
+  assert.throws(
+    () => batchPlan(3, { batchSize: 4, loop: true }),
+    /batchSize 4 is larger than the data set \(3 samples\) and dropLast is on/,
+  );
   assert.throws(() => batchPlan(3, { batchSize: 0 }), /batchSize must be a positive integer/);
 });
 
@@ -87,8 +102,13 @@ Deno.test("batches: holds at most prefetch × batchSize decoded samples ahead of
     let k = 0;
     for await (const b of batches(counting, { batchSize: 2, loop: true, prefetch })) {
       await new Promise((r) => setTimeout(r, 30)); // the consumer works; prefetching runs meanwhile
-      assert.ok(started <= (k + 1 + prefetch) * 2, `prefetch ${prefetch}, batch ${k}: ${started} samples started`);
-      if (k >= 1) assert.equal(started, (k + 1 + prefetch) * 2, `prefetch ${prefetch} keeps ${prefetch} batches ahead`);
+      assert.ok(
+        started <= (k + 1 + prefetch) * 2,
+        `prefetch ${prefetch}, batch ${k}: ${started} samples started`,
+      );
+      if (k >= 1) {
+        assert.equal(started, (k + 1 + prefetch) * 2, `prefetch ${prefetch} keeps ${prefetch} batches ahead`);
+      }
       tf.dispose([b.images, b.labels]);
       if (++k === 4) break;
     }
@@ -115,11 +135,20 @@ Deno.test("batches: samples of different sizes in one batch are an error naming 
   const { dir, cleanup } = await tempDir();
   try {
     await roadFolder(dir, 2, 16);
-    await writeTree(dir, { "img/big.png": png(new Uint8Array(20 * 20 * 3), 20, 20), "img/big_mask.png": png(new Uint8Array(400), 20, 20) });
-    await Deno.writeTextFile(`${dir}/train.txt`, "img/0_sat.png|img/0_mask.png\nimg/big.png|img/big_mask.png\n");
+    await writeTree(dir, {
+      "img/big.png": png(new Uint8Array(20 * 20 * 3), 20, 20),
+      "img/big_mask.png": png(new Uint8Array(400), 20, 20),
+    });
+    await Deno.writeTextFile(
+      `${dir}/train.txt`,
+      "img/0_sat.png|img/0_mask.png\nimg/big.png|img/big_mask.png\n",
+    );
     const ds = await createDataset({ type: "MiniDeepGlobeRoadExtraction", dataset_root: dir });
     const it = batches(ds, { batchSize: 2 });
-    await assert.rejects(() => it.next(), /img\/0_sat.png is 16×16×3 but img\/big.png is 20×20×3; add a RandomPaddingCrop or Resize/);
+    await assert.rejects(
+      () => it.next(),
+      /img\/0_sat.png is 16×16×3 but img\/big.png is 20×20×3; add a RandomPaddingCrop or Resize/,
+    );
   } finally {
     await cleanup();
   }

@@ -3,7 +3,10 @@ import { openZip } from "../../datasets/zip_source.ts";
 import { createDataset } from "../../datasets/mod.ts";
 import { tempDir, zipOf } from "../support/datasets.ts";
 
-async function withZip(files: Record<string, Uint8Array | string> | Uint8Array, fn: (path: string, dir: string) => Promise<void>) {
+async function withZip(
+  files: Record<string, Uint8Array | string> | Uint8Array,
+  fn: (path: string, dir: string) => Promise<void>,
+) {
   const { dir, cleanup } = await tempDir();
   try {
     const path = `${dir}/data.zip`;
@@ -21,18 +24,30 @@ Deno.test("openZip reads entries, finds a single top-level folder as the root, l
     assert.ok(z.has("train.txt") && z.has("./img/a.png") && !z.has("nope"));
     assert.equal(new TextDecoder().decode(await z.read("img/b.png")), "B");
     assert.deepEqual(await z.list("img"), ["img/a.png", "img/b.png"]);
-    await assert.rejects(() => z.read("img/c.png"), /data.zip:set\/img\/c.png: file not found in the archive/);
-    await assert.rejects(() => z.read("../outside.png"), /path "..\/outside.png" escapes the archive's root: refused/);
+    await assert.rejects(
+      () => z.read("img/c.png"),
+      /data.zip:set\/img\/c.png: file not found in the archive/,
+    );
+    await assert.rejects(
+      () => z.read("../outside.png"),
+      /path "..\/outside.png" escapes the archive's root: refused/,
+    );
   });
 });
 
 Deno.test("a corrupt or truncated zip is refused, naming the archive", async () => {
   const good = await zipOf({ "a.txt": "hello" });
   await withZip(good.slice(0, good.length - 30), async (path) => {
-    await assert.rejects(() => openZip(path), (e: Error) => e.message.startsWith(`${path}: not a readable zip archive`));
+    await assert.rejects(
+      () => openZip(path),
+      (e: Error) => e.message.startsWith(`${path}: not a readable zip archive`),
+    );
   });
   await withZip(new TextEncoder().encode("this is not a zip at all, just text"), async (path) => {
-    await assert.rejects(() => createDataset({ type: "MiniDeepGlobeRoadExtraction", dataset_root: path }), /data.zip: not a readable zip archive/);
+    await assert.rejects(
+      () => createDataset({ type: "MiniDeepGlobeRoadExtraction", dataset_root: path }),
+      /data.zip: not a readable zip archive/,
+    );
   });
 });
 
@@ -54,7 +69,12 @@ Deno.test("zip bombs: declared sizes past max_zip_bytes, and an entry inflating 
   const zeros = new Uint8Array(3 * 1024 * 1024); // deflates to a few KiB
   await withZip({ "train.txt": "a|b\n", "big.bin": zeros }, async (path) => {
     await assert.rejects(
-      () => createDataset({ type: "MiniDeepGlobeRoadExtraction", dataset_root: path, max_zip_bytes: 1024 * 1024 }),
+      () =>
+        createDataset({
+          type: "MiniDeepGlobeRoadExtraction",
+          dataset_root: path,
+          max_zip_bytes: 1024 * 1024,
+        }),
       /declares more than 1.0 MiB uncompressed \(max_zip_bytes\): refused as a possible zip bomb/,
     );
     assert.ok(await openZip(path, { maxBytes: 8 * 1024 * 1024 }), "fine under a higher limit");

@@ -72,21 +72,43 @@ export async function roadFolder(dir: string, n = 3, size = 16): Promise<string>
  * Asserts two array-likes are equal element by element, reporting the first difference.
  * (node:assert's deepEqual builds a diff of large unequal typed arrays, which can take minutes.)
  */
-export function assertSameArray(a: ArrayLike<number> | null | undefined, b: ArrayLike<number> | null | undefined, what = "arrays"): void {
+export function assertSameArray(
+  a: ArrayLike<number> | null | undefined,
+  b: ArrayLike<number> | null | undefined,
+  what = "arrays",
+): void {
   if (a == null || b == null) {
-    if (a != b) throw new Error(`${what}: one is ${a == null ? a : "set"}, the other ${b == null ? b : "set"}`);
+    if (a != b) {
+      throw new Error(`${what}: one is ${a == null ? a : "set"}, the other ${b == null ? b : "set"}`);
+    }
     return;
   }
   if (a.length !== b.length) throw new Error(`${what}: lengths ${a.length} and ${b.length}`);
   for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) throw new Error(`${what}: first difference at ${i}: ${a[i]} vs ${b[i]}`);
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+      throw new Error(`${what}: first difference at ${i}: ${a[i]} vs ${b[i]}`);
+    }
   }
 }
 
 /** Asserts two samples (raw or transformed) are identical. */
 export function assertSameSample(
-  a: { image: ArrayLike<number>; label: ArrayLike<number> | null; edge?: ArrayLike<number>; width: number; height: number; name: string },
-  b: { image: ArrayLike<number>; label: ArrayLike<number> | null; edge?: ArrayLike<number>; width: number; height: number; name: string },
+  a: {
+    image: ArrayLike<number>;
+    label: ArrayLike<number> | null;
+    edge?: ArrayLike<number>;
+    width: number;
+    height: number;
+    name: string;
+  },
+  b: {
+    image: ArrayLike<number>;
+    label: ArrayLike<number> | null;
+    edge?: ArrayLike<number>;
+    width: number;
+    height: number;
+    name: string;
+  },
 ): void {
   if (a.name !== b.name || a.width !== b.width || a.height !== b.height) {
     throw new Error(`samples differ: ${a.name} ${a.width}×${a.height} vs ${b.name} ${b.width}×${b.height}`);

@@ -39,18 +39,27 @@ Deno.test("PNG: palette images give indices as labels (Pillow's np.asarray) and 
     assert.deepEqual(Array.from(rasterToLabel(r, noRemap, ctx)), expected.index, name);
     const img = rasterToImage(decodeRaster(read(name)), 3).data;
     const pal = expected.palette as number[];
-    assert.deepEqual(Array.from(img), expected.index.flatMap((k: number) => pal.slice(k * 3, k * 3 + 3)), name);
+    assert.deepEqual(
+      Array.from(img),
+      expected.index.flatMap((k: number) => pal.slice(k * 3, k * 3 + 3)),
+      name,
+    );
   }
 });
 
 Deno.test("PNG: 1-bit images are 0/1 labels (Pillow's mode 1 as an array) and 0/255 images", () => {
-  assert.deepEqual(Array.from(rasterToLabel(decodeRaster(read("bilevel.png"), true), noRemap, ctx)), expected.bits);
+  assert.deepEqual(
+    Array.from(rasterToLabel(decodeRaster(read("bilevel.png"), true), noRemap, ctx)),
+    expected.bits,
+  );
   const img = rasterToImage(decodeRaster(read("bilevel.png")), 1).data;
   assert.deepEqual(Array.from(img), expected.bits.map((b: number) => b * 255));
 });
 
 Deno.test("JPEG: RGB and gray decode within 2 levels of libjpeg on average", () => {
-  for (const [name, key, channels] of [["photo.jpg", "jpeg_rgb", 3], ["photo_gray.jpg", "jpeg_gray", 1]] as const) {
+  for (
+    const [name, key, channels] of [["photo.jpg", "jpeg_rgb", 3], ["photo_gray.jpg", "jpeg_gray", 1]] as const
+  ) {
     const r = decodeRaster(read(name));
     assert.deepEqual([r.width, r.height], [64, 48], name); // jpeg-js expands gray to RGB
     const got = rasterToImage(r, channels).data, want = expected[key] as number[];
@@ -74,6 +83,9 @@ Deno.test("corrupt and truncated PNG and JPEG bytes are errors that say so", () 
   assert.throws(() => decodeRaster(flipped), /corrupt/i);
   assert.throws(() => decodeRaster(j.slice(0, j.length - 300)), /JPEG/);
   assert.throws(() => decodeRaster(j.slice(0, j.length - 2)), /truncated JPEG|corrupt or truncated JPEG/);
-  assert.throws(() => decodeRaster(new TextEncoder().encode("GIF89a....")), /not a PNG or JPEG file \(starts with 47 49 46/);
+  assert.throws(
+    () => decodeRaster(new TextEncoder().encode("GIF89a....")),
+    /not a PNG or JPEG file \(starts with 47 49 46/,
+  );
   assert.throws(() => decodeRaster(new Uint8Array(0)), /empty file/);
 });

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { classFrequencyPlot, createDataset, imbalancePlot, overlayGrid, pixelStats } from "../../../datasets/mod.ts";
+import {
+  classFrequencyPlot,
+  createDataset,
+  imbalancePlot,
+  overlayGrid,
+  pixelStats,
+} from "../../../datasets/mod.ts";
 import { toMimeBundle } from "../../../lib/mod.ts";
 import { coordImage, png, tempDir, writeTree } from "../../support/datasets.ts";
 
@@ -9,11 +15,19 @@ async function tiny(dir: string) {
   a.set([1, 1, 1], 4);
   a[15] = 255;
   await writeTree(dir, {
-    "a.png": png(coordImage(4, 4), 4, 4), "a_l.png": png(a, 4, 4),
-    "b.png": png(coordImage(4, 4), 4, 4), "b_l.png": png(b, 4, 4),
+    "a.png": png(coordImage(4, 4), 4, 4),
+    "a_l.png": png(a, 4, 4),
+    "b.png": png(coordImage(4, 4), 4, 4),
+    "b_l.png": png(b, 4, 4),
     "list.txt": "a.png a_l.png\nb.png b_l.png\n",
   });
-  return await createDataset({ type: "Dataset", dataset_root: dir, train_path: "list.txt", num_classes: 3, class_names: ["bg", "thin", "blob"] });
+  return await createDataset({
+    type: "Dataset",
+    dataset_root: dir,
+    train_path: "list.txt",
+    num_classes: 3,
+    class_names: ["bg", "thin", "blob"],
+  });
 }
 
 Deno.test("pixelStats counts per image and per class, ignoring ignore_index", async () => {
@@ -27,7 +41,13 @@ Deno.test("pixelStats counts per image and per class, ignoring ignore_index", as
     assert.equal(cls[1].fraction, 3 / 31);
     assert.equal(cls[1].mean_fraction_present, 3 / 15);
     const img = st.images.objects() as Record<string, number | string>[];
-    assert.deepEqual([img[0].ignored, img[0].classes_present, img[0].dominant, img[0].thin, img[1].blob], [1, 2, "bg", 3, 16]);
+    assert.deepEqual([img[0].ignored, img[0].classes_present, img[0].dominant, img[0].thin, img[1].blob], [
+      1,
+      2,
+      "bg",
+      3,
+      16,
+    ]);
     assert.equal(st.long.numRows(), 6);
     const text = (await toMimeBundle(st))["text/plain"] as string;
     assert.match(text, /2 images, 32 pixels \(3.13% ignored\)/);
@@ -44,13 +64,16 @@ Deno.test("class frequency and imbalance figures and the overlay grid render", a
     const st = await pixelStats(ds);
     const f = classFrequencyPlot(st), g = imbalancePlot(st, { presentOnly: true });
     for (const fig of [f, g]) {
-      for (const name of ["bg", "thin", "blob"]) assert.ok(fig.svg.includes(`>${name}<`), `${fig.text} labels ${name}`);
+      for (const name of ["bg", "thin", "blob"]) {
+        assert.ok(fig.svg.includes(`>${name}<`), `${fig.text} labels ${name}`);
+      }
     }
     assert.ok(f.svg.includes(">9.7%<"), "thin's share 3/31 is labelled");
     const grid = await overlayGrid(ds, { withMask: true, columns: 2, zoom: 2 });
     assert.deepEqual([grid.width, grid.height], [2 * 8 + 4, 2 * 8 + 4]);
     // Overlay of image A at pixel (0, 1) (class 1) is tinted; the mask beside it is class 1's colour.
-    const px = (x: number, y: number) => Array.from(grid.rgba.subarray((y * grid.width + x) * 4, (y * grid.width + x) * 4 + 3));
+    const px = (x: number, y: number) =>
+      Array.from(grid.rgba.subarray((y * grid.width + x) * 4, (y * grid.width + x) * 4 + 3));
     assert.notDeepEqual(px(0, 2), [0, 1, 7]);
     assert.deepEqual(px(12, 2), ds.palette[1]);
   } finally {

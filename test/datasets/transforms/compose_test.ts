@@ -31,7 +31,11 @@ Deno.test("the training chain keeps image and label aligned (known pattern, 200 
     for (let p = 0; p < 48 * 36; p++) {
       const id = s.label![p];
       if (id === 65535) {
-        assert.deepEqual(Array.from(s.image.subarray(p * 3, p * 3 + 3)), [127.5, 127.5, 127.5], "padding is 127.5");
+        assert.deepEqual(
+          Array.from(s.image.subarray(p * 3, p * 3 + 3)),
+          [127.5, 127.5, 127.5],
+          "padding is 127.5",
+        );
         padded++;
         continue;
       }
@@ -39,7 +43,10 @@ Deno.test("the training chain keeps image and label aligned (known pattern, 200 
       const [r, g, b] = s.image.subarray(p * 3, p * 3 + 3);
       // cv2's bilinear samples at (x + ½)·s − ½, its nearest at ⌊x·s⌋ (s = src/dst ≤ 2): they
       // differ by less than 1 + (s − 1)/2 ≤ 1.5 source pixels; a misalignment would be ≥ 2.
-      assert.ok(Math.abs(r - sx) < 1.5 && Math.abs(g - sy) < 1.5, `draw ${k} pixel ${p}: image (${r}, ${g}) vs label (${sx}, ${sy})`);
+      assert.ok(
+        Math.abs(r - sx) < 1.5 && Math.abs(g - sy) < 1.5,
+        `draw ${k} pixel ${p}: image (${r}, ${g}) vs label (${sx}, ${sy})`,
+      );
       assert.ok(Math.abs(b - 99) < 1e-4);
     }
     if (s.label![0] % W > W / 2) flipped++;
@@ -64,7 +71,12 @@ Deno.test("RandomPaddingCrop pads bottom/right with 127.5 and the ignore index, 
 Deno.test("ResizeStepScaling draws from numpy's linspace and rounds like Python", () => {
   assert.deepEqual(stepScales(0.5, 2.0, 0.25), [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2]);
   assert.deepEqual(stepScales(0.75, 1.25, 0.25), [0.75, 1, 1.25]);
-  const [t] = createTransforms([{ type: "ResizeStepScaling", min_scale_factor: 0.5, max_scale_factor: 2.0, scale_step_size: 0.25 }]);
+  const [t] = createTransforms([{
+    type: "ResizeStepScaling",
+    min_scale_factor: 0.5,
+    max_scale_factor: 2.0,
+    scale_step_size: 0.25,
+  }]);
   const sizes = new Set<string>();
   for (let k = 0; k < 100; k++) {
     const s = t.apply(pattern(), rngFor(2, k));
@@ -84,9 +96,17 @@ Deno.test("Normalize maps 0–255 to [-1, 1] by default and honours per-channel 
 });
 
 Deno.test("RandomDistort changes the image only, deterministically, with bytes out", () => {
-  const [d] = createTransforms([{ type: "RandomDistort", brightness_range: 0.4, contrast_range: 0.4, saturation_range: 0.4, hue_prob: 1 }]);
+  const [d] = createTransforms([{
+    type: "RandomDistort",
+    brightness_range: 0.4,
+    contrast_range: 0.4,
+    saturation_range: 0.4,
+    hue_prob: 1,
+  }]);
   const p = pattern();
-  const a = d.apply(p, rngFor(9, 1, 3)), b = d.apply(pattern(), rngFor(9, 1, 3)), c = d.apply(pattern(), rngFor(9, 2, 3));
+  const a = d.apply(p, rngFor(9, 1, 3)),
+    b = d.apply(pattern(), rngFor(9, 1, 3)),
+    c = d.apply(pattern(), rngFor(9, 2, 3));
   assert.deepEqual(a.image, b.image);
   assert.notDeepEqual(a.image, c.image);
   assert.equal(a.label, p.label);
@@ -110,9 +130,18 @@ Deno.test("unknown transforms and parameters are errors that list what is accept
     for (const name of Object.keys(TRANSFORMS)) assert.ok(e.message.includes(name), name);
     return true;
   });
-  assert.throws(() => createTransforms([{ type: "RandomPaddingCrop", crop: [4, 4] }]), /RandomPaddingCrop: unknown parameter "crop"; RandomPaddingCrop accepts crop_size, im_padding_value/);
-  assert.throws(() => createTransforms([{ type: "RandomPaddingCrop", crop_size: [4] }]), /"crop_size" must be a positive integer or \[width, height\], got \[4\]/);
-  assert.throws(() => createTransforms([{ type: "RandomHorizontalFlip", prob: 2 }]), /"prob" must be in \[0, 1\], got 2/);
+  assert.throws(
+    () => createTransforms([{ type: "RandomPaddingCrop", crop: [4, 4] }]),
+    /RandomPaddingCrop: unknown parameter "crop"; RandomPaddingCrop accepts crop_size, im_padding_value/,
+  );
+  assert.throws(
+    () => createTransforms([{ type: "RandomPaddingCrop", crop_size: [4] }]),
+    /"crop_size" must be a positive integer or \[width, height\], got \[4\]/,
+  );
+  assert.throws(
+    () => createTransforms([{ type: "RandomHorizontalFlip", prob: 2 }]),
+    /"prob" must be in \[0, 1\], got 2/,
+  );
   assert.throws(() => createTransforms({ type: "Normalize" }), /transforms must be a list/);
 });
 

@@ -8,7 +8,9 @@ import {
 } from "../../../datasets/transforms/pil_enhance.ts";
 
 // Expected pixels from Pillow 9.4's ImageEnhance and HSV conversion (make_fixtures.py).
-const fx = JSON.parse(Deno.readTextFileSync(new URL("../../fixtures/datasets/enhance_expected.json", import.meta.url)));
+const fx = JSON.parse(
+  Deno.readTextFileSync(new URL("../../fixtures/datasets/enhance_expected.json", import.meta.url)),
+);
 
 for (const c of fx.cases as { op: string; factor: number; out: number[] }[]) {
   Deno.test(`RandomDistort's ${c.op} (${c.factor}) matches Pillow pixel for pixel`, () => {
@@ -19,6 +21,10 @@ for (const c of fx.cases as { op: string; factor: number; out: number[] }[]) {
     else if (c.op === "sharpness") enhanceSharpness(im, fx.width, fx.height, 3, c.factor);
     else shiftHue(im, c.factor);
     const diffs = c.out.map((v, i) => Math.abs(v - im[i]));
-    assert.equal(Math.max(...diffs), 0, `${c.op}: ${diffs.filter((d) => d).length} of ${diffs.length} values differ`);
+    assert.equal(
+      Math.max(...diffs),
+      0,
+      `${c.op}: ${diffs.filter((d) => d).length} of ${diffs.length} values differ`,
+    );
   });
 }

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { resizeBilinear, resizeNearestLabel, roundHalfEven } from "../../../datasets/transforms/resize_kernels.ts";
+import {
+  resizeBilinear,
+  resizeNearestLabel,
+  roundHalfEven,
+} from "../../../datasets/transforms/resize_kernels.ts";
 
 Deno.test("resizeBilinear follows cv2.INTER_LINEAR: half-pixel centres, clamped edges", () => {
   // cv2.resize(np.float32([[0, 10, 20, 30]]), (8, 1)) == [0, 2.5, 7.5, 12.5, 17.5, 22.5, 27.5, 30]
