@@ -16,8 +16,19 @@
  * @module
  */
 export { tf } from "./backend/tf.ts";
-export { backendOnDevice, backendReport, BACKENDS, markDeviceBackend, ready } from "./backend/mod.ts";
-export type { BackendName, ReadyOptions } from "./backend/mod.ts";
+export {
+  backendInfo,
+  backendOnDevice,
+  backendReport,
+  BACKENDS,
+  markDeviceBackend,
+  ready,
+  registerSeglabGradients,
+  registerWasmTrainingKernels,
+  SEGLAB_GRADIENTS,
+  WASM_TRAINING_KERNELS,
+} from "./backend/mod.ts";
+export type { BackendInfo, BackendName, GpuAdapterSummary, Probes, ReadyOptions } from "./backend/mod.ts";
 export * from "./losses/mod.ts";
 export * from "./metrics/mod.ts";
 export * from "./config/mod.ts";

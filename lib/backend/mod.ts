@@ -1,8 +1,12 @@
 /**
- * TensorFlow.js and backend selection.
+ * TensorFlow.js and backend selection: `ready()` picks `tensorflow` (tfjs-node-gpu/-node),
+ * `webgpu`, `wasm` (with seglab's training kernels) or `cpu`, and reports why.
  * @module
  */
 export { tf } from "./tf.ts";
-export { ready, backendReport, BACKENDS } from "./ready.ts";
-export type { BackendName, ReadyOptions } from "./ready.ts";
+export { backendInfo, backendReport, BACKENDS, ready } from "./ready.ts";
+export type { BackendInfo, BackendName, ReadyOptions } from "./ready.ts";
+export type { GpuAdapterSummary, Probes } from "./probes.ts";
 export { backendOnDevice, markDeviceBackend } from "./device.ts";
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm/register_kernels.ts";
+export { registerSeglabGradients, SEGLAB_GRADIENTS } from "./gradients/register_gradients.ts";

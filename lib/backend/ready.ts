@@ -1,19 +1,34 @@
 /**
  * Backend selection: `ready()` picks, initialises and reports the TensorFlow.js backend.
  *
+ * Order, unless told otherwise: `tensorflow` (libtensorflow through `@tensorflow/tfjs-node-gpu`,
+ * then `@tensorflow/tfjs-node`, when installed and loadable), `webgpu` (a hardware WebGPU adapter,
+ * e.g. Deno on a GPU machine), `wasm` (the default everywhere else: XNNPACK with SIMD, plus
+ * seglab's training kernels), `cpu` (last resort). The choice comes from the argument, else the
+ * `SEGLAB_BACKEND` environment variable, else this order. One line on stderr says what was
+ * picked and why the earlier ones were skipped.
+ *
  * @example
  * ```ts
  * import { ready } from "seglab";
  * const name = await ready();          // best available: "wasm" here, "tensorflow" with tfjs-node
  * await ready("cpu");                  // exactly this one, or an error saying why not
+ * await ready("webgpu", { fallback: true });  // webgpu if it starts, else the next in order
  * ```
  * @module
  */
 import { tf } from "./tf.ts";
 import { env } from "../runtime/mod.ts";
+import { defaultProbes, type Probes } from "./probes.ts";
+import type { StartResult } from "./start_result.ts";
+import { startTensorflow } from "./start_tensorflow.ts";
+import { startWebgpu } from "./start_webgpu.ts";
+import { startWasm } from "./start_wasm.ts";
+import { startCpu } from "./start_cpu.ts";
+import { registerSeglabGradients } from "./gradients/register_gradients.ts";
 
 /** Backends seglab knows, in the order `ready()` tries them. */
-export const BACKENDS = ["wasm", "cpu"] as const;
+export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** Options of {@linkcode ready}. */
@@ -22,64 +37,115 @@ export interface ReadyOptions {
   fallback?: boolean;
   /** Do not print the one-line report. */
   quiet?: boolean;
+  /**
+   * Accept a software WebGPU adapter (llvmpipe, SwiftShader) in automatic selection; also
+   * `SEGLAB_WEBGPU_SOFTWARE=1`. Asking for `"webgpu"` by name always accepts one.
+   */
+  softwareGpu?: boolean;
+  /** Replaces how packages are imported and GPUs found (for tests and embedders). */
+  probes?: Partial<Probes>;
 }
 
-let lastReport = "";
+/** What `ready()` chose, and why it skipped the others. */
+export interface BackendInfo {
+  name: BackendName;
+  /** What runs underneath: package, device, SIMD/threads. */
+  detail: string;
+  /** Whether tensors live on a device (GPU). */
+  onDevice: boolean;
+  /** True when the backend runs but not as well as it should (tfjs-node-gpu without a GPU). */
+  warning: boolean;
+  skipped: { name: BackendName; reason: string }[];
+  /** `argument`, `SEGLAB_BACKEND` or `default`. */
+  source: string;
+  line: string;
+}
+
+let last: BackendInfo | null = null;
 
 /** The line `ready()` printed last (empty before the first call). */
 export function backendReport(): string {
-  return lastReport;
+  return last?.line ?? "";
 }
 
-async function tryBackend(name: string): Promise<string | null> {
-  try {
-    const ok = await tf.setBackend(name);
-    if (!ok) return "failed to initialise";
-    await tf.ready();
-    return null;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+/** What the last `ready()` chose (null before the first call). */
+export function backendInfo(): BackendInfo | null {
+  return last;
+}
+
+function start(name: BackendName, probes: Probes, softwareGpu: boolean): Promise<StartResult> {
+  switch (name) {
+    case "tensorflow":
+      return startTensorflow(probes);
+    case "webgpu":
+      return startWebgpu(probes, softwareGpu);
+    case "wasm":
+      return startWasm();
+    case "cpu":
+      return startCpu();
   }
 }
 
 /**
- * Chooses, initialises and reports the TensorFlow.js backend.
+ * Chooses, initialises and reports the TensorFlow.js backend; returns its name.
  *
- * With no argument (and no `SEGLAB_BACKEND`), tries the backends in order and takes the first
- * that starts. With a name, takes exactly that one: if it cannot start, throws with the reason,
- * unless `fallback: true`, which then continues down the list. Returns the backend's name.
+ * With no argument (and no `SEGLAB_BACKEND`), tries {@linkcode BACKENDS} in order and takes the
+ * first that starts. With a name, takes exactly that one: if it cannot start, throws with the
+ * reason, unless `fallback: true`, which then continues down the list. An unknown name throws
+ * and lists the valid ones. Calling it again with the backend already active is cheap.
  */
 export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<string> {
-  const requested = backend ?? env("SEGLAB_BACKEND") ?? "auto";
-  const source = backend ? "argument" : env("SEGLAB_BACKEND") ? "SEGLAB_BACKEND" : "default";
+  const fromEnv = env("SEGLAB_BACKEND");
+  const requested = (backend ?? fromEnv ?? "auto").trim().toLowerCase();
+  const source = backend ? "argument" : fromEnv ? "SEGLAB_BACKEND" : "default";
   if (requested !== "auto" && !(BACKENDS as readonly string[]).includes(requested)) {
     throw new Error(
-      `ready(): unknown backend "${requested}" (from ${source}); valid backends: ${BACKENDS.join(", ")}, or "auto"`,
+      `ready(): unknown backend "${backend ?? fromEnv}" (from ${source}); valid backends: ${BACKENDS.join(", ")}, or "auto"`,
     );
   }
-  const order = requested === "auto"
+  registerSeglabGradients();
+  const probes: Probes = { ...defaultProbes, ...opts.probes };
+  const softwareGpu = opts.softwareGpu ?? env("SEGLAB_WEBGPU_SOFTWARE") === "1";
+  const order: BackendName[] = requested === "auto"
     ? [...BACKENDS]
     : opts.fallback
-    ? [requested, ...BACKENDS.filter((b) => b !== requested)]
-    : [requested];
-  const skipped: string[] = [];
+    ? [requested as BackendName, ...BACKENDS.slice(BACKENDS.indexOf(requested as BackendName) + 1)]
+    : [requested as BackendName];
+  const skipped: { name: BackendName; reason: string }[] = [];
   for (const name of order) {
-    if (tf.getBackend() === name && tf.findBackend(name)) {
-      return report(name, skipped, opts);
+    if (last && last.name === name && tf.getBackend() === name && !opts.probes) {
+      return report({ ...last, skipped, source }, opts);
     }
-    const why = await tryBackend(name);
-    if (why === null) return report(name, skipped, opts);
-    skipped.push(`${name} (${why})`);
-    if (requested !== "auto" && !opts.fallback) {
-      throw new Error(`ready(): backend "${name}" could not start: ${why}. Pass { fallback: true } to fall back.`);
+    const named = requested !== "auto" && name === requested;
+    const r = await start(name, probes, softwareGpu || (named && name === "webgpu"));
+    if (r.ok) {
+      return report({
+        name,
+        detail: r.detail,
+        onDevice: r.onDevice ?? false,
+        warning: r.warning ?? false,
+        skipped,
+        source,
+        line: "",
+      }, opts);
+    }
+    skipped.push({ name, reason: r.reason });
+    if (named && !opts.fallback) {
+      throw new Error(
+        `ready(): backend "${name}" could not start: ${r.reason}. ` +
+          `Pass { fallback: true } to fall back to the next backend (${BACKENDS.join(" → ")}).`,
+      );
     }
   }
-  throw new Error(`ready(): no backend could start: ${skipped.join("; ")}`);
+  throw new Error(`ready(): no backend could start: ${skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}`);
 }
 
-function report(name: string, skipped: string[], opts: ReadyOptions): string {
-  const line = `seglab: backend ${name}` + (skipped.length ? `; skipped ${skipped.join(", ")}` : "");
-  if (line !== lastReport && !opts.quiet) console.error(line);
-  lastReport = line;
-  return name;
+function report(info: BackendInfo, opts: ReadyOptions): string {
+  const via = info.source === "default" ? "" : ` [${info.source}]`;
+  const line = `seglab: backend ${info.name} (${info.detail})${via}` +
+    (info.skipped.length ? `; skipped ${info.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}` : "");
+  info.line = line;
+  if (line !== last?.line && !opts.quiet) console.error(line);
+  last = info;
+  return info.name;
 }

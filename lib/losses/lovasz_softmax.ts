@@ -51,19 +51,29 @@ export interface LovaszSoftmaxOptions {
 }
 
 /** The Lovász-Softmax loss of NHWC `logits` against NHW `labels` (checked). */
-export function lovaszSoftmax(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: LovaszSoftmaxOptions = {}): tf.Scalar {
+export function lovaszSoftmax(
+  logits: tf.Tensor4D,
+  labels: tf.Tensor3D,
+  opts: LovaszSoftmaxOptions = {},
+): tf.Scalar {
   const who = "LovaszSoftmaxLoss";
-  const classes = opts.classes ?? "present", perImage = opts.perImage ?? false, ignoreIndex = opts.ignoreIndex ?? 255;
+  const classes = opts.classes ?? "present",
+    perImage = opts.perImage ?? false,
+    ignoreIndex = opts.ignoreIndex ?? 255;
   return tf.tidy(() => {
     const lab = validateInputs(who, logits, labels, { ignoreIndex });
-    const [n, h, w, c] = logits.shape;
+    const c = logits.shape[3];
     if (c < 2) {
-      throw new LossError(`${who}: logits have ${c} channel; it needs one channel per class (≥ 2). ` +
-        `For a single-channel binary output use LovaszHingeLoss`);
+      throw new LossError(
+        `${who}: logits have ${c} channel; it needs one channel per class (≥ 2). ` +
+          `For a single-channel binary output use LovaszHingeLoss`,
+      );
     }
     if (Array.isArray(classes)) {
       const bad = classes.find((k) => k >= c);
-      if (bad !== undefined) throw new LossError(`${who}.classes: class ${bad} is out of range for ${c} channels`);
+      if (bad !== undefined) {
+        throw new LossError(`${who}.classes: class ${bad} is out of range for ${c} channels`);
+      }
     }
     const labelData = lab.dataSync();
     if (resolveImpl(opts.impl) === "tensor") {

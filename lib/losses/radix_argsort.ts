@@ -70,7 +70,8 @@ function floatBits(k: number): number {
 export function sortDescending(keys: Float32Array, payload: Uint32Array, n = keys.length): SortedPairs {
   const s = getScratch(n);
   const bits = new Uint32Array(keys.buffer, keys.byteOffset, keys.length);
-  let srcK = s.keysA, srcP = s.payA, dstK = s.keysB, dstP = s.payB;
+  let srcK = s.keysA, srcP = s.payA;
+  const dstK = s.keysB, dstP = s.payB;
   let and = 0xffffffff, or = 0;
   for (let i = 0; i < n; i++) {
     const k = descKey(bits[i]);

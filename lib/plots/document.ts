@@ -8,6 +8,10 @@ let doc: PlotDocument | null = null;
 
 /** The shared document Plot renders into. */
 export function plotDocument(): PlotDocument {
-  if (!doc) doc = (parseHTML("<!doctype html><html><head></head><body></body></html>") as unknown as { document: object }).document;
+  if (!doc) {
+    doc =
+      (parseHTML("<!doctype html><html><head></head><body></body></html>") as unknown as { document: object })
+        .document;
+  }
   return doc;
 }

@@ -19,8 +19,8 @@ import { escapeHtml } from "../display/escape.ts";
 import { toBase64 } from "../display/base64.ts";
 import { writeFileAtomic } from "../runtime/mod.ts";
 import { plotDocument } from "./document.ts";
-import { type ColorScale, colorLegendSvg } from "./legend.ts";
-import { type RasterOptions, rasterizerError, svgToPng } from "./rasterize.ts";
+import { colorLegendSvg, type ColorScale } from "./legend.ts";
+import { rasterizerError, type RasterOptions, svgToPng } from "./rasterize.ts";
 
 /** Observable Plot options; `title`, `subtitle`, `caption` and `color.legend` are drawn into the SVG. */
 export type PlotOptions = Plot.PlotOptions;
@@ -74,11 +74,15 @@ export function plot(options: PlotOptions): Figure {
   const header: string[] = [];
   let y = 0;
   if (title) {
-    header.push(`<text x="0" y="${y + 16}" ${FONT} font-size="16" font-weight="bold">${escapeHtml(title)}</text>`);
+    header.push(
+      `<text x="0" y="${y + 16}" ${FONT} font-size="16" font-weight="bold">${escapeHtml(title)}</text>`,
+    );
     y += 22;
   }
   if (subtitle) {
-    header.push(`<text x="0" y="${y + 13}" ${FONT} font-size="12" fill="#555">${escapeHtml(subtitle)}</text>`);
+    header.push(
+      `<text x="0" y="${y + 13}" ${FONT} font-size="12" fill="#555">${escapeHtml(subtitle)}</text>`,
+    );
     y += 18;
   }
   if (wantLegend) {
@@ -93,15 +97,21 @@ export function plot(options: PlotOptions): Figure {
   let bottom = top + plotH;
   const footer: string[] = [];
   if (caption) {
-    footer.push(`<text x="0" y="${bottom + 14}" ${FONT} font-size="11" fill="#555">${escapeHtml(caption)}</text>`);
+    footer.push(
+      `<text x="0" y="${bottom + 14}" ${FONT} font-size="11" fill="#555">${escapeHtml(caption)}</text>`,
+    );
     bottom += 20;
   }
   const svg = `<svg xmlns="${SVG_NS}" width="${width}" height="${bottom}" viewBox="0 0 ${width} ${bottom}" ` +
     `style="background:white">${header.join("")}` +
-    `<svg x="0" y="${top}" width="${width}" height="${plotH}" viewBox="${viewBox}" class="${cls}" style="${escapeHtml(style)}">${inner}</svg>` +
+    `<svg x="0" y="${top}" width="${width}" height="${plotH}" viewBox="${viewBox}" class="${cls}" style="${
+      escapeHtml(style)
+    }">${inner}</svg>` +
     `${footer.join("")}</svg>`;
   const marks = ((rest as { marks?: unknown[] }).marks ?? []).length;
-  const text = title ? `[figure: ${title}]` : `[figure ${width}×${bottom}, ${marks} mark${marks === 1 ? "" : "s"}]`;
+  const text = title
+    ? `[figure: ${title}]`
+    : `[figure ${width}×${bottom}, ${marks} mark${marks === 1 ? "" : "s"}]`;
   return figureFromSvg(svg, width, bottom, text);
 }
 
@@ -118,7 +128,11 @@ export function figureFromSvg(svg: string, width: number, height: number, text: 
     async save(path: string) {
       if (path.toLowerCase().endsWith(".svg")) return writeFileAtomic(path, svg);
       const bytes = await png();
-      if (!bytes) throw new Error(`cannot write ${path}: PNG rendering is unavailable (${rasterizerError()}); save as .svg`);
+      if (!bytes) {
+        throw new Error(
+          `cannot write ${path}: PNG rendering is unavailable (${rasterizerError()}); save as .svg`,
+        );
+      }
       await writeFileAtomic(path, bytes);
     },
     async [DISPLAY](): Promise<MimeBundle> {

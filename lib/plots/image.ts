@@ -36,7 +36,9 @@ export interface PngImage {
 /** Wraps RGBA pixels as a {@linkcode PngImage}. */
 export function pngImage(rgba: Uint8Array, width: number, height: number, title?: string): PngImage {
   if (rgba.length !== width * height * 4) {
-    throw new Error(`pngImage: ${rgba.length} bytes do not make a ${width}×${height} RGBA image (${width * height * 4})`);
+    throw new Error(
+      `pngImage: ${rgba.length} bytes do not make a ${width}×${height} RGBA image (${width * height * 4})`,
+    );
   }
   let bytes: Uint8Array | null = null;
   const png = () => (bytes ??= encode({ width, height, data: rgba, channels: 4, depth: 8 }));
@@ -76,7 +78,9 @@ export function rgbImage(data: ArrayLike<number>, opts: PixelOptions): PngImage 
   const { width, height } = opts;
   const channels = opts.channels ?? data.length / (width * height);
   if (![1, 3, 4].includes(channels) || data.length !== width * height * channels) {
-    throw new Error(`rgbImage: ${data.length} values do not make a ${width}×${height} image with 1, 3 or 4 channels`);
+    throw new Error(
+      `rgbImage: ${data.length} values do not make a ${width}×${height} image with 1, 3 or 4 channels`,
+    );
   }
   const float = !(data instanceof Uint8Array || data instanceof Uint8ClampedArray);
   let lo = 0, hi = 255;
@@ -90,7 +94,9 @@ export function rgbImage(data: ArrayLike<number>, opts: PixelOptions): PngImage 
   }
   const out = new Uint8Array(width * height * 4);
   for (let p = 0; p < width * height; p++) {
-    for (let k = 0; k < 3; k++) out[p * 4 + k] = toByte(data[p * channels + (channels === 1 ? 0 : k)], float, lo, hi);
+    for (let k = 0; k < 3; k++) {
+      out[p * 4 + k] = toByte(data[p * channels + (channels === 1 ? 0 : k)], float, lo, hi);
+    }
     out[p * 4 + 3] = channels === 4 ? toByte(data[p * 4 + 3], float, lo, hi) : 255;
   }
   return pngImage(out, width, height, opts.title);
@@ -139,7 +145,9 @@ export function overlayImage(
 ): PngImage {
   const { width, height } = opts, alpha = opts.alpha ?? 0.5, ignore = opts.ignoreIndex ?? 255;
   const skip = new Set(opts.skip ?? [0]);
-  const base = "rgba" in (image as PngImage) ? (image as PngImage) : rgbImage(image as ArrayLike<number>, { width, height, channels: opts.channels });
+  const base = "rgba" in (image as PngImage)
+    ? (image as PngImage)
+    : rgbImage(image as ArrayLike<number>, { width, height, channels: opts.channels });
   if (base.width !== width || base.height !== height) {
     throw new Error(`overlayImage: image is ${base.width}×${base.height} but the mask is ${width}×${height}`);
   }
@@ -171,7 +179,8 @@ export function imageGrid(images: PngImage[], opts: GridOptions = {}): PngImage 
   const zoom = Math.max(1, Math.floor(opts.zoom ?? 1)), gap = opts.gap ?? 4;
   const cols = Math.max(1, opts.columns ?? Math.min(images.length, 4));
   const rows = Math.ceil(images.length / cols);
-  const cw = Math.max(...images.map((i) => i.width)) * zoom, ch = Math.max(...images.map((i) => i.height)) * zoom;
+  const cw = Math.max(...images.map((i) => i.width)) * zoom,
+    ch = Math.max(...images.map((i) => i.height)) * zoom;
   const W = cols * cw + (cols - 1) * gap, H = rows * ch + (rows - 1) * gap;
   const out = new Uint8Array(W * H * 4).fill(255);
   images.forEach((img, n) => {
@@ -192,10 +201,17 @@ export function imageGrid(images: PngImage[], opts: GridOptions = {}): PngImage 
       const b = plain.call(grid);
       if (!titles.some(Boolean)) return b;
       const cells = images.map((img, n) =>
-        `<td style="text-align:center;vertical-align:top"><img src="data:image/png;base64,${toBase64(img.png())}" ` +
-        `width="${img.width * zoom}" style="image-rendering:pixelated"/><br/><small>${escapeHtml(titles[n] ?? "")}</small></td>`
+        `<td style="text-align:center;vertical-align:top"><img src="data:image/png;base64,${
+          toBase64(img.png())
+        }" ` +
+        `width="${img.width * zoom}" style="image-rendering:pixelated"/><br/><small>${
+          escapeHtml(titles[n] ?? "")
+        }</small></td>`
       );
-      const trs = Array.from({ length: rows }, (_, r) => `<tr>${cells.slice(r * cols, (r + 1) * cols).join("")}</tr>`);
+      const trs = Array.from(
+        { length: rows },
+        (_, r) => `<tr>${cells.slice(r * cols, (r + 1) * cols).join("")}</tr>`,
+      );
       return { ...b, "text/html": `<table>${trs.join("")}</table>` };
     },
   };

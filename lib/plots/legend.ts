@@ -23,7 +23,11 @@ function label(v: unknown): string {
 }
 
 /** An SVG `<g>` legend of `width` px, and its height. */
-export function colorLegendSvg(scale: ColorScale, width: number, title?: string): { svg: string; height: number } {
+export function colorLegendSvg(
+  scale: ColorScale,
+  width: number,
+  title?: string,
+): { svg: string; height: number } {
   const parts: string[] = [];
   let y = 0;
   if (title) {
@@ -31,7 +35,10 @@ export function colorLegendSvg(scale: ColorScale, width: number, title?: string)
     y = 16;
   }
   const apply = scale.apply ?? ((v: unknown) => String(v));
-  if (scale.type === "ordinal" || scale.type === "categorical" || scale.type === "threshold" || scale.type === "quantile") {
+  if (
+    scale.type === "ordinal" || scale.type === "categorical" || scale.type === "threshold" ||
+    scale.type === "quantile"
+  ) {
     let x = 0;
     for (const v of scale.domain) {
       const text = escapeHtml(label(v));

@@ -4,17 +4,32 @@ import { testOnBackends } from "../support/backends.ts";
 
 const SECTIONS = {
   "CE 0.8 + Lovász softmax 0.2, two outputs": {
-    types: [{ type: "MixedLoss", losses: [{ type: "CrossEntropyLoss" }, { type: "LovaszSoftmaxLoss" }], coef: [0.8, 0.2] }],
+    types: [{
+      type: "MixedLoss",
+      losses: [{ type: "CrossEntropyLoss" }, { type: "LovaszSoftmaxLoss" }],
+      coef: [0.8, 0.2],
+    }],
     coef: [1, 0.4],
     classes: 4,
   },
   "CE + Lovász hinge 0.02, two outputs": {
-    types: [{ type: "MixedLoss", losses: [{ type: "CrossEntropyLoss", top_k_percent_pixels: 0.5 }, { type: "LovaszHingeLoss" }], coef: [1, 0.02] }],
+    types: [{
+      type: "MixedLoss",
+      losses: [{ type: "CrossEntropyLoss", top_k_percent_pixels: 0.5 }, { type: "LovaszHingeLoss" }],
+      coef: [1, 0.02],
+    }],
     coef: [1, 0.4],
     classes: 2,
   },
   "Dice + OHEM + BCE + focal": {
-    types: [{ type: "MixedLoss", losses: [{ type: "DiceLoss" }, { type: "OhemCrossEntropyLoss", min_kept: 10 }, { type: "BCELoss", weight: "dynamic" }, { type: "FocalLoss" }], coef: [1, 1, 1, 1] }],
+    types: [{
+      type: "MixedLoss",
+      losses: [{ type: "DiceLoss" }, { type: "OhemCrossEntropyLoss", min_kept: 10 }, {
+        type: "BCELoss",
+        weight: "dynamic",
+      }, { type: "FocalLoss" }],
+      coef: [1, 1, 1, 1],
+    }],
     coef: [1],
     classes: 2,
   },

@@ -1,14 +1,25 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { DISPLAY, type MimeBundle, plot, Plot } from "../../lib/mod.ts";
+import { DISPLAY, type MimeBundle, Plot, plot } from "../../lib/mod.ts";
 
-const data = [{ x: 0, y: 1, run: "CE" }, { x: 1, y: 2, run: "CE" }, { x: 0, y: 2, run: "Lovász" }, { x: 1, y: 3, run: "Lovász" }];
+const data = [{ x: 0, y: 1, run: "CE" }, { x: 1, y: 2, run: "CE" }, { x: 0, y: 2, run: "Lovász" }, {
+  x: 1,
+  y: 3,
+  run: "Lovász",
+}];
 
 Deno.test("plot() makes one standalone SVG with xmlns, the legend inside it, and a PNG of it", async () => {
-  const fig = plot({ title: "curves", color: { legend: true }, marks: [Plot.line(data, { x: "x", y: "y", stroke: "run" })] });
+  const fig = plot({
+    title: "curves",
+    color: { legend: true },
+    marks: [Plot.line(data, { x: "x", y: "y", stroke: "run" })],
+  });
   assert.match(fig.svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.ok(!fig.svg.includes("<figure"), "no HTML figure wrapper");
-  assert.ok(fig.svg.includes(">Lovász</text>") && fig.svg.includes(">curves</text>"), "legend and title drawn in the SVG");
+  assert.ok(
+    fig.svg.includes(">Lovász</text>") && fig.svg.includes(">curves</text>"),
+    "legend and title drawn in the SVG",
+  );
   const bundle = await fig[DISPLAY]() as MimeBundle;
   assert.deepEqual(Object.keys(bundle).sort(), ["image/png", "image/svg+xml", "text/html", "text/plain"]);
   assert.match(String(bundle["text/html"]), /^<img src="data:image\/svg\+xml;base64,/);
@@ -23,7 +34,10 @@ Deno.test("plot() makes one standalone SVG with xmlns, the legend inside it, and
 });
 
 Deno.test("plot() draws a continuous colour legend as an SVG gradient (Plot's own needs a canvas)", () => {
-  const fig = plot({ color: { legend: true, type: "linear", scheme: "viridis" }, marks: [Plot.dot(data, { x: "x", y: "y", fill: "y" })] });
+  const fig = plot({
+    color: { legend: true, type: "linear", scheme: "viridis" },
+    marks: [Plot.dot(data, { x: "x", y: "y", fill: "y" })],
+  });
   assert.ok(fig.svg.includes("<linearGradient"));
 });
 

@@ -10,7 +10,24 @@ Deno.test("maskImage colours classes and ignored pixels; PNG round-trips", () =>
   const m = maskImage([0, 1, 2, 255], { width: 2, height: 2, palette: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] });
   const d = decode(m.png());
   assert.equal(d.width, 2);
-  assert.deepEqual(Array.from(d.data as Uint8Array), [1, 2, 3, 255, 4, 5, 6, 255, 7, 8, 9, 255, 128, 128, 128, 255]);
+  assert.deepEqual(Array.from(d.data as Uint8Array), [
+    1,
+    2,
+    3,
+    255,
+    4,
+    5,
+    6,
+    255,
+    7,
+    8,
+    9,
+    255,
+    128,
+    128,
+    128,
+    255,
+  ]);
   assert.throws(() => maskImage([0, 1], { width: 2, height: 2 }), /2 labels for a 2×2 mask/);
 });
 

@@ -1,0 +1,63 @@
+/**
+ * What backend selection asks of its surroundings — loading an optional package, finding a GPU
+ * adapter — as replaceable functions, so that the selection logic can be tested on machines
+ * without the native addon or the GPU (tests inject fakes through `ready(…, { probes })`).
+ * @module
+ */
+
+/** What `ready()` learns about a WebGPU adapter. */
+export interface GpuAdapterSummary {
+  /** Vendor, architecture, device and description, as the runtime reports them. */
+  description: string;
+  /** True for software rasterisers (llvmpipe, lavapipe, SwiftShader, WARP) and fallback adapters. */
+  software: boolean;
+}
+
+/** The replaceable probes. */
+export interface Probes {
+  /** Dynamic `import()` of an optional npm package (tfjs-node, tfjs-node-gpu, tfjs-backend-webgpu). */
+  importModule(specifier: string): Promise<unknown>;
+  /** The WebGPU adapter, or a reason why there is none. */
+  gpuAdapter(): Promise<GpuAdapterSummary | string>;
+}
+
+const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|software|microsoft basic render|\bwarp\b/i;
+
+async function defaultGpuAdapter(): Promise<GpuAdapterSummary | string> {
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+  if (!gpu) return "this runtime has no WebGPU (navigator.gpu)";
+  let adapter: { info?: Record<string, unknown>; isFallbackAdapter?: boolean } | null;
+  try {
+    adapter = await gpu.requestAdapter() as typeof adapter;
+  } catch (e) {
+    return `requestAdapter() failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (!adapter) return "no WebGPU adapter (no GPU driver found)";
+  const info = adapter.info ?? {};
+  const text = (k: string) => String(info[k] ?? "").trim();
+  const description = text("description") || text("device") ||
+    [text("vendor"), text("architecture")].filter(Boolean).join(" ") || "unnamed adapter";
+  const software = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || SOFTWARE.test(description);
+  return { description, software };
+}
+
+/** The probes `ready()` uses unless told otherwise. */
+export const defaultProbes: Probes = {
+  importModule: (specifier) => import(specifier),
+  gpuAdapter: defaultGpuAdapter,
+};
+
+/** True when an import error means "package not installed" rather than "installed but broken". */
+export function isNotInstalled(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") return true;
+  const msg = e instanceof Error ? e.message : String(e);
+  return /cannot find (module|package)|could not find (package|npm package)|not a dependency|not found in|could not resolve|module not found|is not in the project/i
+    .test(msg) && !/\.node\b|libtensorflow|\.so\b|dlopen/i.test(msg);
+}
+
+/** The first line of an error message. */
+export function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0].trim();
+}

@@ -1,0 +1,54 @@
+/**
+ * Starting the `webgpu` backend: Deno (or a browser) with a hardware WebGPU adapter and
+ * `@tensorflow/tfjs-backend-webgpu`. Software adapters (Mesa's llvmpipe/lavapipe, SwiftShader)
+ * run TensorFlow.js's shaders ~30× slower than the `wasm` backend, so they are used only when
+ * asked for: `ready("webgpu")`, `SEGLAB_WEBGPU_SOFTWARE=1` or `{ softwareGpu: true }`.
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { markDeviceBackend } from "./device.ts";
+import { firstLine, isNotInstalled, type Probes } from "./probes.ts";
+import type { StartResult } from "./start_result.ts";
+
+/** The package that provides the backend. */
+export const WEBGPU_PACKAGE = "@tensorflow/tfjs-backend-webgpu";
+
+/** Starts `webgpu` if a suitable adapter exists; `allowSoftware` accepts a software adapter. */
+export async function startWebgpu(probes: Probes, allowSoftware: boolean): Promise<StartResult> {
+  const adapter = await probes.gpuAdapter();
+  if (typeof adapter === "string") return { ok: false, reason: adapter };
+  if (adapter.software && !allowSoftware) {
+    return {
+      ok: false,
+      reason: `adapter "${adapter.description}" is a software rasteriser (slower than wasm); ` +
+        `opt in with SEGLAB_WEBGPU_SOFTWARE=1 or ready("webgpu")`,
+    };
+  }
+  if (!tf.findBackendFactory("webgpu")) {
+    try {
+      await probes.importModule(WEBGPU_PACKAGE);
+    } catch (e) {
+      return {
+        ok: false,
+        reason: isNotInstalled(e)
+          ? `${WEBGPU_PACKAGE} not installed (npm install ${WEBGPU_PACKAGE}@${tf.version_core})`
+          : `${WEBGPU_PACKAGE} failed to load: ${firstLine(e)}`,
+      };
+    }
+    if (!tf.findBackendFactory("webgpu")) {
+      return { ok: false, reason: `${WEBGPU_PACKAGE} registered its backend with another copy of @tensorflow/tfjs-core` };
+    }
+  }
+  try {
+    if (!(await tf.setBackend("webgpu"))) return { ok: false, reason: "the webgpu backend failed to initialise" };
+    await tf.ready();
+  } catch (e) {
+    return { ok: false, reason: `the webgpu backend failed to initialise: ${firstLine(e)}` };
+  }
+  markDeviceBackend("webgpu", !adapter.software);
+  return {
+    ok: true,
+    detail: `${adapter.description}${adapter.software ? " (software adapter, opted in)" : ""}`,
+    onDevice: !adapter.software,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Registers seglab's training kernels for the `wasm` backend: the gradient kernels the shipped
+ * backend lacks, and replacements for the slow or wrong ones. `ready("wasm")` calls it.
+ *
+ * @example
+ * ```ts
+ * import { registerWasmTrainingKernels } from "./register_kernels.ts";
+ * registerWasmTrainingKernels();   // idempotent
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { type KernelArgs, originalKernel } from "./heap.ts";
+import { conv2DBackpropFilter } from "./conv2d_backprop_filter.ts";
+import { conv2DBackpropInput } from "./conv2d_backprop_input.ts";
+import { depthwiseConv2dNativeBackpropInput } from "./depthwise_conv2d_backprop_input.ts";
+import { depthwiseConv2dNativeBackpropFilter } from "./depthwise_conv2d_backprop_filter.ts";
+import { unsortedSegmentSum } from "./unsorted_segment_sum.ts";
+import { maxPoolGrad } from "./max_pool_grad.ts";
+
+/** One kernel seglab registers for `wasm`, and why. */
+export interface WasmKernelEntry {
+  name: string;
+  /** `added`: missing in the shipped backend; `replaced`: the shipped one is slow or wrong. */
+  kind: "added" | "replaced";
+  why: string;
+  kernelFunc: (args: KernelArgs) => tf.TensorInfo;
+}
+
+/** Every kernel seglab registers for `wasm`. */
+export const WASM_TRAINING_KERNELS: readonly WasmKernelEntry[] = [
+  {
+    name: "Conv2DBackpropFilter",
+    kind: "added",
+    why: "weight gradient of conv2d, fused/separable/transposed conv; a conv of x with dy on XNNPACK",
+    kernelFunc: conv2DBackpropFilter,
+  },
+  {
+    name: "Conv2DBackpropInput",
+    kind: "replaced",
+    why: "input gradient and conv2dTranspose; shipped scalar loop ~1.5 GFLOP/s, now a conv on XNNPACK",
+    kernelFunc: conv2DBackpropInput,
+  },
+  {
+    name: "DepthwiseConv2dNativeBackpropInput",
+    kind: "added",
+    why: "input gradient of depthwise/separable conv; a depthwise conv of the spread dy",
+    kernelFunc: depthwiseConv2dNativeBackpropInput,
+  },
+  {
+    name: "DepthwiseConv2dNativeBackpropFilter",
+    kind: "added",
+    why: "weight gradient of depthwise/separable conv; one pass in float64",
+    kernelFunc: depthwiseConv2dNativeBackpropFilter,
+  },
+  {
+    name: "UnsortedSegmentSum",
+    kind: "added",
+    why: "gradient of gather",
+    kernelFunc: unsortedSegmentSum,
+  },
+  {
+    name: "MaxPoolGrad",
+    kind: "replaced",
+    why: "shipped kernel drops the gradient of windows whose values are all <= 0",
+    kernelFunc: maxPoolGrad,
+  },
+];
+
+/**
+ * Registers {@linkcode WASM_TRAINING_KERNELS} for `wasm` (replacing shipped ones, whose originals
+ * stay reachable through `originalKernel`). Idempotent; returns the names registered.
+ */
+export function registerWasmTrainingKernels(): string[] {
+  for (const k of WASM_TRAINING_KERNELS) {
+    const current = tf.getKernel(k.name, "wasm") as (tf.KernelConfig & { seglab?: boolean }) | undefined;
+    if (current?.seglab) continue;
+    if (current) {
+      originalKernel(k.name);
+      tf.unregisterKernel(k.name, "wasm");
+    }
+    tf.registerKernel({
+      kernelName: k.name,
+      backendName: "wasm",
+      kernelFunc: k.kernelFunc as unknown as tf.KernelFunc,
+      seglab: true,
+    } as tf.KernelConfig);
+  }
+  return WASM_TRAINING_KERNELS.map((k) => k.name);
+}
