@@ -22,19 +22,22 @@ interface TslabJupyter {
   lastWriteDisplayData: Writer | null;
 }
 
-let found: TslabJupyter | null | undefined;
+let found: TslabJupyter[] | undefined;
 
-/** tslab's `jupyter` module when this process is a tslab kernel. */
-function tslabJupyter(): TslabJupyter | null {
+/**
+ * tslab's `jupyter` module(s) when this process is a tslab kernel. Node may hold two instances
+ * of it (the same file reached through a symlink and its real path); the one the kernel uses is
+ * the one whose writer is set while a cell runs, so all are kept.
+ */
+function tslabJupyter(): TslabJupyter[] {
   if (found !== undefined) return found;
-  found = null;
+  found = [];
   try {
     const cache = createRequire(import.meta.url).cache as Record<string, { exports?: unknown } | undefined>;
     for (const key of Object.keys(cache)) {
       if (/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(key)) {
         const exp = cache[key]?.exports as Partial<TslabJupyter> | undefined;
-        if (exp && "lastWriteDisplayData" in exp) found = exp as TslabJupyter;
-        break;
+        if (exp && "lastWriteDisplayData" in exp) found.push(exp as TslabJupyter);
       }
     }
   } catch {
@@ -45,13 +48,19 @@ function tslabJupyter(): TslabJupyter | null {
 
 /** The tslab sink, or undefined outside tslab. */
 export function tslabSink(): OutputSink | undefined {
-  const j = tslabJupyter();
-  if (!j) return undefined;
+  const modules = tslabJupyter();
+  if (!modules.length) return undefined;
   let n = 0;
   return {
     name: "tslab",
     display(bundle: MimeBundle | Promise<MimeBundle>, opts: DisplayOptions): void {
-      const write = j.lastWriteDisplayData;
+      const writer = (ms: TslabJupyter[]) =>
+        ms.map((m) => m.lastWriteDisplayData).find((w) => typeof w === "function");
+      let write = writer(modules);
+      if (!write) {
+        found = undefined; // tslab may have loaded another instance since: look again
+        write = writer(tslabJupyter());
+      }
       if (!write) return;
       const displayId = opts.displayId ?? `seglab-tslab-${Date.now().toString(36)}-${(n++).toString(36)}`;
       const send = (b: MimeBundle, update: boolean) =>

@@ -74,7 +74,7 @@ jupyterTest(
       );
       assert.deepEqual(errors, []);
       const fig = outs[1].find((o) => o.output_type === "display_data")!;
-      assert.ok(fig, JSON.stringify(outs[1]).slice(0, 500));
+      assert.ok(fig, JSON.stringify(outs).slice(0, 1500));
       assert.match(String(fig.data!["image/svg+xml"]), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
       assert.ok(String(fig.data!["image/png"]).length > 1000, "a PNG rendering");
       const tbl = outs[2].find((o) => o.output_type === "display_data")!;

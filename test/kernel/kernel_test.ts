@@ -84,6 +84,12 @@ jupyterTest(
         { op: "comm_open", target_name: "echo", data: { x: 1 }, comm_id: "c-echo" },
         { op: "comm_info" },
         { op: "comm_open", target_name: "nobody", data: {}, comm_id: "c-none" },
+        {
+          op: "execute",
+          code: 'import { display, plot, Plot } from "seglab";\n' +
+            'const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });\n' +
+            'display(fig);\nconsole.log("after display");\nfig',
+        },
       ];
       const { results, alive, stderr } = await runDriver({ kernel, steps, cwd });
       const [
@@ -114,6 +120,7 @@ jupyterTest(
         rOpen,
         rCommInfo,
         rNobody,
+        rFig,
       ] = results;
       assert.equal(info.reply?.implementation, "seglab");
       assert.equal(info.reply?.protocol_version, "5.3");
@@ -189,6 +196,14 @@ jupyterTest(
       assert.deepEqual(echo.content, { comm_id: "c-echo", data: { got: { x: 1 } } });
       assert.deepEqual(rCommInfo.reply?.comms, { "c-echo": { target_name: "echo" } });
       assert.equal(rNobody.outputs!.find((m) => m.msg_type === "comm_close")?.content.comm_id, "c-none");
+      // An async display bundle (a figure rendered to PNG) is sent before idle, in call order.
+      const figOut = rFig.outputs!.filter((m) => m.msg_type !== "execute_input");
+      assert.deepEqual(figOut.map((m) => m.msg_type), ["display_data", "stream", "execute_result"]);
+      for (const m of [figOut[0], figOut[2]]) {
+        assert.match(String(m.content.data!["image/svg+xml"]), /^<svg[^>]*xmlns=/);
+        assert.ok(String(m.content.data!["image/png"]).length > 500, "a PNG rendering");
+      }
+      assert.equal(figOut[1].content.text, "after display\n");
       assert.ok(alive);
       // Every request's outputs came before its idle.
       for (const r of results) {
