@@ -29,12 +29,27 @@ export interface IoInit {
   kernelInfo: Record<string, unknown>;
   /** Log protocol traffic to stderr. */
   debug: boolean;
+  /** The process id (in a worker, `Deno.pid` may be the thread's). */
+  pid: number;
 }
 
 /** Main thread → I/O worker. */
 export type MainToIo =
-  | { t: "iopub"; parent: Header | Record<string, never>; msgType: string; content: Record<string, unknown>; metadata?: Record<string, unknown>; buffers?: Uint8Array[] }
-  | { t: "reply"; reqId: string; msgType: string; content: Record<string, unknown>; metadata?: Record<string, unknown> }
+  | {
+    t: "iopub";
+    parent: Header | Record<string, never>;
+    msgType: string;
+    content: Record<string, unknown>;
+    metadata?: Record<string, unknown>;
+    buffers?: Uint8Array[];
+  }
+  | {
+    t: "reply";
+    reqId: string;
+    msgType: string;
+    content: Record<string, unknown>;
+    metadata?: Record<string, unknown>;
+  }
   | { t: "done"; reqId: string }
   | { t: "input_request"; reqId: string; prompt: string; password: boolean }
   | { t: "ready" };

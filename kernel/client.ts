@@ -74,7 +74,10 @@ export class KernelClient {
           if (msg.header.msg_type === "input_request") {
             const c = msg.content as { prompt?: string; password?: boolean };
             const value = await this.onInput(c.prompt ?? "", Boolean(c.password));
-            const reply = makeMessage("input_reply", { value }, { session: this.session, parent: msg.header });
+            const reply = makeMessage("input_reply", { value }, {
+              session: this.session,
+              parent: msg.header,
+            });
             this.#queues.stdin.send(encodeFrames(reply, this.#signer));
           }
           return;
@@ -87,12 +90,15 @@ export class KernelClient {
         }
         if (channel === "iopub") {
           w.iopub.push(msg);
-          if (msg.header.msg_type === "status" && (msg.content as { execution_state?: string }).execution_state === "idle") w.idle = true;
+          if (
+            msg.header.msg_type === "status" &&
+            (msg.content as { execution_state?: string }).execution_state === "idle"
+          ) w.idle = true;
         } else w.reply = msg;
         this.#settle(pid!, w);
       }, "poll");
     } catch (e) {
-      if (!this.#closed) for (const w of this.#waiters.values()) w.reject(e as Error);
+      if (!this.#closed) { for (const w of this.#waiters.values()) w.reject(e as Error); }
     }
   }
 
@@ -100,7 +106,9 @@ export class KernelClient {
     if (!w.reply || !w.idle) return;
     this.#waiters.delete(id);
     clearTimeout(w.timer as never);
-    const outputs = w.iopub.filter((m) => m.header.msg_type !== "status" && m.header.msg_type !== "execute_input");
+    const outputs = w.iopub.filter((m) =>
+      m.header.msg_type !== "status" && m.header.msg_type !== "execute_input"
+    );
     w.resolve({ reply: w.reply, outputs, iopub: w.iopub });
   }
 
@@ -108,7 +116,11 @@ export class KernelClient {
    * Sends a request and resolves with its reply and iopub messages once both the reply and the
    * `idle` status arrived (`control` requests: once the reply arrived).
    */
-  request(msgType: string, content: Record<string, unknown>, opts: { channel?: "shell" | "control"; timeoutMs?: number } = {}): Promise<Exchange> {
+  request(
+    msgType: string,
+    content: Record<string, unknown>,
+    opts: { channel?: "shell" | "control"; timeoutMs?: number } = {},
+  ): Promise<Exchange> {
     const channel = opts.channel ?? "shell";
     const msg = makeMessage(msgType, content, { session: this.session });
     return new Promise<Exchange>((resolve, reject) => {
@@ -125,7 +137,10 @@ export class KernelClient {
   }
 
   /** Runs code. */
-  execute(code: string, opts: { timeoutMs?: number; allowStdin?: boolean; silent?: boolean; stopOnError?: boolean } = {}): Promise<Exchange> {
+  execute(
+    code: string,
+    opts: { timeoutMs?: number; allowStdin?: boolean; silent?: boolean; stopOnError?: boolean } = {},
+  ): Promise<Exchange> {
     return this.request("execute_request", {
       code,
       silent: opts.silent ?? false,
@@ -151,10 +166,16 @@ export class KernelClient {
     const deadline = Date.now() + timeoutMs;
     while (true) {
       try {
-        const ex = await this.request("kernel_info_request", {}, { timeoutMs: Math.min(1000, Math.max(1, deadline - Date.now())) });
+        const ex = await this.request("kernel_info_request", {}, {
+          timeoutMs: Math.min(1000, Math.max(1, deadline - Date.now())),
+        });
         return ex.reply;
       } catch (e) {
-        if (Date.now() >= deadline) throw new Error(`the kernel did not answer kernel_info within ${timeoutMs} ms (${(e as Error).message})`);
+        if (Date.now() >= deadline) {
+          throw new Error(
+            `the kernel did not answer kernel_info within ${timeoutMs} ms (${(e as Error).message})`,
+          );
+        }
       }
     }
   }

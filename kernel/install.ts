@@ -8,7 +8,8 @@
  */
 import { installKernelspec, kernelspec } from "./kernelspec.ts";
 
-const USAGE = `usage: npm run kernel:install -- [--user | --prefix DIR] [--name NAME] [--display-name TEXT] [--check] [--env KEY=VALUE]...
+const USAGE =
+  `usage: npm run kernel:install -- [--user | --prefix DIR] [--name NAME] [--display-name TEXT] [--check] [--env KEY=VALUE]...
   --user          install for this user (default)
   --prefix DIR    install into DIR/share/jupyter/kernels/NAME
   --name NAME     kernel name (default: seglab)
@@ -54,7 +55,11 @@ if (import.meta.main) {
     const spec = kernelspec({ name, displayName, check, env });
     console.log(`installed kernelspec "${name ?? "seglab"}" in ${dir}`);
     console.log(`  runs: ${spec.argv.join(" ")}`);
-    if (prefix) console.log(`  use it with JUPYTER_PATH=${prefix}/share/jupyter (or a Jupyter whose prefix is ${prefix})`);
+    if (prefix) {
+      console.log(
+        `  use it with JUPYTER_PATH=${prefix}/share/jupyter (or a Jupyter whose prefix is ${prefix})`,
+      );
+    }
   } catch (e) {
     console.error(`kernel:install: ${(e as Error).message}`);
     Deno.exit(1);

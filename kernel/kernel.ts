@@ -11,7 +11,7 @@
  */
 import type { IoInit, IoToMain, LangToMain, MainToIo, MainToLang, SharedState } from "./bridge.ts";
 import { STDIN_BYTES } from "./bridge.ts";
-import { readConnectionFile, type ConnectionInfo } from "./protocol/connection.ts";
+import { type ConnectionInfo, readConnectionFile } from "./protocol/connection.ts";
 import { newId } from "./protocol/message.ts";
 import { kernelInfo } from "./kernel_info.ts";
 import { Executor } from "./exec/executor.ts";
@@ -52,19 +52,25 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const flag = new Int32Array(shared.interrupt);
   Deno.env.set("NO_COLOR", "1");
 
-  const io = new Worker(new URL("./io/io_worker.ts", import.meta.url).href, { type: "module", name: "seglab-io" });
-  const lang = new Worker(new URL("./lang/lang_worker.ts", import.meta.url).href, { type: "module", name: "seglab-lang" });
+  const io = new Worker(new URL("./io/io_worker.ts", import.meta.url).href, {
+    type: "module",
+    name: "seglab-io",
+  });
+  const lang = new Worker(new URL("./lang/lang_worker.ts", import.meta.url).href, {
+    type: "module",
+    name: "seglab-lang",
+  });
   const ioLang = new MessageChannel();
   const mainLang = new MessageChannel();
   const postIo = (m: MainToIo) => io.postMessage(m);
   const postLang = (m: MainToLang) => mainLang.port1.postMessage(m);
 
   // Output capture comes first: from here on, everything cell code prints goes to its cell.
-  let executor: Executor | undefined;
-  const { logErr } = installCapture((name, text) => executor?.print(name, text));
+  const sinkRef: { executor?: Executor } = {};
+  const { logErr } = installCapture((name, text) => sinkRef.executor?.print(name, text));
   const log = (s: string) => logErr(`[seglab kernel] ${s}\n`);
   const timers = installTimerTracking(() => cellStorage.getStore());
-  executor = new Executor({
+  const executor = new Executor({
     post: postIo,
     lang: postLang,
     flag,
@@ -73,6 +79,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
     cwd: Deno.cwd(),
     cancelTimers: (ctx) => timers.cancelAll(ctx),
   });
+  sinkRef.executor = executor;
   const ex = executor;
   installStdin(shared.stdin, postIo, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
   installKernelApi(ex, flag);
@@ -119,7 +126,12 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
           const run = type === "execute_request" ? ex.execute(m.reqId, m.msg) : ex.comm(m.reqId, m.msg);
           run.catch((err) => {
             log(`internal error handling ${type}: ${(err as Error).stack ?? err}`);
-            postIo({ t: "reply", reqId: m.reqId, msgType: type.replace("_request", "_reply"), content: { status: "error", ename: "KernelError", evalue: String(err), traceback: [] } });
+            postIo({
+              t: "reply",
+              reqId: m.reqId,
+              msgType: type.replace("_request", "_reply"),
+              content: { status: "error", ename: "KernelError", evalue: String(err), traceback: [] },
+            });
             postIo({ t: "done", reqId: m.reqId });
           });
           return;
@@ -132,16 +144,22 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
     log(`the I/O worker failed: ${e.message}; exiting`);
     Deno.exit(70);
   };
-  const init: IoInit = { t: "init", info, session, shared, kernelInfo: kernelInfo(), debug: Boolean(opts.debug) };
+  const init: IoInit = {
+    t: "init",
+    info,
+    session,
+    shared,
+    kernelInfo: kernelInfo(),
+    debug: Boolean(opts.debug),
+    pid: Deno.pid,
+  };
   io.postMessage(init, [ioLang.port1]);
+  // Load the TypeScript parser here while the I/O worker binds its sockets on its own thread.
+  try {
+    ex.warm();
+  } catch (e) {
+    log(`cannot load TypeScript: ${(e as Error).message}`);
+  }
   await bound;
-  // Warm the TypeScript parser while the client does its kernel_info handshake.
-  setTimeout(() => {
-    try {
-      ex.warm();
-    } catch (e) {
-      log(`cannot load TypeScript: ${(e as Error).message}`);
-    }
-  }, 0);
   return { session, finished };
 }

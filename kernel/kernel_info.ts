@@ -23,7 +23,8 @@ export function kernelInfo(): Record<string, unknown> {
       codemirror_mode: "typescript",
       nbconvert_exporter: "script",
     },
-    banner: `seglab kernel ${KERNEL_VERSION} — TypeScript on Deno ${Deno.version.deno} (V8 ${Deno.version.v8})`,
+    banner:
+      `seglab kernel ${KERNEL_VERSION} — TypeScript on Deno ${Deno.version.deno} (V8 ${Deno.version.v8})`,
     help_links: [],
     debugger: false,
   };

@@ -66,8 +66,17 @@ export function kernelspec(opts: KernelspecOptions = {}): Kernelspec {
   const main = new URL("./main.ts", import.meta.url).pathname;
   const deno = opts.deno ?? projectDeno();
   return {
-    argv: [deno, "run", "-A", ...(opts.denoFlags ?? []), main, ...(opts.check ? ["--check"] : []), "{connection_file}"],
-    display_name: opts.displayName ?? (opts.name && opts.name !== "seglab" ? `seglab (${opts.name})` : "seglab (TypeScript, Deno)"),
+    argv: [
+      deno,
+      "run",
+      "-A",
+      ...(opts.denoFlags ?? []),
+      main,
+      ...(opts.check ? ["--check"] : []),
+      "{connection_file}",
+    ],
+    display_name: opts.displayName ??
+      (opts.name && opts.name !== "seglab" ? `seglab (${opts.name})` : "seglab (TypeScript, Deno)"),
     language: "typescript",
     interrupt_mode: "message",
     env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1", ...opts.env },
@@ -81,7 +90,9 @@ export function jupyterUserDataDir(): string {
   if (env) return env;
   const home = homedir();
   if (Deno.build.os === "darwin") return join(home, "Library", "Jupyter");
-  if (Deno.build.os === "windows") return join(Deno.env.get("APPDATA") ?? join(home, "AppData", "Roaming"), "jupyter");
+  if (Deno.build.os === "windows") {
+    return join(Deno.env.get("APPDATA") ?? join(home, "AppData", "Roaming"), "jupyter");
+  }
   return join(Deno.env.get("XDG_DATA_HOME") ?? join(home, ".local", "share"), "jupyter");
 }
 
@@ -95,7 +106,9 @@ export function kernelspecDir(target: InstallTarget, name = "seglab"): string {
 export async function installKernelspec(opts: KernelspecOptions & InstallTarget = {}): Promise<string> {
   const name = opts.name ?? "seglab";
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    throw new Error(`kernel name "${name}" may only contain letters, digits, ".", "_" and "-" (Jupyter's rule)`);
+    throw new Error(
+      `kernel name "${name}" may only contain letters, digits, ".", "_" and "-" (Jupyter's rule)`,
+    );
   }
   const dir = kernelspecDir(opts, name);
   await mkdir(dir, { recursive: true });

@@ -48,7 +48,14 @@ export function freePorts(n: number): number[] {
 
 /** The argv of this checkout's seglab kernel. */
 export function seglabKernelArgv(extra: string[] = []): string[] {
-  return [Deno.execPath(), "run", "-A", new URL("./main.ts", import.meta.url).pathname, ...extra, "{connection_file}"];
+  return [
+    Deno.execPath(),
+    "run",
+    "-A",
+    new URL("./main.ts", import.meta.url).pathname,
+    ...extra,
+    "{connection_file}",
+  ];
 }
 
 /** Launches a kernel (see the module doc). */
@@ -67,7 +74,9 @@ export async function launchKernel(opts: LaunchOptions = {}): Promise<LaunchedKe
   };
   const connectionFile = await Deno.makeTempFile({ prefix: "kernel-", suffix: ".json" });
   await Deno.writeTextFile(connectionFile, JSON.stringify(info));
-  const argv = (opts.argv ?? seglabKernelArgv()).map((a) => a.replaceAll("{connection_file}", connectionFile));
+  const argv = (opts.argv ?? seglabKernelArgv()).map((a) =>
+    a.replaceAll("{connection_file}", connectionFile)
+  );
   const process = new Deno.Command(argv[0], {
     args: argv.slice(1),
     cwd: opts.cwd,

@@ -22,7 +22,11 @@ export interface KernelApi {
   /** Clears the cell's output (`wait`: when the next output arrives). */
   clearOutput(wait?: boolean): void;
   registerCommTarget(name: string, handler: CommTargetHandler): void;
-  openComm(targetName: string, data?: CommData, opts?: { metadata?: Record<string, unknown>; buffers?: Uint8Array[]; targetModule?: string }): Comm;
+  openComm(
+    targetName: string,
+    data?: CommData,
+    opts?: { metadata?: Record<string, unknown>; buffers?: Uint8Array[]; targetModule?: string },
+  ): Comm;
 }
 
 /** The global key of the kernel API. */

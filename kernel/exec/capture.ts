@@ -46,7 +46,12 @@ export function installCapture(sink: StreamSink): RealStreams {
     } catch { /* stderr closed */ }
   };
   const captured = makeConsole(sink);
-  Object.defineProperty(globalThis, "console", { value: captured, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, "console", {
+    value: captured,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   const patch = (stream: typeof Deno.stdout, name: "stdout" | "stderr") => {
     const s = stream as unknown as Record<string, unknown>;
     s.writeSync = (p: Uint8Array) => {
@@ -67,7 +72,9 @@ export function installCapture(sink: StreamSink): RealStreams {
  * Wraps `setTimeout`/`setInterval` (and their `clear` functions) so that each cell knows the
  * timers it started: an interrupt cancels them, and nothing else changes.
  */
-export function installTimerTracking(current: () => CellContext | undefined): { cancelAll(ctx?: CellContext): number } {
+export function installTimerTracking(
+  current: () => CellContext | undefined,
+): { cancelAll(ctx?: CellContext): number } {
   const g = globalThis as unknown as Record<string, unknown>;
   type Timer = (cb: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) => number;
   const realSetTimeout = globalThis.setTimeout as unknown as Timer;
@@ -86,10 +93,14 @@ export function installTimerTracking(current: () => CellContext | undefined): { 
   g.setTimeout = function (cb: unknown, delay?: number, ...args: unknown[]) {
     const ctx = current();
     if (!ctx || typeof cb !== "function") return realSetTimeout(cb as () => void, delay, ...args);
-    const id: number = realSetTimeout((...a: unknown[]) => {
-      forget(id);
-      (cb as (...a: unknown[]) => void)(...a);
-    }, delay, ...args);
+    const id: number = realSetTimeout(
+      (...a: unknown[]) => {
+        forget(id);
+        (cb as (...a: unknown[]) => void)(...a);
+      },
+      delay,
+      ...args,
+    );
     ctx.timers.add(id);
     owner.set(id, ctx);
     all.add(ctx);

@@ -23,14 +23,24 @@ export interface Comm {
   readonly closed: boolean;
   send(data?: CommData, opts?: { metadata?: Record<string, unknown>; buffers?: Uint8Array[] }): void;
   close(data?: CommData): void;
-  onMessage(handler: (data: CommData, msg: { metadata: Record<string, unknown>; buffers: Uint8Array[] }) => void | Promise<void>): void;
+  onMessage(
+    handler: (
+      data: CommData,
+      msg: { metadata: Record<string, unknown>; buffers: Uint8Array[] },
+    ) => void | Promise<void>,
+  ): void;
   onClose(handler: (data: CommData) => void | Promise<void>): void;
 }
 
 /** Called when the frontend opens a comm on a registered target. */
 export type CommTargetHandler = (comm: Comm, data: CommData) => void | Promise<void>;
 
-type Send = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]) => void;
+type Send = (
+  msgType: "comm_open" | "comm_msg" | "comm_close",
+  content: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+  buffers?: Uint8Array[],
+) => void;
 
 class CommImpl implements Comm {
   closed = false;
@@ -74,7 +84,11 @@ export class CommManager {
   }
 
   /** Opens a comm from the kernel side. */
-  open(targetName: string, data: CommData = {}, opts: { metadata?: Record<string, unknown>; buffers?: Uint8Array[]; targetModule?: string } = {}): Comm {
+  open(
+    targetName: string,
+    data: CommData = {},
+    opts: { metadata?: Record<string, unknown>; buffers?: Uint8Array[]; targetModule?: string } = {},
+  ): Comm {
     const comm = new CommImpl(crypto.randomUUID().replaceAll("-", ""), targetName, this);
     this.comms.set(comm.id, comm);
     const content: Record<string, unknown> = { comm_id: comm.id, target_name: targetName, data };
@@ -84,7 +98,12 @@ export class CommManager {
   }
 
   /** Handles `comm_open`, `comm_msg` and `comm_close` requests from the frontend. */
-  async handle(msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: Uint8Array[]): Promise<void> {
+  async handle(
+    msgType: string,
+    content: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+    buffers: Uint8Array[],
+  ): Promise<void> {
     const id = String(content.comm_id ?? "");
     const data = (content.data ?? {}) as CommData;
     if (msgType === "comm_open") {
@@ -92,7 +111,10 @@ export class CommManager {
       const handler = this.targets.get(target);
       if (!handler) {
         this.log(`comm_open for unknown target "${target}"; closing comm ${id}`);
-        this.send("comm_close", { comm_id: id, data: { error: `no comm target "${target}" in this kernel` } });
+        this.send("comm_close", {
+          comm_id: id,
+          data: { error: `no comm target "${target}" in this kernel` },
+        });
         return;
       }
       const comm = new CommImpl(id, target, this);

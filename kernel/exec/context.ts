@@ -25,6 +25,8 @@ export class CellContext {
   state: "running" | "finished" = "running";
   /** Set by an interrupt: the cell's awaits and timers stop. */
   cancelled = false;
+  /** A silent execution: its output is not broadcast (the protocol's `silent`). */
+  quiet = false;
   result: unknown = undefined;
   hasResult = false;
   /** The first error that ended the cell (its reply becomes an error). */

@@ -67,7 +67,9 @@ export function offsetToLineCol(starts: number[], offset: number): { line: numbe
  * the new text with its position map.
  */
 export function applyEdits(text: string, edits: readonly Edit[]): { text: string; map: PositionMap } {
-  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.pos - b.e.pos || a.i - b.i).map((x) => x.e);
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.pos - b.e.pos || a.i - b.i).map((x) =>
+    x.e
+  );
   let out = "";
   let at = 0;
   for (const e of sorted) {

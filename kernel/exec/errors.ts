@@ -36,7 +36,11 @@ function inspect(v: unknown): string {
 }
 
 /** Rewrites every `url:line:col` of a cell in `text` to `In[n]:line:col`. */
-export function mapLocations(text: string, lookup: CellLookup, cwd?: string): { text: string; first?: { cell: CellSource; line: number; column: number } } {
+export function mapLocations(
+  text: string,
+  lookup: CellLookup,
+  cwd?: string,
+): { text: string; first?: { cell: CellSource; line: number; column: number } } {
   let first: { cell: CellSource; line: number; column: number } | undefined;
   const out = text.replace(LOCATION, (all, url: string, l: string, c: string) => {
     const cell = lookup(url.replace(/\?.*$/, ""));
@@ -78,9 +82,16 @@ function isInternalFrame(line: string): boolean {
 
 /** Formats a thrown value (see the module doc). */
 export function formatError(err: unknown, lookup: CellLookup, cwd?: string, depth = 0): ErrorContent {
-  if (!(err instanceof Error) && !(typeof err === "object" && err !== null && "stack" in err && "message" in err)) {
+  if (
+    !(err instanceof Error) &&
+    !(typeof err === "object" && err !== null && "stack" in err && "message" in err)
+  ) {
     const evalue = typeof err === "string" ? err : inspect(err);
-    return { ename: "Uncaught", evalue, traceback: [`Uncaught ${typeof err === "string" ? JSON.stringify(err) : evalue}`] };
+    return {
+      ename: "Uncaught",
+      evalue,
+      traceback: [`Uncaught ${typeof err === "string" ? JSON.stringify(err) : evalue}`],
+    };
   }
   const e = err as Error;
   const ename = e.name || e.constructor?.name || "Error";

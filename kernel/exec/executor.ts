@@ -5,17 +5,17 @@
  * send `idle` last.
  * @module
  */
-import { writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { MainToIo, MainToLang, LangToMain, CellDiagnostic } from "../bridge.ts";
+import type { CellDiagnostic, LangToMain, MainToIo, MainToLang } from "../bridge.ts";
 import type { Message } from "../protocol/message.ts";
 import { loadTypeScript } from "../typescript.ts";
 import { CELL_REGISTRY, rewriteCell } from "./rewrite.ts";
 import { CellContext, cellStorage, InterruptError } from "./context.ts";
 import { type Bundle, OutputRouter } from "./output.ts";
-import { codeFrame, type CellSource, type ErrorContent, formatError } from "./errors.ts";
-import { inspectText, renderValue } from "./render.ts";
+import { type CellSource, codeFrame, type ErrorContent, formatError } from "./errors.ts";
+import { inspectText, isDisplayMachinery, renderValue } from "./render.ts";
 import { CommManager } from "./comm.ts";
 import { applyEdits } from "./edits.ts";
 
@@ -32,6 +32,36 @@ export interface ExecutorOptions {
   cwd: string;
   /** Cancels the timers a cell started (all cells' timers when none is given). */
   cancelTimers(ctx?: CellContext): number;
+}
+
+/** The kernel's workspace: the folder of the deno.json Deno found (this checkout's). */
+const WORKSPACE = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.seglab-cell-${Deno.pid}-probe.ts`);
+    writeFileSync(probe, "");
+    rmSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where cell modules are written. Deno resolves imports (import map, package.json) for modules
+ * inside its workspace, and loads them ~10× faster there, so: the notebook's folder when it is
+ * inside the workspace; otherwise the workspace's `.seglab/cells` (relative imports and
+ * `import.meta` are then rewritten to the notebook's folder); a temporary folder as a last resort.
+ */
+function chooseCellDir(cwd: string, log: (s: string) => void): string {
+  if ((cwd === WORKSPACE || cwd.startsWith(WORKSPACE + "/")) && writable(cwd)) return cwd;
+  const inWorkspace = join(WORKSPACE, ".seglab", "cells");
+  if (writable(inWorkspace)) return inWorkspace;
+  const tmp = Deno.makeTempDirSync({ prefix: "seglab-cells-" });
+  log(`cannot write cells to ${cwd} or ${inWorkspace}; running them from ${tmp}`);
+  return tmp;
 }
 
 /** Thrown into a cell's race when its error was already sent. */
@@ -65,18 +95,8 @@ export class Executor {
     this.comms = new CommManager((msgType, content, metadata, buffers) => {
       this.router.emit(cellStorage.getStore(), { kind: "message", msgType, content, metadata, buffers });
     }, opts.log);
-    this.#cellDir = opts.cwd;
-    try {
-      const probe = join(opts.cwd, `.seglab-cell-${Deno.pid}-probe.ts`);
-      writeFileSync(probe, "");
-      rmSync(probe);
-    } catch (e) {
-      // A read-only notebook folder: cells run from a temporary folder, relative imports made
-      // absolute; bare imports then resolve through the kernel's own configuration.
-      this.#cellDir = Deno.makeTempDirSync({ prefix: "seglab-cells-" });
-      this.#specifierBase = pathToFileURL(opts.cwd + "/").href;
-      opts.log(`cannot write cells to ${opts.cwd} (${(e as Error).message}); running them from ${this.#cellDir}`);
-    }
+    this.#cellDir = chooseCellDir(opts.cwd, opts.log);
+    if (this.#cellDir !== opts.cwd) this.#specifierBase = pathToFileURL(opts.cwd + "/").href;
     this.#filePattern = new RegExp(`\\.seglab-cell-${Deno.pid}-(\\d+)\\.ts$`);
     (globalThis as Record<symbol, unknown>)[Symbol.for(CELL_REGISTRY)] = (id: number) => this.#hook(id);
   }
@@ -113,6 +133,8 @@ export class Executor {
     } catch { /* removed in finally */ }
     const flag = this.opts.flag;
     const label = ctx?.label ?? "a cell";
+    const base = this.#specifierBase ?? pathToFileURL(this.opts.cwd + "/").href;
+    const metaUrl = new URL(`${(ctx?.label ?? "cell").replace(/[^\w]+/g, "_")}.ts`, base);
     const define = (name: string, get: () => unknown, set: (v: unknown) => void) => {
       let busy = false;
       try {
@@ -131,20 +153,41 @@ export class Executor {
           set,
         });
       } catch {
-        throw new TypeError(`${label} declares "${name}", a built-in global that cannot be replaced; choose another name`);
+        throw new TypeError(
+          `${label} declares "${name}", a built-in global that cannot be replaced; choose another name`,
+        );
       }
     };
     return {
       flag,
+      meta: {
+        url: metaUrl.href,
+        dirname: this.opts.cwd,
+        filename: metaUrl.pathname,
+        main: false,
+        resolve: (
+          spec: string,
+        ) => (/^\.\.?\//.test(spec) || spec.startsWith("/")
+          ? new URL(spec, base).href
+          : import.meta.resolve(spec)),
+      },
       def: (name: string, kind: string, get: () => unknown, set: ((v: unknown) => void) | 0) => {
-        define(name, get, set || (() => {
-          throw new TypeError(`Assignment to constant "${name}" (a ${kind} declared in ${label}); declare it again with let to change it`);
-        }));
+        define(
+          name,
+          get,
+          set || (() => {
+            throw new TypeError(
+              `Assignment to constant "${name}" (a ${kind} declared in ${label}); declare it again with let to change it`,
+            );
+          }),
+        );
       },
       imp: (name: string, ns: Record<string, unknown>, exported: string) => {
         if (!(exported in ns)) return; // a type-only export: nothing to publish
         define(name, () => ns[exported], () => {
-          throw new TypeError(`Assignment to "${name}", imported in ${label}; import it again or declare a variable`);
+          throw new TypeError(
+            `Assignment to "${name}", imported in ${label}; import it again or declare a variable`,
+          );
         });
       },
       result: (v: unknown) => {
@@ -173,10 +216,22 @@ export class Executor {
     const silent = Boolean(c.silent);
     const storeHistory = silent ? false : c.store_history !== false;
     if (storeHistory) this.executionCount++;
-    const ctx = new CellContext(msg.header, reqId, silent ? null : this.executionCount, c.allow_stdin !== false, silent);
+    const ctx = new CellContext(
+      msg.header,
+      reqId,
+      silent ? null : this.executionCount,
+      c.allow_stdin !== false,
+      silent,
+    );
+    ctx.quiet = silent;
     this.router.running = ctx;
     if (!silent) {
-      this.opts.post({ t: "iopub", parent: msg.header, msgType: "execute_input", content: { code, execution_count: this.executionCount } });
+      this.opts.post({
+        t: "iopub",
+        parent: msg.header,
+        msgType: "execute_input",
+        content: { code, execution_count: this.executionCount },
+      });
     }
     this.router.flushHeld(ctx);
     let ran = false;
@@ -221,7 +276,10 @@ export class Executor {
     }
     const content = this.formatError(e);
     if (e instanceof InterruptError && !content.traceback.some((l) => l.includes(ctx.label))) {
-      content.traceback.push("", `(${ctx.label} was waiting — on an await, a timer or input — when it was interrupted)`);
+      content.traceback.push(
+        "",
+        `(${ctx.label} was waiting — on an await, a timer or input — when it was interrupted)`,
+      );
     }
     ctx.error ??= content;
     this.router.emit(ctx, { kind: "error", content });
@@ -242,14 +300,18 @@ export class Executor {
           `    at ${ctx.label}:${first.line}:${first.column}`,
           "",
           ...codeFrame(cell, first.line, first.column),
-          ...rw.syntaxErrors.slice(1, 5).map((e) => `also: ${e.message} at ${ctx.label}:${e.line}:${e.column}`),
+          ...rw.syntaxErrors.slice(1, 5).map((e) =>
+            `also: ${e.message} at ${ctx.label}:${e.line}:${e.column}`
+          ),
         ],
       };
       ctx.error ??= content;
       this.router.emit(ctx, { kind: "error", content });
       return seq;
     }
-    const wantCheck = this.opts.check ? !/^\s*\/\/\s*@nocheck\b/m.test(code) : /^\s*\/\/\s*@check\b/m.test(code);
+    const wantCheck = this.opts.check
+      ? !/^\s*\/\/\s*@nocheck\b/m.test(code)
+      : /^\s*\/\/\s*@check\b/m.test(code);
     if (wantCheck) {
       const failed = await this.#typeCheck(ctx, seq, code);
       if (failed) return seq;
@@ -273,7 +335,7 @@ export class Executor {
         rmSync(file, { force: true });
       } catch { /* gone */ }
     }
-    if (ctx.hasResult && ctx.result !== undefined && !ctx.silent) {
+    if (ctx.hasResult && ctx.result !== undefined && !ctx.silent && !isDisplayMachinery(ctx.result)) {
       const bundle = await Promise.race([renderValue(ctx.result), ctx.aborted]);
       this.router.emit(ctx, { kind: "result", bundle, count: ctx.count });
     }
@@ -299,15 +361,27 @@ export class Executor {
     const errors = r.diagnostics.filter((d) => d.category === "error");
     const others = r.diagnostics.filter((d) => d.category === "warning");
     if (others.length) {
-      this.router.emit(ctx, { kind: "stream", name: "stderr", text: others.map((d) => formatDiagnostic(ctx.label, d)).join("\n") + "\n" });
+      this.router.emit(ctx, {
+        kind: "stream",
+        name: "stderr",
+        text: others.map((d) => formatDiagnostic(ctx.label, d)).join("\n") + "\n",
+      });
     }
     if (!errors.length) return false;
     const cell: CellSource = { label: ctx.label, code, map: applyEdits(code, []).map };
-    const tb: string[] = [`TypeError: ${errors.length} type error${errors.length > 1 ? "s" : ""} in ${ctx.label} (the cell did not run)`];
-    for (const d of errors.slice(0, 20)) tb.push("", formatDiagnostic(ctx.label, d), ...codeFrame(cell, d.line, d.column).slice(1));
+    const tb: string[] = [
+      `TypeError: ${errors.length} type error${
+        errors.length > 1 ? "s" : ""
+      } in ${ctx.label} (the cell did not run)`,
+    ];
+    for (const d of errors.slice(0, 20)) {
+      tb.push("", formatDiagnostic(ctx.label, d), ...codeFrame(cell, d.line, d.column).slice(1));
+    }
     const content: ErrorContent = {
       ename: "TypeError",
-      evalue: `${formatDiagnostic(ctx.label, errors[0])}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`,
+      evalue: `${formatDiagnostic(ctx.label, errors[0])}${
+        errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""
+      }`,
       traceback: tb,
     };
     ctx.error ??= content;
@@ -321,7 +395,9 @@ export class Executor {
     const ts = loadTypeScript();
     for (const [name, expr] of Object.entries(exprs)) {
       try {
-        const js = ts.transpileModule(`(${expr})`, { compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext } }).outputText;
+        const js = ts.transpileModule(`(${expr})`, {
+          compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext },
+        }).outputText;
         const value = (0, eval)(js.replace(/\n\/\/# sourceMappingURL.*$/, ""));
         out[name] = { status: "ok", data: await renderValue(await value), metadata: {} };
       } catch (e) {
@@ -374,7 +450,9 @@ export class Executor {
     if (err instanceof InterruptError && (origin?.cancelled || Atomics.load(this.opts.flag, 0) !== 0)) return;
     const ctx = origin ?? this.router.running;
     const content = this.formatError(err);
-    content.traceback.unshift(`Uncaught ${content.ename} in a callback or promise of ${ctx?.label ?? "the kernel"}:`);
+    content.traceback.unshift(
+      `Uncaught ${content.ename} in a callback or promise of ${ctx?.label ?? "the kernel"}:`,
+    );
     if (ctx && ctx.state === "running") {
       ctx.error ??= content;
       this.router.emit(ctx, { kind: "error", content });
@@ -385,7 +463,10 @@ export class Executor {
   }
 
   /** A value displayed by the library's `display()` or `Progress`. */
-  display(bundle: Bundle | Promise<Bundle>, opts: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void {
+  display(
+    bundle: Bundle | Promise<Bundle>,
+    opts: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> },
+  ): void {
     this.router.emit(cellStorage.getStore() ?? this.router.running, { kind: "display", bundle, ...opts });
   }
 

@@ -17,11 +17,23 @@ export type Bundle = Record<string, unknown>;
 /** One output. */
 export type Output =
   | { kind: "stream"; name: "stdout" | "stderr"; text: string }
-  | { kind: "display"; bundle: Bundle | Promise<Bundle>; displayId?: string; update?: boolean; metadata?: Record<string, unknown> }
+  | {
+    kind: "display";
+    bundle: Bundle | Promise<Bundle>;
+    displayId?: string;
+    update?: boolean;
+    metadata?: Record<string, unknown>;
+  }
   | { kind: "error"; content: ErrorContent }
   | { kind: "clear"; wait: boolean }
   | { kind: "result"; bundle: Bundle; count: number | null }
-  | { kind: "message"; msgType: string; content: Record<string, unknown>; metadata?: Record<string, unknown>; buffers?: Uint8Array[] };
+  | {
+    kind: "message";
+    msgType: string;
+    content: Record<string, unknown>;
+    metadata?: Record<string, unknown>;
+    buffers?: Uint8Array[];
+  };
 
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
@@ -52,6 +64,9 @@ export class OutputRouter {
   running: CellContext | undefined;
   readonly #held: Held[] = [];
   readonly #heldUpdates = new Map<string, Output>();
+  #dropped = 0;
+  /** At most this many late outputs wait for the next cell (older ones are counted, then dropped). */
+  static readonly MAX_HELD = 1000;
 
   constructor(readonly post: (m: MainToIo) => void, readonly log: (s: string) => void) {}
 
@@ -61,7 +76,12 @@ export class OutputRouter {
       const o = out;
       out.bundle.then(
         (b) => this.#route(undefined, { ...o, bundle: b }),
-        (e) => this.#route(undefined, { kind: "stream", name: "stderr", text: `display failed: ${(e as Error)?.message ?? e}\n` }),
+        (e) =>
+          this.#route(undefined, {
+            kind: "stream",
+            name: "stderr",
+            text: `display failed: ${(e as Error)?.message ?? e}\n`,
+          }),
       );
       return;
     }
@@ -95,6 +115,7 @@ export class OutputRouter {
   }
 
   #route(ctx: CellContext | undefined, out: Output): void {
+    if (ctx?.quiet && out.kind !== "message") return;
     if (ctx && ctx.state === "running") return this.#send(ctx.parent, out);
     if (out.kind === "message") {
       // Comm traffic is not output: it goes now, under the best parent there is.
@@ -109,12 +130,27 @@ export class OutputRouter {
     const origin = ctx ? ctx.label : "code outside any cell";
     if (!ctx && running) return this.#send(running.parent, out);
     if (running) return this.#sendLabelled(running.parent, origin, out);
+    if (this.#held.length === 0) {
+      this.log(`output of ${origin} after it finished, held for the next cell: ${describe(out)}`);
+    }
     this.#held.push({ origin, out });
-    this.log(`output of ${origin} after it finished, held for the next cell: ${describe(out)}`);
+    if (this.#held.length > OutputRouter.MAX_HELD) {
+      this.#held.shift();
+      this.#dropped++;
+    }
   }
 
   /** Sends held late output into `ctx` (the cell that just started). */
   flushHeld(ctx: CellContext): void {
+    if (this.#dropped) {
+      this.#send(ctx.parent, {
+        kind: "stream",
+        name: "stderr",
+        text:
+          `[${this.#dropped} earlier late outputs were dropped while no cell ran; the last ${OutputRouter.MAX_HELD} follow]\n`,
+      });
+      this.#dropped = 0;
+    }
     for (const h of this.#held.splice(0)) this.#sendLabelled(ctx.parent, h.origin, h.out);
     for (const u of this.#heldUpdates.values()) this.#send(ctx.parent, u);
     this.#heldUpdates.clear();
@@ -131,7 +167,10 @@ export class OutputRouter {
       case "stream":
         return this.#send(parent, { ...out, text: out.text.replace(/^(?=.)/gm, `${tag} `) });
       case "error":
-        return this.#send(parent, { ...out, content: { ...out.content, traceback: [tag, ...out.content.traceback] } });
+        return this.#send(parent, {
+          ...out,
+          content: { ...out.content, traceback: [tag, ...out.content.traceback] },
+        });
       case "display":
         this.#send(parent, { kind: "stream", name: "stdout", text: `${tag}\n` });
         return this.#send(parent, out);
@@ -165,11 +204,23 @@ export class OutputRouter {
           metadata: out.metadata ?? {},
           transient: out.displayId ? { display_id: out.displayId } : {},
         };
-        this.#post({ t: "iopub", parent, msgType: out.update ? "update_display_data" : "display_data", content });
+        this.#post({
+          t: "iopub",
+          parent,
+          msgType: out.update ? "update_display_data" : "display_data",
+          content,
+        });
         return;
       }
       case "message":
-        this.post({ t: "iopub", parent, msgType: out.msgType, content: out.content, metadata: out.metadata, buffers: out.buffers });
+        this.post({
+          t: "iopub",
+          parent,
+          msgType: out.msgType,
+          content: out.content,
+          metadata: out.metadata,
+          buffers: out.buffers,
+        });
         return;
     }
   }
@@ -186,7 +237,11 @@ export class OutputRouter {
         content: {
           ename: "DisplayError",
           evalue: `a display bundle cannot be sent: ${(e as Error).message}`,
-          traceback: [`DisplayError: a display bundle cannot be sent (its values must be strings or JSON): ${(e as Error).message}`],
+          traceback: [
+            `DisplayError: a display bundle cannot be sent (its values must be strings or JSON): ${
+              (e as Error).message
+            }`,
+          ],
         },
       });
     }

@@ -34,6 +34,20 @@ function isDisplayable(x: unknown): x is { [DISPLAY](): Bundle | Promise<Bundle>
     typeof (x as Record<symbol, unknown>)[DISPLAY] === "function";
 }
 
+/**
+ * True for values that are display machinery rather than results: the handle `display()`
+ * returns and `Progress` reporters (their output is already on screen), so a cell ending in
+ * `display(x)` or `p.done()` shows the display only, as IPython's `display()` does.
+ */
+export function isDisplayMachinery(x: unknown): boolean {
+  if (typeof x !== "object" || x === null) return false;
+  const o = x as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 2 && typeof o.displayId === "string" && typeof o.update === "function") return true;
+  return typeof o.tick === "function" && typeof o.done === "function" && typeof o.fail === "function" &&
+    typeof o.id === "string" && "state" in o;
+}
+
 /** The MIME bundle of a value (the caller skips `undefined` results). */
 export async function renderValue(x: unknown): Promise<Bundle> {
   if (isDisplayable(x)) {

@@ -46,7 +46,7 @@ export const FLAG = "$__sgF";
 /** `globalThis[Symbol.for(CELL_REGISTRY)](id)` returns the cell's hook object. */
 export const CELL_REGISTRY = "seglab.kernel.cell";
 
-function hasModifier(ts: typeof TS, node: TS.Node, kind: TS.SyntaxKind): boolean {
+function hasModifier(_ts: typeof TS, node: TS.Node, kind: TS.SyntaxKind): boolean {
   const mods = (node as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers;
   return !!mods?.some((m) => m.kind === kind);
 }
@@ -99,7 +99,11 @@ function blockIsObjectLiteral(ts: typeof TS, text: string): boolean {
 }
 
 /** Parses `code` as TypeScript; the syntax errors at cell positions. */
-export function syntaxErrors(ts: typeof TS, code: string, fileName = "cell.ts"): { sf: TS.SourceFile; errors: CellSyntaxError[] } {
+export function syntaxErrors(
+  ts: typeof TS,
+  code: string,
+  fileName = "cell.ts",
+): { sf: TS.SourceFile; errors: CellSyntaxError[] } {
   const sf = ts.createSourceFile(fileName, code, ts.ScriptTarget.ESNext, true, ts.ScriptKind.TS);
   const diags = (sf as unknown as { parseDiagnostics: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const starts = lineStarts(code);
@@ -112,12 +116,23 @@ export function syntaxErrors(ts: typeof TS, code: string, fileName = "cell.ts"):
 
 /**
  * Rewrites a cell (see the module doc). `cellId` selects the hook object the prologue fetches.
- * `specifierBase`, when set, makes relative import specifiers absolute against it (for cells that
- * cannot run from the notebook's own folder).
+ * `specifierBase`, when set, makes relative import specifiers (static, and dynamic ones written as
+ * string literals) absolute against it and turns `import.meta` into a description of that folder —
+ * for cells that run from another folder than the notebook's.
  */
-export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifierBase?: string): RewrittenCell {
+export function rewriteCell(
+  ts: typeof TS,
+  code: string,
+  cellId: number,
+  specifierBase?: string,
+): RewrittenCell {
   const { sf, errors } = syntaxErrors(ts, code);
   const names: { name: string; kind: DeclKind }[] = [];
+  if (errors.length && /^\s*\{/.test(code) && blockIsObjectLiteral(ts, code.trim())) {
+    // `{ a: 1, b: 2 }` alone is an object, as in Deno's REPL (as a block it would not parse).
+    const inner = rewriteCell(ts, `(${code})`, cellId, specifierBase);
+    return inner;
+  }
   if (errors.length) {
     return { code, map: applyEdits(code, []).map, syntaxErrors: errors, names, hasResult: false };
   }
@@ -132,9 +147,7 @@ export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifi
     defs.push(expr);
   };
   const local = (name: string, kind: DeclKind) => {
-    const setter = kind === "const"
-      ? "0"
-      : `(v) => { ${name} = v; }`;
+    const setter = kind === "const" ? "0" : `(v) => { ${name} = v; }`;
     publish(name, kind, `${CELL_HOOK}.def(${jsString(name)}, ${jsString(kind)}, () => ${name}, ${setter});`);
   };
 
@@ -142,7 +155,11 @@ export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifi
     if (hasModifier(ts, s, ts.SyntaxKind.DeclareKeyword)) continue;
     if (ts.isVariableStatement(s)) {
       const flags = s.declarationList.flags;
-      const kind: DeclKind = flags & ts.NodeFlags.Const || flags & ts.NodeFlags.Using ? "const" : flags & ts.NodeFlags.Let ? "let" : "var";
+      const kind: DeclKind = flags & ts.NodeFlags.Const || flags & ts.NodeFlags.Using
+        ? "const"
+        : flags & ts.NodeFlags.Let
+        ? "let"
+        : "var";
       for (const d of s.declarationList.declarations) {
         const ns: string[] = [];
         bindingNames(ts, d.name, ns);
@@ -160,7 +177,11 @@ export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifi
       const clause = s.importClause;
       const spec = s.moduleSpecifier as TS.StringLiteral;
       if (specifierBase && (spec.text.startsWith("./") || spec.text.startsWith("../"))) {
-        edits.push({ pos: spec.getStart(sf), del: spec.getWidth(sf), text: jsString(new URL(spec.text, specifierBase).href) });
+        edits.push({
+          pos: spec.getStart(sf),
+          del: spec.getWidth(sf),
+          text: jsString(new URL(spec.text, specifierBase).href),
+        });
       }
       if (!clause || clause.isTypeOnly) continue;
       const nsName = `$__sgNs${importNs.length}`;
@@ -176,7 +197,11 @@ export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifi
       if (clause.name) viaNs(clause.name.text, "default");
       const nb = clause.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) {
-        publish(nb.name.text, "import", `${CELL_HOOK}.def(${jsString(nb.name.text)}, "import", () => ${nb.name.text}, 0);`);
+        publish(
+          nb.name.text,
+          "import",
+          `${CELL_HOOK}.def(${jsString(nb.name.text)}, "import", () => ${nb.name.text}, 0);`,
+        );
       } else if (nb && ts.isNamedImports(nb)) {
         for (const el of nb.elements) {
           if (el.isTypeOnly) continue;
@@ -187,7 +212,11 @@ export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifi
     } else if (ts.isExportDeclaration(s) && s.moduleSpecifier && specifierBase) {
       const spec = s.moduleSpecifier as TS.StringLiteral;
       if (spec.text.startsWith("./") || spec.text.startsWith("../")) {
-        edits.push({ pos: spec.getStart(sf), del: spec.getWidth(sf), text: jsString(new URL(spec.text, specifierBase).href) });
+        edits.push({
+          pos: spec.getStart(sf),
+          del: spec.getWidth(sf),
+          text: jsString(new URL(spec.text, specifierBase).href),
+        });
       }
     }
   }
@@ -223,6 +252,23 @@ export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifi
       }
       return;
     }
+    if (specifierBase && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      // The cell file lives elsewhere: import.meta describes the notebook's folder instead.
+      edits.push({ pos: node.getStart(sf), del: node.getWidth(sf), text: `${CELL_HOOK}.meta` });
+      return;
+    }
+    if (
+      specifierBase && ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0]) &&
+      /^\.\.?\//.test(node.arguments[0].text)
+    ) {
+      const a = node.arguments[0];
+      edits.push({
+        pos: a.getStart(sf),
+        del: a.getWidth(sf),
+        text: jsString(new URL(a.text, specifierBase).href),
+      });
+    }
     if (ts.isAwaitExpression(node)) {
       edits.push({ pos: node.getStart(sf), del: 0, text: `${CELL_HOOK}.ck(` });
       ts.forEachChild(node, visit);
@@ -233,7 +279,10 @@ export function rewriteCell(ts: typeof TS, code: string, cellId: number, specifi
   };
   visit(sf);
 
-  const prologue = `const ${CELL_HOOK} = globalThis[Symbol.for(${jsString(CELL_REGISTRY)})](${cellId}), ${FLAG} = ${CELL_HOOK}.flag; ` +
+  const prologue =
+    `const ${CELL_HOOK} = globalThis[Symbol.for(${
+      jsString(CELL_REGISTRY)
+    })](${cellId}), ${FLAG} = ${CELL_HOOK}.flag; ` +
     defs.join(" ") + " ";
   edits.push({ pos: 0, del: 0, text: prologue });
   // Namespace imports go last: imports are hoisted, and the cell's lines stay where they were.

@@ -39,7 +39,9 @@ export class History {
 
   #entry(line: number, output: boolean): Entry {
     const input = this.#inputs.get(line) ?? "";
-    return output ? [this.session, line, [input, this.#outputs.get(line) ?? null]] : [this.session, line, input];
+    return output
+      ? [this.session, line, [input, this.#outputs.get(line) ?? null]]
+      : [this.session, line, input];
   }
 
   /** The entries a `history_request` asks for, oldest first. */

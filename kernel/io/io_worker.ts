@@ -55,18 +55,43 @@ function post(m: IoToMain): void {
 
 const coalescer = new StreamCoalescer((parent, name, text) => sendIopubNow(parent, "stream", { name, text }));
 
-function sendIopubNow(parent: Header | Record<string, never>, msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void {
-  const msg = makeMessage(msgType, content, { session: init.session, username: "kernel", parent, metadata, buffers });
+function sendIopubNow(
+  parent: Header | Record<string, never>,
+  msgType: string,
+  content: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+  buffers?: Uint8Array[],
+): void {
+  const msg = makeMessage(msgType, content, {
+    session: init.session,
+    username: "kernel",
+    parent,
+    metadata,
+    buffers,
+  });
   const topic = enc.encode(`kernel.${init.session}.${msgType}`);
   const frames = encodeFrames(msg, signer, [topic]);
   iopubQ.send(frames);
-  if (msgType === "execute_input") history.recordInput(content.execution_count as number, content.code as string);
-  if (msgType === "execute_result") history.recordOutput(content.execution_count as number, (content.data as Record<string, unknown>)?.["text/plain"]);
+  if (msgType === "execute_input") {
+    history.recordInput(content.execution_count as number, content.code as string);
+  }
+  if (msgType === "execute_result") {
+    history.recordOutput(
+      content.execution_count as number,
+      (content.data as Record<string, unknown>)?.["text/plain"],
+    );
+  }
   if (msgType === "comm_open") openComms.set(content.comm_id as string, content.target_name as string);
   if (msgType === "comm_close") openComms.delete(content.comm_id as string);
 }
 
-function publish(parent: Header | Record<string, never>, msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void {
+function publish(
+  parent: Header | Record<string, never>,
+  msgType: string,
+  content: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+  buffers?: Uint8Array[],
+): void {
   if (msgType === "stream") {
     coalescer.push(parent, content.name as string, content.text as string);
     return;
@@ -81,9 +106,19 @@ function status(parent: Header | Record<string, never>, state: "busy" | "idle" |
 
 // ---------------------------------------------------------------- replies
 
-function reply(p: Pending, msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>): void {
+function reply(
+  p: Pending,
+  msgType: string,
+  content: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+): void {
   coalescer.flush();
-  const msg = makeMessage(msgType, content, { session: init.session, username: "kernel", parent: p.msg.header, metadata });
+  const msg = makeMessage(msgType, content, {
+    session: init.session,
+    username: "kernel",
+    parent: p.msg.header,
+    metadata,
+  });
   const frames = encodeFrames(msg, signer, p.identities);
   (p.channel === "control" ? controlQ : shellQ).send(frames);
   if (msgType === "execute_reply" && content.status === "error") {
@@ -132,6 +167,9 @@ function pump(): void {
   const type = p.msg.header.msg_type;
   try {
     if (MAIN_TYPES.has(type)) {
+      const c = p.msg.content as { comm_id?: string; target_name?: string };
+      if (type === "comm_open" && c.comm_id) openComms.set(c.comm_id, String(c.target_name ?? ""));
+      if (type === "comm_close" && c.comm_id) openComms.delete(c.comm_id);
       post({ t: "request", reqId: p.reqId, channel: "shell", msg: p.msg });
     } else if (LANG_TYPES.has(type)) {
       langPort.postMessage({ t: "request", reqId: p.reqId, msg: p.msg } satisfies IoToLang);
@@ -199,7 +237,8 @@ function interrupt(): void {
       if (current === running && Atomics.load(interruptFlag, 0) === 1) {
         publish(running.msg.header, "stream", {
           name: "stderr",
-          text: "[seglab kernel] interrupt requested 3 s ago; the running code has not reached an interrupt " +
+          text:
+            "[seglab kernel] interrupt requested 3 s ago; the running code has not reached an interrupt " +
             "check (a long call into a library or the runtime cannot be stopped from outside). It stops at " +
             "the next loop iteration or await in cell code; restart the kernel to stop it now.\n",
         });
@@ -217,7 +256,7 @@ function shutdown(p: Pending): void {
     // The main thread exits when it is free; a busy main thread cannot, so end the process.
     setTimeout(() => {
       log("main thread busy at shutdown; ending the process");
-      Deno.kill(Deno.pid, "SIGKILL");
+      Deno.kill(init.pid, "SIGKILL");
     }, 1500);
   });
 }
@@ -360,13 +399,40 @@ async function start(m: IoInit, port: MessagePort): Promise<void> {
   try {
     Deno.addSignalListener("SIGINT", interrupt);
   } catch { /* not on this platform */ }
+  watchParent();
   post({ t: "bound" });
+}
+
+/** The parent's pid (Linux: from /proc), or undefined where it cannot be read. */
+function parentPid(): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${init.pid}/stat`);
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ends the kernel when the process that started it is gone (as ipykernel's parent poller does),
+ * so a crashed Jupyter server or client leaves no kernel spinning behind it.
+ */
+function watchParent(): void {
+  const first = parentPid();
+  if (first === undefined || first <= 1) return;
+  setInterval(() => {
+    const now = parentPid();
+    if (now !== undefined && now !== first) {
+      log(`the process that started the kernel (pid ${first}) is gone; exiting`);
+      Deno.kill(init.pid, "SIGKILL");
+    }
+  }, 1000);
 }
 
 function fatal(error: string): void {
   log(error);
   post({ t: "fatal", error });
-  setTimeout(() => Deno.kill(Deno.pid, "SIGKILL"), 500);
+  setTimeout(() => Deno.kill(init.pid, "SIGKILL"), 500);
 }
 
 self.onmessage = (e: MessageEvent) => {

@@ -19,14 +19,19 @@ export class StreamCoalescer {
   constructor(readonly emit: Emit, readonly delayMs = 10, readonly maxChars = 65536) {}
 
   push(parent: Parent, name: string, text: string): void {
-    if (this.#parent && (this.#parent !== parent && this.#parent.msg_id !== parent.msg_id || this.#name !== name)) {
+    if (
+      this.#parent &&
+      (this.#parent !== parent && this.#parent.msg_id !== parent.msg_id || this.#name !== name)
+    ) {
       this.flush();
     }
     this.#parent = parent;
     this.#name = name;
     this.#text += text;
     if (this.#text.length >= this.maxChars) this.flush();
-    else if (this.#timer === undefined) this.#timer = setTimeout(() => this.flush(), this.delayMs) as unknown as number;
+    else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => this.flush(), this.delayMs) as unknown as number;
+    }
   }
 
   flush(): void {

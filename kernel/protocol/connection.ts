@@ -38,21 +38,29 @@ const PORTS = ["shell_port", "control_port", "iopub_port", "stdin_port", "hb_por
 /** Checks parsed connection-file JSON; `source` names it in errors. */
 export function parseConnectionInfo(raw: unknown, source = "connection file"): ConnectionInfo {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ConnectionFileError(`${source}: expected a JSON object with ${PORTS.join(", ")}, ip, key, transport`);
+    throw new ConnectionFileError(
+      `${source}: expected a JSON object with ${PORTS.join(", ")}, ip, key, transport`,
+    );
   }
   const o = raw as Record<string, unknown>;
   const transport = o.transport ?? "tcp";
   if (transport !== "tcp" && transport !== "ipc") {
-    throw new ConnectionFileError(`${source}: "transport" is ${JSON.stringify(transport)}; use "tcp" or "ipc"`);
+    throw new ConnectionFileError(
+      `${source}: "transport" is ${JSON.stringify(transport)}; use "tcp" or "ipc"`,
+    );
   }
   const ip = o.ip ?? "127.0.0.1";
-  if (typeof ip !== "string" || ip === "") throw new ConnectionFileError(`${source}: "ip" must be a non-empty string`);
+  if (typeof ip !== "string" || ip === "") {
+    throw new ConnectionFileError(`${source}: "ip" must be a non-empty string`);
+  }
   const ports: Record<string, number> = {};
   for (const p of PORTS) {
     const v = o[p];
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 65535) {
       throw new ConnectionFileError(
-        `${source}: "${p}" is ${v === undefined ? "missing" : JSON.stringify(v)}; it must be a port number (0–65535)`,
+        `${source}: "${p}" is ${
+          v === undefined ? "missing" : JSON.stringify(v)
+        }; it must be a port number (0–65535)`,
       );
     }
     ports[p] = v;
@@ -62,7 +70,9 @@ export function parseConnectionInfo(raw: unknown, source = "connection file"): C
   const scheme = o.signature_scheme ?? "hmac-sha256";
   if (typeof scheme !== "string" || !SIGNATURE_SCHEMES.includes(scheme)) {
     throw new ConnectionFileError(
-      `${source}: "signature_scheme" is ${JSON.stringify(scheme)}; use one of ${SIGNATURE_SCHEMES.join(", ")}`,
+      `${source}: "signature_scheme" is ${JSON.stringify(scheme)}; use one of ${
+        SIGNATURE_SCHEMES.join(", ")
+      }`,
     );
   }
   return {

@@ -76,7 +76,9 @@ function parseObject(frame: Uint8Array, what: string): Record<string, unknown> {
   } catch (e) {
     throw new Error(`${what} is not valid JSON (${(e as Error).message})`);
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`${what} is not a JSON object`);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new Error(`${what} is not a JSON object`);
+  }
   return v as Record<string, unknown>;
 }
 
@@ -86,11 +88,20 @@ function parseObject(frame: Uint8Array, what: string): Record<string, unknown> {
  * (with a `replay` guard), or a part is not a JSON object; the header must have `msg_id` and
  * `msg_type` strings.
  */
-export function decodeFrames(frames: readonly Uint8Array[], signer: Signer, replay?: ReplayGuard): Decoded | Refused {
+export function decodeFrames(
+  frames: readonly Uint8Array[],
+  signer: Signer,
+  replay?: ReplayGuard,
+): Decoded | Refused {
   const d = frames.findIndex(isDelimiter);
   if (d < 0) return { ok: false, reason: `no "${DELIMITER}" delimiter among ${frames.length} frames` };
   if (frames.length < d + 6) {
-    return { ok: false, reason: `${frames.length - d - 1} frames after the delimiter; a message needs 5 (signature, header, parent_header, metadata, content)` };
+    return {
+      ok: false,
+      reason: `${
+        frames.length - d - 1
+      } frames after the delimiter; a message needs 5 (signature, header, parent_header, metadata, content)`,
+    };
   }
   const identities = frames.slice(0, d).map((f) => new Uint8Array(f));
   let signature: string;
@@ -105,9 +116,13 @@ export function decodeFrames(frames: readonly Uint8Array[], signer: Signer, repl
     const h = JSON.parse(dec.decode(parts[0]));
     if (typeof h?.msg_type === "string") msgType = h.msg_type;
   } catch { /* reported below */ }
-  if (signer.enabled && signature === "") return { ok: false, reason: "unsigned message (the connection file sets a key)", msgType };
+  if (signer.enabled && signature === "") {
+    return { ok: false, reason: "unsigned message (the connection file sets a key)", msgType };
+  }
   if (!signer.verify(signature, parts)) return { ok: false, reason: "bad signature", msgType };
-  if (replay && !replay.accept(signature)) return { ok: false, reason: "replayed message (signature seen before)", msgType };
+  if (replay && !replay.accept(signature)) {
+    return { ok: false, reason: "replayed message (signature seen before)", msgType };
+  }
   try {
     const header = parseObject(parts[0], "header");
     const parent = parseObject(parts[1], "parent_header");

@@ -58,7 +58,9 @@ export class SendQueue {
   /** Queues `frames`; the promise settles when they are handed to ZeroMQ. */
   send(frames: Uint8Array[]): Promise<void> {
     this.#pending++;
-    const p = this.#tail.then(() => this.socket.send(frames)).catch(this.onError).finally(() => this.#pending--);
+    const p = this.#tail.then(() => this.socket.send(frames)).catch(this.onError).finally(() =>
+      this.#pending--
+    );
     this.#tail = p;
     return p;
   }
@@ -129,7 +131,7 @@ export function receiveLoop(
         continue;
       }
       const idle = performance.now() - idleSince;
-      await new Promise((r) => setTimeout(r, idle < 100 ? 1 : intervalMs));
+      await new Promise((r) => setTimeout(r, idle < 50 ? 0 : idle < 500 ? 1 : intervalMs));
     }
   })();
 }
@@ -162,7 +164,11 @@ export async function bindKernelSockets(info: ConnectionInfo): Promise<KernelSoc
       try {
         await s.bind(endpoint(info, name as keyof typeof all));
       } catch (e) {
-        throw new Error(`cannot bind the ${name} socket to ${endpoint(info, name as keyof typeof all)}: ${(e as Error).message}`);
+        throw new Error(
+          `cannot bind the ${name} socket to ${endpoint(info, name as keyof typeof all)}: ${
+            (e as Error).message
+          }`,
+        );
       }
     }
   } catch (e) {

@@ -33,9 +33,18 @@ export function jupyterStatus(): Promise<{ ok: true } | { ok: false; reason: str
       }).output();
       if (out.success) return { ok: true } as const;
       const err = new TextDecoder().decode(out.stderr).trim().split("\n").pop();
-      return { ok: false, reason: `${PYTHON} lacks Jupyter's client (${err}); install jupyter-client python3-nbclient jupyter-nbconvert` } as const;
+      return {
+        ok: false,
+        reason:
+          `${PYTHON} lacks Jupyter's client (${err}); install jupyter-client python3-nbclient jupyter-nbconvert`,
+      } as const;
     } catch (e) {
-      return { ok: false, reason: `${PYTHON} cannot run (${(e as Error).message}); install python3 and jupyter-client python3-nbclient jupyter-nbconvert` } as const;
+      return {
+        ok: false,
+        reason: `${PYTHON} cannot run (${
+          (e as Error).message
+        }); install python3 and jupyter-client python3-nbclient jupyter-nbconvert`,
+      } as const;
     }
   })();
   return status;
@@ -55,7 +64,11 @@ if (!available.ok && !jupyterRequired()) {
  * `Deno.test` for tests needing Jupyter's client: skipped (named with the reason) when it is
  * absent, failing when it is absent and `SEGLAB_REQUIRE_JUPYTER=1`.
  */
-export function jupyterTest(name: string, fn: (t: Deno.TestContext) => Promise<void>, opts: { sanitizeResources?: boolean; sanitizeOps?: boolean } = {}): void {
+export function jupyterTest(
+  name: string,
+  fn: (t: Deno.TestContext) => Promise<void>,
+  opts: { sanitizeResources?: boolean; sanitizeOps?: boolean } = {},
+): void {
   if (!available.ok) {
     if (jupyterRequired()) {
       Deno.test(name, () => {
@@ -66,7 +79,12 @@ export function jupyterTest(name: string, fn: (t: Deno.TestContext) => Promise<v
     }
     return;
   }
-  Deno.test({ name, fn, sanitizeResources: opts.sanitizeResources ?? false, sanitizeOps: opts.sanitizeOps ?? false });
+  Deno.test({
+    name,
+    fn,
+    sanitizeResources: opts.sanitizeResources ?? false,
+    sanitizeOps: opts.sanitizeOps ?? false,
+  });
 }
 
 /** A kernelspec installed into a temporary prefix. */
@@ -112,7 +130,12 @@ export interface DriverMessage {
 export interface StepResult {
   op: string;
   ms: number;
-  reply?: Record<string, unknown> & { status?: string; matches?: string[]; data?: Record<string, string>; found?: boolean };
+  reply?: Record<string, unknown> & {
+    status?: string;
+    matches?: string[];
+    data?: Record<string, string>;
+    found?: boolean;
+  };
   outputs?: DriverMessage[];
   idle?: boolean;
   alive?: boolean;
@@ -163,7 +186,14 @@ export function notebook(cells: CellSpec[], kernelName: string): Record<string, 
     },
     cells: cells.map((c, i) => {
       const { source, tags } = typeof c === "string" ? { source: c, tags: undefined } : c;
-      return { id: `c${i}`, cell_type: "code", metadata: tags ? { tags } : {}, execution_count: null, outputs: [], source };
+      return {
+        id: `c${i}`,
+        cell_type: "code",
+        metadata: tags ? { tags } : {},
+        execution_count: null,
+        outputs: [],
+        source,
+      };
     }),
   };
 }
@@ -174,15 +204,42 @@ export function notebook(cells: CellSpec[], kernelName: string): Record<string, 
  */
 export async function runNotebook(
   nb: Record<string, unknown>,
-  opts: { jupyterPath: string; cwd?: string; timeout?: number; allowErrors?: boolean; kernelName?: string; extraArgs?: string[] },
-): Promise<{ ok: boolean; notebook?: { cells: Array<{ outputs: DriverMessage[] & Array<Record<string, unknown>>; execution_count: number | null; source: string }> }; stderr: string; ms: number }> {
+  opts: {
+    jupyterPath: string;
+    cwd?: string;
+    timeout?: number;
+    allowErrors?: boolean;
+    kernelName?: string;
+    extraArgs?: string[];
+  },
+): Promise<
+  {
+    ok: boolean;
+    notebook?: {
+      cells: Array<
+        { outputs: Array<Record<string, unknown>>; execution_count: number | null; source: string }
+      >;
+    };
+    stderr: string;
+    ms: number;
+  }
+> {
   const dir = await Deno.makeTempDir({ prefix: "seglab-nb-" });
   // nbconvert runs the kernel in the notebook's folder: put the input where the cells should run.
   const input = `${opts.cwd ?? dir}/.seglab-test-${crypto.randomUUID().slice(0, 8)}.ipynb`;
   try {
     await Deno.writeTextFile(input, JSON.stringify(nb));
     const args = [
-      "-m", "nbconvert", "--to", "notebook", "--execute", input, "--output", "out.ipynb", "--output-dir", dir,
+      "-m",
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      input,
+      "--output",
+      "out.ipynb",
+      "--output-dir",
+      dir,
       `--ExecutePreprocessor.timeout=${opts.timeout ?? 60}`,
       ...(opts.allowErrors ? ["--allow-errors"] : []),
       ...(opts.kernelName ? [`--ExecutePreprocessor.kernel_name=${opts.kernelName}`] : []),
