@@ -101,10 +101,13 @@ Deno.test("a model's initial weights depend only on its config and seed; names a
     }
     const kernel = wa.findIndex((w) => w.name === "backbone.conv1.conv/kernel");
     assert.notDeepEqual(wa[kernel].tensor.dataSync(), wc[kernel].tensor.dataSync());
-    // PaddleSeg's OCR head initialisation: Normal(0, 0.001).
+    // PaddleSeg's classifier initialisation: Normal(0, 0.001); convolutions before batch norm are He-normal.
     const head = wa.find((w) => w.name === "head.cls_head/kernel")!.tensor;
     const std = tf.tidy(() => tf.moments(head).variance.sqrt().dataSync()[0]);
     assert.ok(std > 0.0005 && std < 0.002, `head std ${std}`);
+    const ocr = wa.find((w) => w.name === "head.conv3x3_ocr.conv/kernel")!.tensor; // 3×3, 16+32+64+128 = 240 inputs
+    const stdOcr = tf.tidy(() => tf.moments(ocr).variance.sqrt().dataSync()[0]);
+    assert.ok(Math.abs(stdOcr / Math.sqrt(2 / (9 * 240)) - 1) < 0.1, `He-normal std ${stdOcr}`);
     assert.equal(a.seed, 7);
   } finally {
     a.dispose();
