@@ -404,3 +404,21 @@ Deno.test("bad runs are refused before training, naming the problem", async () =
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an abort signal stops the run after the current iteration with a usable result", async () => {
+  const stop = new AbortController();
+  const run = await train(spec({
+    signal: stop.signal,
+    doEval: false,
+    onProgress: (e) => {
+      if (e.type === "iter" && e.iter === 2) stop.abort();
+    },
+  }));
+  try {
+    assert.equal(run.completed, false);
+    assert.equal(run.iter, 2);
+    assert.equal(run.history.rows.length, 2);
+  } finally {
+    run.dispose();
+  }
+});
