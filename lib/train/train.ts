@@ -168,6 +168,9 @@ export class TrainingError extends Error {
   }
 }
 
+/** The `type` recorded for a data set passed as an object. */
+const OBJECT = "<object>";
+
 function isSegModel(x: unknown): x is SegModel {
   return typeof x === "object" && x !== null && "net" in x && "evalNet" in x &&
     typeof (x as SegModel).apply === "function";
@@ -262,9 +265,9 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       learning_rate: s.learningRate,
     };
   }
-  if (s.trainDataset && !cfg.train_dataset) {
-    cfg.train_dataset = { type: "<object>", root: s.trainDataset.root };
-  }
+  // Data set objects are recorded by where they came from; a later fine-tune or resume must pass them again.
+  if (s.trainDataset) cfg.train_dataset = { type: OBJECT, root: s.trainDataset.root };
+  if (s.valDataset) cfg.val_dataset = { type: OBJECT, root: s.valDataset.root };
   checkSections(cfg, where);
   const ignored = ignoredKeys(cfg);
   if (ignored.length) log(`[WARNING] ${where}seglab ignores these keys: ${ignored.join(", ")}`);
@@ -329,6 +332,17 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     const needModule = (!s.trainDataset && cfg.train_dataset) ||
       (s.valDataset === undefined && cfg.val_dataset) || !s.batches;
     const dsMod = needModule ? await datasetsModule() : null;
+    for (const [key, given] of [["train_dataset", s.trainDataset], ["val_dataset", s.valDataset]] as const) {
+      const d = cfg[key] as { type?: string; root?: string } | undefined;
+      if (d?.type === OBJECT && given === undefined) {
+        throw new ConfigError(
+          `${where}${key}: this run's data set was an object (${d.root}), not a config section; ` +
+            `pass it again (${
+              key === "train_dataset" ? "trainDataset" : "valDataset"
+            }) or give ${key} in the config`,
+        );
+      }
+    }
     const trainDs = s.trainDataset ??
       (cfg.train_dataset
         ? await dsMod!.createDataset(cfg.train_dataset as Record<string, unknown>, { baseDir })

@@ -16,6 +16,7 @@ import {
   type TrainSpec,
 } from "../../lib/train/mod.ts";
 import { batches, shippedDataPath } from "../../datasets/mod.ts";
+import { memoryBatches, memoryDataset } from "../support/memory_dataset.ts";
 
 await ready("wasm", { quiet: true });
 
@@ -250,7 +251,10 @@ Deno.test("recipe 2: fine-tuning with a Lovász loss starts from the CE checkpoi
     assert.deepEqual(ft.history.terms, ["out0.LovaszSoftmaxLoss"]);
     assert.equal(ft.history.rows[0].lr, 0.01);
     // The schedule decays over the fine-tuning's 3 iterations, not the CE run's 6.
-    assert.ok(Math.abs((ft.history.rows[2].lr as number) - 0.01 * Math.pow(1 / 3, 0.9)) < 1e-12, String(ft.history.rows[2].lr));
+    assert.ok(
+      Math.abs((ft.history.rows[2].lr as number) - 0.01 * Math.pow(1 / 3, 0.9)) < 1e-12,
+      String(ft.history.rows[2].lr),
+    );
     assert.equal(ft.iter, 3);
     assert.match(ft.startedFrom!, /best_model \(iteration \d\)/);
     // From an in-memory result too (no disk).
@@ -420,5 +424,54 @@ Deno.test("an abort signal stops the run after the current iteration with a usab
     assert.equal(run.history.rows.length, 2);
   } finally {
     run.dispose();
+  }
+});
+
+Deno.test("data set objects and a custom batch source train; a fine-tune from that run must be given them again", async () => {
+  const dir = await tmp();
+  try {
+    const trainDataset = memoryDataset({ length: 8, size: 32 }),
+      valDataset = memoryDataset({ length: 2, size: 32, mode: "val" });
+    const run = await train({
+      config: {
+        batch_size: 4,
+        iters: 2,
+        model: UNET,
+        loss: { types: [{ type: "CrossEntropyLoss" }], coef: [1] },
+      },
+      trainDataset,
+      valDataset,
+      batches: memoryBatches,
+      saveDir: dir,
+      progress: false,
+      log: false,
+      seed: 1,
+    });
+    assert.equal(run.history.lastEval?.iter, 2);
+    run.dispose();
+    await assert.rejects(
+      finetune({
+        from: path.join(dir, "best_model"),
+        loss: { type: "LovaszSoftmaxLoss" },
+        iters: 1,
+        progress: false,
+        log: false,
+      }),
+      /train_dataset: this run's data set was an object \(memory:\/\/roads-1-train\), not a config section; pass it again \(trainDataset\)/,
+    );
+    const ft = await finetune({
+      from: path.join(dir, "best_model"),
+      loss: { type: "LovaszSoftmaxLoss" },
+      iters: 1,
+      trainDataset,
+      valDataset,
+      batches: memoryBatches,
+      progress: false,
+      log: false,
+    });
+    assert.equal(ft.iter, 1);
+    ft.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
