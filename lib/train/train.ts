@@ -282,6 +282,11 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     );
   }
 
+  // Paths given in code or on the command line are relative to the working directory, as
+  // PaddleSeg's; paths written in the config file (save_dir, datasets, pretrained) to the file.
+  const resolveSaveDir = (d: string) =>
+    path.resolve(s.saveDir !== undefined && s.saveDir !== null ? "." : baseDir, d);
+
   // Resume: the checkpoint decides the seed and the state; the config may change iters.
   const settings0 = runSettings(cfg, {
     iters: s.iters,
@@ -301,14 +306,12 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       if (!settings0.saveDir) {
         throw new ConfigError(`${where}resume: true needs saveDir (where the checkpoints are)`);
       }
-      const list = listCheckpoints(path.resolve(baseDir, settings0.saveDir));
+      const list = listCheckpoints(resolveSaveDir(settings0.saveDir));
       if (list.length) resumeDir = list[list.length - 1].dir;
       else log(`[INFO] resume: no checkpoint in ${settings0.saveDir}; starting from iteration 0`);
     }
   }
-  const resumed = resumeDir
-    ? await loadCheckpoint(path.resolve(baseDir, resumeDir), { optimizer: true })
-    : null;
+  const resumed = resumeDir ? await loadCheckpoint(path.resolve(resumeDir), { optimizer: true }) : null;
   const seed = settings0.seed ?? resumed?.state?.seed ?? randomSeed();
   if (resumed?.state && settings0.seed !== null && settings0.seed !== resumed.state.seed) {
     resumed.dispose();
@@ -318,7 +321,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     );
   }
   const settings = { ...settings0, seed };
-  const saveDir = settings.saveDir ? path.resolve(baseDir, settings.saveDir) : null;
+  const saveDir = settings.saveDir ? resolveSaveDir(settings.saveDir) : null;
   cfg.iters = settings.iters;
   cfg.batch_size = settings.batchSize;
   cfg.seed = seed;
