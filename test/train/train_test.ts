@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ready, tf } from "../../lib/mod.ts";
+import { DISPLAY, ready, tf } from "../../lib/mod.ts";
 import { ConfigError } from "../../lib/config/mod.ts";
 import {
   type Batch,
@@ -146,6 +146,10 @@ Deno.test("recipe 1: OCRNet with MixedLoss [CE 0.8 + Lovász-Softmax 0.2] on [ma
     );
     const fig = run.plot();
     assert.match(fig.svg, /validation/);
+    // In a notebook the result shows a summary, the curves and the evaluation table.
+    const shown = await run[DISPLAY]();
+    assert.match(shown["text/plain"] as string, /^OCRNet\(HRNet_W18_Small_V1\), 2 classes, .*\n5\/5 iterations; best mIoU \d\.\d{4} at iter 5/);
+    assert.ok(shown["image/png"] && /<img src="data:image\/svg\+xml;base64,/.test(shown["text/html"] as string));
     assert.match(
       h.toCSV().split("\n")[0],
       /^iter,lr,out0\.CrossEntropyLoss,.*,loss,sec,mIoU,acc,kappa,dice,mIoU_present,IoU\.background,IoU\.road$/,
