@@ -22,6 +22,7 @@
  * @module
  */
 import * as path from "node:path";
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { tf } from "../backend/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
@@ -129,7 +130,7 @@ export interface TrainResult {
   model: SegModel;
   history: History;
   /** The best evaluation: iteration, mIoU, metrics, and its folder when saved. */
-  best: { iter: number; miou: number; metrics: EvalResult; dir: string | null } | null;
+  best: { iter: number; miou: number; metrics: EvalResult | null; dir: string | null } | null;
   /** The last evaluation. */
   metrics: EvalResult | null;
   /** The resolved config (PaddleSeg keys, overrides applied). */
@@ -166,6 +167,11 @@ export class TrainingError extends Error {
   ) {
     super(message);
   }
+}
+
+/** True when `dir` holds a saved model. */
+function listBest(dir: string): boolean {
+  return fs.existsSync(path.join(dir, "model.json"));
 }
 
 /** The `type` recorded for a data set passed as an object. */
@@ -438,12 +444,13 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       startIter = st.iter;
       for (const r of st.history) history.push(r);
       if (st.best) {
-        best = {
-          iter: st.best.iter,
-          miou: st.best.miou,
-          metrics: null as unknown as EvalResult,
-          dir: saveDir ? path.join(saveDir, "best_model") : null,
-        };
+        // The metrics object of that evaluation is in the history; the weights in best_model/.
+        const bestDir = saveDir ? path.join(saveDir, "best_model") : null;
+        best = { iter: st.best.iter, miou: st.best.miou, metrics: null, dir: bestDir };
+        if (bestDir && listBest(bestDir)) {
+          const b = await loadCheckpoint(bestDir);
+          bestWeights = new Map(Object.entries(b.weights));
+        }
       }
       lastCheckpoint = resumed.dir;
       resumed.dispose();

@@ -148,8 +148,13 @@ Deno.test("recipe 1: OCRNet with MixedLoss [CE 0.8 + Lovász-Softmax 0.2] on [ma
     assert.match(fig.svg, /validation/);
     // In a notebook the result shows a summary, the curves and the evaluation table.
     const shown = await run[DISPLAY]();
-    assert.match(shown["text/plain"] as string, /^OCRNet\(HRNet_W18_Small_V1\), 2 classes, .*\n5\/5 iterations; best mIoU \d\.\d{4} at iter 5/);
-    assert.ok(shown["image/png"] && /<img src="data:image\/svg\+xml;base64,/.test(shown["text/html"] as string));
+    assert.match(
+      shown["text/plain"] as string,
+      /^OCRNet\(HRNet_W18_Small_V1\), 2 classes, .*\n5\/5 iterations; best mIoU \d\.\d{4} at iter 5/,
+    );
+    assert.ok(
+      shown["image/png"] && /<img src="data:image\/svg\+xml;base64,/.test(shown["text/html"] as string),
+    );
     assert.match(
       h.toCSV().split("\n")[0],
       /^iter,lr,out0\.CrossEntropyLoss,.*,loss,sec,mIoU,acc,kappa,dice,mIoU_present,IoU\.background,IoU\.road$/,
@@ -222,6 +227,10 @@ Deno.test("checkpoints round-trip bit for bit; resuming after a kill reproduces 
     assertSameWeights(weightsOf(b.model), finalA, "resumed");
     assert.deepEqual(withoutTime(b.history.toJSON()), withoutTime(a.history.toJSON()));
     assert.equal(b.best?.iter, a.best?.iter);
+    // The best weights come back from best_model/ too.
+    a.useBest();
+    b.useBest();
+    assertSameWeights(weightsOf(b.model), weightsOf(a.model), "best");
     a.dispose();
     b.dispose();
   } finally {
