@@ -58,6 +58,14 @@ Deno.test("OCRNet small variants and UNet of configurable width and depth give l
       ocr_key_channels: 32,
     }, 2],
     [{ type: "OCRNet", backbone: { type: "HRNet_W18_Small_V2" }, num_classes: 3 }, 2],
+    [{
+      type: "OCRNet",
+      backbone: { type: "HRNet_W18_Small_V1", has_se: true, stem_channels: 8 },
+      num_classes: 2,
+      align_corners: true,
+      ocr_mid_channels: 16,
+      ocr_key_channels: 8,
+    }, 2],
     [{ type: "UNet", num_classes: 4, base_channels: 8, depth: 2 }, 1],
     [{ type: "UNet", num_classes: 2, base_channels: 4, depth: 3, use_deconv: true }, 1],
   ];
