@@ -6,7 +6,9 @@
  * what else was built in the process).
  *
  * Defaults follow Paddle: Conv2D weights Normal(0, √(2 / fan_in)) and zero bias; batch norm
- * momentum 0.9, epsilon 1e-5, scale 1, shift 0.
+ * momentum 0.9, epsilon 1e-5, scale 1, shift 0. Convolutions and batch norms are seglab's own
+ * layers (`layers/conv2d.ts`, `layers/batch_norm.ts`), whose gradients keep far fewer tensors
+ * than tf.layers' fused convolution and batch normalisation.
  *
  * @example
  * ```ts
@@ -21,6 +23,8 @@
 import { tf } from "../backend/tf.ts";
 import { mixSeed } from "./seed.ts";
 import { ResizeLike } from "./layers/resize_like.ts";
+import { Conv2D } from "./layers/conv2d.ts";
+import { BatchNorm } from "./layers/batch_norm.ts";
 
 /** A symbolic tensor of the functional tf.layers API. */
 export type Sym = tf.SymbolicTensor;
@@ -68,24 +72,23 @@ export class LayerBuilder {
     const init = o.init ?? this.defaultInit;
     const inChannels = x.shape[x.shape.length - 1] as number;
     const std = init === "kaiming" ? Math.sqrt(2 / (o.kernel * o.kernel * inChannels)) : init.std;
-    const layer = this.#add(tf.layers.conv2d({
-      name: o.name,
-      filters: o.filters,
-      kernelSize: o.kernel,
-      strides: o.stride ?? 1,
-      padding: "same",
-      useBias: o.bias ?? true,
-      kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: std, seed: this.seedFor(o.name) }),
-      biasInitializer: "zeros",
-    }));
+    const layer = this.#add(
+      new Conv2D({
+        name: o.name,
+        filters: o.filters,
+        kernelSize: o.kernel,
+        strides: o.stride ?? 1,
+        useBias: o.bias ?? true,
+        std,
+        seed: this.seedFor(o.name),
+      }),
+    );
     return layer.apply(x) as Sym;
   }
 
-  /** BatchNorm2D with Paddle's defaults. */
-  bn(x: Sym, name: string): Sym {
-    return this.#add(tf.layers.batchNormalization({ name, axis: -1, momentum: 0.9, epsilon: 1e-5 })).apply(
-      x,
-    ) as Sym;
+  /** BatchNorm2D with Paddle's defaults (momentum 0.9, epsilon 1e-5), optionally fused with ReLU. */
+  bn(x: Sym, name: string, relu = false): Sym {
+    return this.#add(new BatchNorm({ name, momentum: 0.9, epsilon: 1e-5, relu })).apply(x) as Sym;
   }
 
   relu(x: Sym, name: string): Sym {
@@ -97,9 +100,13 @@ export class LayerBuilder {
     return this.bn(this.conv(x, { ...o, bias: o.bias ?? false, name: `${o.name}.conv` }), `${o.name}.bn`);
   }
 
-  /** Conv → BN → ReLU (PaddleSeg's `layers.ConvBNReLU`). */
+  /** Conv → BN → ReLU (PaddleSeg's `layers.ConvBNReLU`); the BN layer applies the ReLU. */
   convBNReLU(x: Sym, o: ConvOptions): Sym {
-    return this.relu(this.convBN(x, o), `${o.name}.relu`);
+    return this.bn(
+      this.conv(x, { ...o, bias: o.bias ?? false, name: `${o.name}.conv` }),
+      `${o.name}.bn`,
+      true,
+    );
   }
 
   add(xs: Sym[], name: string): Sym {

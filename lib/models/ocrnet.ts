@@ -10,8 +10,14 @@
  * - SpatialOCRModule: concat[context, pixels] → ConvBNReLU 1×1 (→mid) → Dropout2D(0.1);
  * - `cls_head`: Conv 1×1 (→K): the main logits.
  *
- * Head convolutions start from Normal(0, 0.001), batch norms from scale 1 and shift 0, as in
- * PaddleSeg. Both logits are upsampled bilinearly to the input size; training gives
+ * Initialisation: the two classifiers (`cls_head`, `aux_head.1`) start from Normal(0, 0.001), as in
+ * PaddleSeg, so the first logits are near zero. PaddleSeg initialises the head's other
+ * convolutions (and HRNet's) from Normal(0, 0.001) too, which is harmless there — the backbone
+ * loads ImageNet weights and runs for 15k+ iterations — but from scratch in a short run the batch
+ * norms' moving variance (momentum 0.9, starting at 1) lags far behind such tiny activations, and
+ * evaluation collapses to one class for hundreds of iterations. seglab gives every convolution
+ * followed by batch norm Paddle's default He-normal initialisation instead; batch norms start at
+ * scale 1, shift 0. Both logits are upsampled bilinearly to the input size; training gives
  * `[main, aux]` (PaddleSeg's order, so `loss.types[0]` applies to the main logits), evaluation
  * gives `[main]`.
  * @module
@@ -30,7 +36,8 @@ export interface OCRHeadParams {
   dropout_rate: number;
 }
 
-const HEAD_INIT = { std: 0.001 };
+/** PaddleSeg's initialisation of the classifiers. */
+const CLASSIFIER_INIT = { std: 0.001 };
 
 /** Applies the OCR head to a backbone feature; returns `{ logit, softRegions }` at feature resolution. */
 export function ocrHead(
@@ -42,13 +49,13 @@ export function ocrHead(
   const inCh = feat.shape[feat.shape.length - 1] as number;
   const k = p.num_classes, mid = p.ocr_mid_channels, key = p.ocr_key_channels;
   const cbr = (x: Sym, n: string, filters: number, kernel = 1) =>
-    b.convBNReLU(x, { name: `${name}.${n}`, filters, kernel, bias: true, init: HEAD_INIT });
+    b.convBNReLU(x, { name: `${name}.${n}`, filters, kernel, bias: true });
 
   const softRegions = b.conv(cbr(feat, "aux_head.0", inCh), {
     name: `${name}.aux_head.1`,
     filters: k,
     kernel: 1,
-    init: HEAD_INIT,
+    init: CLASSIFIER_INIT,
   });
   const pixels = cbr(feat, "conv3x3_ocr", mid, 3);
   const objects = b.layer(new SpatialGather({ name: `${name}.spatial_gather` })).apply([
@@ -72,6 +79,6 @@ export function ocrHead(
       ocr,
     ) as Sym;
   }
-  const logit = b.conv(ocr, { name: `${name}.cls_head`, filters: k, kernel: 1, init: HEAD_INIT });
+  const logit = b.conv(ocr, { name: `${name}.cls_head`, filters: k, kernel: 1, init: CLASSIFIER_INIT });
   return { logit, softRegions };
 }

@@ -22,6 +22,7 @@
  * @module
  */
 import * as path from "node:path";
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { tf } from "../backend/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
@@ -129,7 +130,7 @@ export interface TrainResult {
   model: SegModel;
   history: History;
   /** The best evaluation: iteration, mIoU, metrics, and its folder when saved. */
-  best: { iter: number; miou: number; metrics: EvalResult; dir: string | null } | null;
+  best: { iter: number; miou: number; metrics: EvalResult | null; dir: string | null } | null;
   /** The last evaluation. */
   metrics: EvalResult | null;
   /** The resolved config (PaddleSeg keys, overrides applied). */
@@ -167,6 +168,14 @@ export class TrainingError extends Error {
     super(message);
   }
 }
+
+/** True when `dir` holds a saved model. */
+function listBest(dir: string): boolean {
+  return fs.existsSync(path.join(dir, "model.json"));
+}
+
+/** The `type` recorded for a data set passed as an object. */
+const OBJECT = "<object>";
 
 function isSegModel(x: unknown): x is SegModel {
   return typeof x === "object" && x !== null && "net" in x && "evalNet" in x &&
@@ -262,9 +271,9 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       learning_rate: s.learningRate,
     };
   }
-  if (s.trainDataset && !cfg.train_dataset) {
-    cfg.train_dataset = { type: "<object>", root: s.trainDataset.root };
-  }
+  // Data set objects are recorded by where they came from; a later fine-tune or resume must pass them again.
+  if (s.trainDataset) cfg.train_dataset = { type: OBJECT, root: s.trainDataset.root };
+  if (s.valDataset) cfg.val_dataset = { type: OBJECT, root: s.valDataset.root };
   checkSections(cfg, where);
   const ignored = ignoredKeys(cfg);
   if (ignored.length) log(`[WARNING] ${where}seglab ignores these keys: ${ignored.join(", ")}`);
@@ -278,6 +287,11 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       `[INFO] ${where}no lr_scheduler given; using PaddleSeg's base: PolynomialDecay 0.01, power 0.9, end_lr 0`,
     );
   }
+
+  // Paths given in code or on the command line are relative to the working directory, as
+  // PaddleSeg's; paths written in the config file (save_dir, datasets, pretrained) to the file.
+  const resolveSaveDir = (d: string) =>
+    path.resolve(s.saveDir !== undefined && s.saveDir !== null ? "." : baseDir, d);
 
   // Resume: the checkpoint decides the seed and the state; the config may change iters.
   const settings0 = runSettings(cfg, {
@@ -298,14 +312,12 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       if (!settings0.saveDir) {
         throw new ConfigError(`${where}resume: true needs saveDir (where the checkpoints are)`);
       }
-      const list = listCheckpoints(path.resolve(baseDir, settings0.saveDir));
+      const list = listCheckpoints(resolveSaveDir(settings0.saveDir));
       if (list.length) resumeDir = list[list.length - 1].dir;
       else log(`[INFO] resume: no checkpoint in ${settings0.saveDir}; starting from iteration 0`);
     }
   }
-  const resumed = resumeDir
-    ? await loadCheckpoint(path.resolve(baseDir, resumeDir), { optimizer: true })
-    : null;
+  const resumed = resumeDir ? await loadCheckpoint(path.resolve(resumeDir), { optimizer: true }) : null;
   const seed = settings0.seed ?? resumed?.state?.seed ?? randomSeed();
   if (resumed?.state && settings0.seed !== null && settings0.seed !== resumed.state.seed) {
     resumed.dispose();
@@ -315,7 +327,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     );
   }
   const settings = { ...settings0, seed };
-  const saveDir = settings.saveDir ? path.resolve(baseDir, settings.saveDir) : null;
+  const saveDir = settings.saveDir ? resolveSaveDir(settings.saveDir) : null;
   cfg.iters = settings.iters;
   cfg.batch_size = settings.batchSize;
   cfg.seed = seed;
@@ -329,6 +341,17 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     const needModule = (!s.trainDataset && cfg.train_dataset) ||
       (s.valDataset === undefined && cfg.val_dataset) || !s.batches;
     const dsMod = needModule ? await datasetsModule() : null;
+    for (const [key, given] of [["train_dataset", s.trainDataset], ["val_dataset", s.valDataset]] as const) {
+      const d = cfg[key] as { type?: string; root?: string } | undefined;
+      if (d?.type === OBJECT && given === undefined) {
+        throw new ConfigError(
+          `${where}${key}: this run's data set was an object (${d.root}), not a config section; ` +
+            `pass it again (${
+              key === "train_dataset" ? "trainDataset" : "valDataset"
+            }) or give ${key} in the config`,
+        );
+      }
+    }
     const trainDs = s.trainDataset ??
       (cfg.train_dataset
         ? await dsMod!.createDataset(cfg.train_dataset as Record<string, unknown>, { baseDir })
@@ -421,12 +444,13 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       startIter = st.iter;
       for (const r of st.history) history.push(r);
       if (st.best) {
-        best = {
-          iter: st.best.iter,
-          miou: st.best.miou,
-          metrics: null as unknown as EvalResult,
-          dir: saveDir ? path.join(saveDir, "best_model") : null,
-        };
+        // The metrics object of that evaluation is in the history; the weights in best_model/.
+        const bestDir = saveDir ? path.join(saveDir, "best_model") : null;
+        best = { iter: st.best.iter, miou: st.best.miou, metrics: null, dir: bestDir };
+        if (bestDir && listBest(bestDir)) {
+          const b = await loadCheckpoint(bestDir);
+          bestWeights = new Map(Object.entries(b.weights));
+        }
       }
       lastCheckpoint = resumed.dir;
       resumed.dispose();

@@ -21,7 +21,7 @@ Deno.test("OCRNet + HRNet_W18: PaddleSeg's structure, [main, aux] in training an
   const m = createModel({ type: "OCRNet", backbone: { type: "HRNet_W18" }, num_classes: 19 }, { seed: 3 });
   try {
     // HRNet-W18: 64-channel stem at 1/4, branches 18/36/72/144, one 270-channel feature at 1/4.
-    assert.deepEqual(layerOut(m, "backbone.conv2.relu"), [null, null, null, 64]);
+    assert.deepEqual(layerOut(m, "backbone.conv2.bn"), [null, null, null, 64]);
     assert.deepEqual([0, 1, 2, 3].map((i) => layerOut(m, `backbone.st4.2.fuse.${i}.relu`)[3]), [
       18,
       36,
@@ -35,7 +35,7 @@ Deno.test("OCRNet + HRNet_W18: PaddleSeg's structure, [main, aux] in training an
     );
     assert.throws(() => m.net.getLayer("backbone.st3.4.fuse.0.relu"));
     // OCR head: 512 mid channels, 256 key channels.
-    assert.deepEqual(layerOut(m, "head.conv3x3_ocr.relu"), [null, null, null, 512]);
+    assert.deepEqual(layerOut(m, "head.conv3x3_ocr.bn"), [null, null, null, 512]);
     assert.deepEqual(layerOut(m, "head.ocr.attention.core"), [null, null, null, 256]);
     // PaddleSeg reports 12.1M parameters for OCRNet-HRNet-W18 on Cityscapes.
     const n = m.countParams();
@@ -58,6 +58,14 @@ Deno.test("OCRNet small variants and UNet of configurable width and depth give l
       ocr_key_channels: 32,
     }, 2],
     [{ type: "OCRNet", backbone: { type: "HRNet_W18_Small_V2" }, num_classes: 3 }, 2],
+    [{
+      type: "OCRNet",
+      backbone: { type: "HRNet_W18_Small_V1", has_se: true, stem_channels: 8 },
+      num_classes: 2,
+      align_corners: true,
+      ocr_mid_channels: 16,
+      ocr_key_channels: 8,
+    }, 2],
     [{ type: "UNet", num_classes: 4, base_channels: 8, depth: 2 }, 1],
     [{ type: "UNet", num_classes: 2, base_channels: 4, depth: 3, use_deconv: true }, 1],
   ];
@@ -74,8 +82,8 @@ Deno.test("OCRNet small variants and UNet of configurable width and depth give l
   const u = createModel({ type: "UNet", num_classes: 2, base_channels: 8, depth: 3 }, { seed: 1 });
   try {
     assert.equal(u.net.layers.filter((l) => l.getClassName() === "MaxPooling2D").length, 3);
-    assert.deepEqual(layerOut(u, "encode.down3.1.relu"), [null, null, null, 32]); // 8·2^min(3, 2)
-    assert.deepEqual(layerOut(u, "decode.up2.double_conv.1.relu"), [null, null, null, 8]);
+    assert.deepEqual(layerOut(u, "encode.down3.1.bn"), [null, null, null, 32]); // 8·2^min(3, 2)
+    assert.deepEqual(layerOut(u, "decode.up2.double_conv.1.bn"), [null, null, null, 8]);
   } finally {
     u.dispose();
   }
@@ -101,10 +109,13 @@ Deno.test("a model's initial weights depend only on its config and seed; names a
     }
     const kernel = wa.findIndex((w) => w.name === "backbone.conv1.conv/kernel");
     assert.notDeepEqual(wa[kernel].tensor.dataSync(), wc[kernel].tensor.dataSync());
-    // PaddleSeg's OCR head initialisation: Normal(0, 0.001).
+    // PaddleSeg's classifier initialisation: Normal(0, 0.001); convolutions before batch norm are He-normal.
     const head = wa.find((w) => w.name === "head.cls_head/kernel")!.tensor;
     const std = tf.tidy(() => tf.moments(head).variance.sqrt().dataSync()[0]);
     assert.ok(std > 0.0005 && std < 0.002, `head std ${std}`);
+    const ocr = wa.find((w) => w.name === "head.conv3x3_ocr.conv/kernel")!.tensor; // 3×3, 16+32+64+128 = 240 inputs
+    const stdOcr = tf.tidy(() => tf.moments(ocr).variance.sqrt().dataSync()[0]);
+    assert.ok(Math.abs(stdOcr / Math.sqrt(2 / (9 * 240)) - 1) < 0.1, `He-normal std ${stdOcr}`);
     assert.equal(a.seed, 7);
   } finally {
     a.dispose();

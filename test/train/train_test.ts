@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ready, tf } from "../../lib/mod.ts";
+import { DISPLAY, ready, tf } from "../../lib/mod.ts";
 import { ConfigError } from "../../lib/config/mod.ts";
 import {
   type Batch,
@@ -16,6 +16,7 @@ import {
   type TrainSpec,
 } from "../../lib/train/mod.ts";
 import { batches, shippedDataPath } from "../../datasets/mod.ts";
+import { memoryBatches, memoryDataset } from "../support/memory_dataset.ts";
 
 await ready("wasm", { quiet: true });
 
@@ -145,6 +146,15 @@ Deno.test("recipe 1: OCRNet with MixedLoss [CE 0.8 + Lovász-Softmax 0.2] on [ma
     );
     const fig = run.plot();
     assert.match(fig.svg, /validation/);
+    // In a notebook the result shows a summary, the curves and the evaluation table.
+    const shown = await run[DISPLAY]();
+    assert.match(
+      shown["text/plain"] as string,
+      /^OCRNet\(HRNet_W18_Small_V1\), 2 classes, .*\n5\/5 iterations; best mIoU \d\.\d{4} at iter 5/,
+    );
+    assert.ok(
+      shown["image/png"] && /<img src="data:image\/svg\+xml;base64,/.test(shown["text/html"] as string),
+    );
     assert.match(
       h.toCSV().split("\n")[0],
       /^iter,lr,out0\.CrossEntropyLoss,.*,loss,sec,mIoU,acc,kappa,dice,mIoU_present,IoU\.background,IoU\.road$/,
@@ -217,6 +227,10 @@ Deno.test("checkpoints round-trip bit for bit; resuming after a kill reproduces 
     assertSameWeights(weightsOf(b.model), finalA, "resumed");
     assert.deepEqual(withoutTime(b.history.toJSON()), withoutTime(a.history.toJSON()));
     assert.equal(b.best?.iter, a.best?.iter);
+    // The best weights come back from best_model/ too.
+    a.useBest();
+    b.useBest();
+    assertSameWeights(weightsOf(b.model), weightsOf(a.model), "best");
     a.dispose();
     b.dispose();
   } finally {
@@ -250,7 +264,10 @@ Deno.test("recipe 2: fine-tuning with a Lovász loss starts from the CE checkpoi
     assert.deepEqual(ft.history.terms, ["out0.LovaszSoftmaxLoss"]);
     assert.equal(ft.history.rows[0].lr, 0.01);
     // The schedule decays over the fine-tuning's 3 iterations, not the CE run's 6.
-    assert.ok(Math.abs((ft.history.rows[2].lr as number) - 0.01 * Math.pow(1 / 3, 0.9)) < 1e-12, String(ft.history.rows[2].lr));
+    assert.ok(
+      Math.abs((ft.history.rows[2].lr as number) - 0.01 * Math.pow(1 / 3, 0.9)) < 1e-12,
+      String(ft.history.rows[2].lr),
+    );
     assert.equal(ft.iter, 3);
     assert.match(ft.startedFrom!, /best_model \(iteration \d\)/);
     // From an in-memory result too (no disk).
@@ -400,6 +417,73 @@ Deno.test("bad runs are refused before training, naming the problem", async () =
     );
     assert.ok(lines.some((l) => /model\.pretrained: loaded \d+ weights from .*iter_2/.test(l)));
     p.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an abort signal stops the run after the current iteration with a usable result", async () => {
+  const stop = new AbortController();
+  const run = await train(spec({
+    signal: stop.signal,
+    doEval: false,
+    onProgress: (e) => {
+      if (e.type === "iter" && e.iter === 2) stop.abort();
+    },
+  }));
+  try {
+    assert.equal(run.completed, false);
+    assert.equal(run.iter, 2);
+    assert.equal(run.history.rows.length, 2);
+  } finally {
+    run.dispose();
+  }
+});
+
+Deno.test("data set objects and a custom batch source train; a fine-tune from that run must be given them again", async () => {
+  const dir = await tmp();
+  try {
+    const trainDataset = memoryDataset({ length: 8, size: 32 }),
+      valDataset = memoryDataset({ length: 2, size: 32, mode: "val" });
+    const run = await train({
+      config: {
+        batch_size: 4,
+        iters: 2,
+        model: UNET,
+        loss: { types: [{ type: "CrossEntropyLoss" }], coef: [1] },
+      },
+      trainDataset,
+      valDataset,
+      batches: memoryBatches,
+      saveDir: dir,
+      progress: false,
+      log: false,
+      seed: 1,
+    });
+    assert.equal(run.history.lastEval?.iter, 2);
+    run.dispose();
+    await assert.rejects(
+      finetune({
+        from: path.join(dir, "best_model"),
+        loss: { type: "LovaszSoftmaxLoss" },
+        iters: 1,
+        progress: false,
+        log: false,
+      }),
+      /train_dataset: this run's data set was an object \(memory:\/\/roads-1-train\), not a config section; pass it again \(trainDataset\)/,
+    );
+    const ft = await finetune({
+      from: path.join(dir, "best_model"),
+      loss: { type: "LovaszSoftmaxLoss" },
+      iters: 1,
+      trainDataset,
+      valDataset,
+      batches: memoryBatches,
+      progress: false,
+      log: false,
+    });
+    assert.equal(ft.iter, 1);
+    ft.dispose();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
