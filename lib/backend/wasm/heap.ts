@@ -85,6 +85,13 @@ export function originalKernel(name: string): tf.KernelConfig | undefined {
   return originals.get(name);
 }
 
+/** Calls the kernel that shipped with the wasm backend for `name` (for cases a replacement leaves to it). */
+export function callOriginal(name: string, args: KernelArgs): TensorInfo {
+  const k = originalKernel(name);
+  if (!k) throw new Error(`seglab: no original wasm kernel ${name}`);
+  return k.kernelFunc(args as never) as TensorInfo;
+}
+
 /** Bytes the wasm heap currently spans (it grows, never shrinks; 4 GiB at most). */
 export function heapBytes(backend: WasmBackend): number {
   return backend.wasm.HEAPU8.buffer.byteLength;
