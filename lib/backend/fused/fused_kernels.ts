@@ -8,6 +8,13 @@
  */
 import { tf } from "../tf.ts";
 import { batchNormTrainBackward, batchNormTrainForward, reluBackward } from "./batch_norm_math.ts";
+import type { WasmBackend } from "../wasm/heap.ts";
+import {
+  batchNormTrainBackwardSimd,
+  batchNormTrainForwardSimd,
+  reluGradSimd,
+  simdApplies,
+} from "../wasm/simd/fused_simd.ts";
 
 /** Kernel names (custom; no TensorFlow.js op uses them). */
 export const BN_TRAIN = "SeglabBatchNormTraining";
@@ -61,6 +68,12 @@ function kernels(backendName: string): tf.KernelConfig[] {
         const io = access(backendName, backend as AnyBackend);
         const { x, scale, offset } = inputs as Record<string, tf.TensorInfo>;
         const c = x.shape[x.shape.length - 1];
+        if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, c)) {
+          const b = backend as unknown as WasmBackend;
+          const [y, mean, variance] = [b.makeOutput(x.shape, "float32"), b.makeOutput([c], "float32"), b.makeOutput([c], "float32")];
+          batchNormTrainForwardSimd(b, x, io.read(scale).slice(), io.read(offset).slice(), attrs!.varianceEpsilon as number, y, mean, variance);
+          return [y, mean, variance];
+        }
         return io.outputs([x.shape, [c], [c]], ([y, mean, variance]) =>
           batchNormTrainForward(
             io.read(x),
@@ -80,6 +93,25 @@ function kernels(backendName: string): tf.KernelConfig[] {
         const io = access(backendName, backend as AnyBackend);
         const { dy, x, scale, mean, variance, dmean, dvar } = inputs as Record<string, tf.TensorInfo>;
         const c = x.shape[x.shape.length - 1];
+        if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, c)) {
+          const b = backend as unknown as WasmBackend;
+          const [dx, dgamma, dbeta] = [b.makeOutput(x.shape, "float32"), b.makeOutput([c], "float32"), b.makeOutput([c], "float32")];
+          batchNormTrainBackwardSimd(
+            b,
+            dy,
+            x,
+            io.read(scale).slice(),
+            mean,
+            io.read(variance).slice(),
+            dmean ? io.read(dmean).slice() : null,
+            dvar ? io.read(dvar).slice() : null,
+            attrs!.varianceEpsilon as number,
+            dx,
+            dgamma,
+            dbeta,
+          );
+          return [dx, dgamma, dbeta];
+        }
         return io.outputs([x.shape, [c], [c]], ([dx, dgamma, dbeta]) =>
           batchNormTrainBackward(
             io.read(dy),
@@ -102,6 +134,12 @@ function kernels(backendName: string): tf.KernelConfig[] {
       kernelFunc: ({ inputs, backend }) => {
         const io = access(backendName, backend as AnyBackend);
         const { dy, x } = inputs as Record<string, tf.TensorInfo>;
+        if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, 4)) {
+          const b = backend as unknown as WasmBackend;
+          const dx = b.makeOutput(x.shape, "float32");
+          reluGradSimd(b, dy, x, dx);
+          return dx;
+        }
         return io.outputs([x.shape], ([dx]) => reluBackward(io.read(dy), io.read(x), dx))[0];
       },
     },
