@@ -9,14 +9,20 @@
 import { parseArgs } from "node:util";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { lovaszHinge, lovaszSoftmax, ready, tf } from "../lib/mod.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
-  options: { repeats: { type: "string", default: "3" }, backend: { type: "string" }, "no-torch": { type: "boolean" } },
+  options: {
+    repeats: { type: "string", default: "3" },
+    backend: { type: "string" },
+    "no-torch": { type: "boolean" },
+  },
 });
 const repeats = Number(args.repeats);
 const backend = await ready(args.backend, { quiet: true });
+const loadBefore = +loadavg()[0].toFixed(2);
 
 interface Case {
   name: string;
@@ -41,7 +47,9 @@ function inputs(c: Case) {
 }
 
 function step(c: Case, x: tf.Tensor4D, y: tf.Tensor3D): number {
-  const f = (t: tf.Tensor) => (c.loss === "lovasz_softmax" ? lovaszSoftmax(t as tf.Tensor4D, y) : lovaszHinge(t as tf.Tensor4D, y));
+  const f = (
+    t: tf.Tensor,
+  ) => (c.loss === "lovasz_softmax" ? lovaszSoftmax(t as tf.Tensor4D, y) : lovaszHinge(t as tf.Tensor4D, y));
   const { value, grads } = tf.tidy(() => tf.valueAndGrads((t: tf.Tensor) => f(t))([x]));
   grads[0].dataSync();
   const v = value.dataSync()[0];
@@ -64,13 +72,21 @@ for (const c of CASES) {
   x.dispose();
   y.dispose();
   times.sort((a, b) => a - b);
-  results.push({ case: c.name, shape_nhwc: c.shape, loss, ms_median: +times[Math.floor(times.length / 2)].toFixed(1), ms_min: +times[0].toFixed(1) });
+  results.push({
+    case: c.name,
+    shape_nhwc: c.shape,
+    loss,
+    ms_median: +times[Math.floor(times.length / 2)].toFixed(1),
+    ms_min: +times[0].toFixed(1),
+  });
 }
 
 let torch: Record<string, unknown> | null = null;
 const python = "/usr/bin/python3";
 if (!args["no-torch"] && existsSync(python)) {
-  const r = spawnSync(python, [new URL("./losses_torch.py", import.meta.url).pathname, String(repeats)], { encoding: "utf8" });
+  const r = spawnSync(python, [new URL("./losses_torch.py", import.meta.url).pathname, String(repeats)], {
+    encoding: "utf8",
+  });
   if (r.status === 0) torch = JSON.parse(r.stdout);
   else torch = { error: (r.stderr || r.stdout || "").trim().split("\n").slice(-1)[0] };
 }
@@ -82,12 +98,16 @@ for (const r of results) {
     r.target_met = (r.ratio_to_torch as number) <= 0.5;
   }
 }
-console.log(JSON.stringify({
-  bench: "lovasz_losses_fwd_bwd",
-  backend,
-  runtime: `deno ${Deno.version.deno}`,
-  repeats,
-  target: "at most half the PyTorch reference's time",
-  torch: torch ? { version: torch.version, threads: torch.threads, error: torch.error } : "not run",
-  results,
-}, null, 2));
+console.log(JSON.stringify(
+  {
+    bench: "lovasz_losses_fwd_bwd",
+    backend,
+    runtime: `deno ${Deno.version.deno}`,
+    repeats,
+    target: "at most half the PyTorch reference's time",
+    torch: torch ? { version: torch.version, threads: torch.threads, error: torch.error } : "not run",
+    results,
+  },
+  null,
+  2,
+));

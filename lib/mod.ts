@@ -34,3 +34,4 @@ export * from "./losses/mod.ts";
 export * from "./metrics/mod.ts";
 export * from "./config/mod.ts";
 export * from "./display/mod.ts";
+export * from "./plots/mod.ts";

@@ -22,7 +22,7 @@
  * @module
  */
 import { parseDocument } from "yaml";
-import { readTextSync, resolvePath, dirname, exists } from "../runtime/mod.ts";
+import { dirname, exists, readTextSync, resolvePath } from "../runtime/mod.ts";
 import { ConfigError } from "./config_error.ts";
 import { type ConfigObject, mergeConfig, stripInherited } from "./merge_config.ts";
 import { createLossConfig, type LossSection } from "../losses/loss_config.ts";
@@ -49,7 +49,11 @@ export interface ParseConfigOptions {
 }
 
 /** `line:col` (1-based) of an error, from the parser's position or its character offset. */
-function linePos(text: string, pos: { line: number; col: number } | undefined, offset: number | undefined): string {
+function linePos(
+  text: string,
+  pos: { line: number; col: number } | undefined,
+  offset: number | undefined,
+): string {
   if (pos) return `${pos.line}:${pos.col}`;
   const at = Math.min(offset ?? text.length, text.length);
   const before = text.slice(0, at).split("\n");
@@ -67,9 +71,11 @@ function parseYaml(text: string, where: string): ConfigObject {
   const value = doc.toJS();
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${where}: a config must be a mapping of keys (batch_size:, loss:, …), got ${
-      Array.isArray(value) ? "a list" : typeof value
-    }`);
+    throw new ConfigError(
+      `${where}: a config must be a mapping of keys (batch_size:, loss:, …), got ${
+        Array.isArray(value) ? "a list" : typeof value
+      }`,
+    );
   }
   return value as ConfigObject;
 }
@@ -81,9 +87,13 @@ function load(text: string, path: string | undefined, seen: string[], shownAs?: 
   if (base === undefined) return own;
   const bases = typeof base === "string" ? [base] : Array.isArray(base) ? base : null;
   if (!bases || !bases.every((b) => typeof b === "string")) {
-    throw new ConfigError(`${where}: _base_: expected a file path or a list of paths, got ${JSON.stringify(base)}`);
+    throw new ConfigError(
+      `${where}: _base_: expected a file path or a list of paths, got ${JSON.stringify(base)}`,
+    );
   }
-  if (!path) throw new ConfigError(`<config>: _base_ needs the config's own path to resolve it: pass { path }`);
+  if (!path) {
+    throw new ConfigError(`<config>: _base_ needs the config's own path to resolve it: pass { path }`);
+  }
   let merged: ConfigObject = {};
   for (const b of bases as string[]) {
     const file = resolvePath(dirname(path), b);
@@ -109,7 +119,9 @@ function checkPositiveInt(cfg: ConfigObject, key: string, where: string): void {
 export function parseConfig(yamlText: string, opts: ParseConfigOptions = {}): SeglabConfig {
   const path = opts.path ? resolvePath(opts.path) : undefined;
   const where = opts.path ?? "<config>";
-  if (typeof yamlText !== "string") throw new ConfigError(`${where}: expected YAML text, got ${typeof yamlText}`);
+  if (typeof yamlText !== "string") {
+    throw new ConfigError(`${where}: expected YAML text, got ${typeof yamlText}`);
+  }
   const cfg = stripInherited(load(yamlText, path, path ? [path] : [], opts.path)) as ConfigObject;
   for (const key of ["batch_size", "iters"]) checkPositiveInt(cfg, key, where);
   if (cfg.seed !== undefined && (typeof cfg.seed !== "number" || !Number.isInteger(cfg.seed))) {

@@ -8,6 +8,7 @@ import { tf } from "../backend/tf.ts";
 import { DISPLAY, isDisplayable, type MimeBundle } from "./mime.ts";
 import { toBase64 } from "./base64.ts";
 import { tensorBundle } from "./tensor.ts";
+import { isTableLike, tableBundle } from "./table.ts";
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];
@@ -44,6 +45,7 @@ export function toMimeBundle(x: unknown): MimeBundle | Promise<MimeBundle> {
     return b instanceof Promise ? b.then((r) => withPlainText(r, `[${name}]`)) : withPlainText(b, `[${name}]`);
   }
   if (x instanceof tf.Tensor) return tensorBundle(x);
+  if (isTableLike(x)) return tableBundle(x);
   if (x instanceof Uint8Array) {
     if (startsWith(x, PNG_MAGIC)) return { "image/png": toBase64(x), "text/plain": `[PNG image, ${x.length} bytes]` };
     if (startsWith(x, JPEG_MAGIC)) return { "image/jpeg": toBase64(x), "text/plain": `[JPEG image, ${x.length} bytes]` };

@@ -8,7 +8,16 @@
  */
 import { tf } from "../backend/tf.ts";
 import { LossError } from "./errors.ts";
-import { bool, type Check, either, isNull, num, numberListOrNull, oneOf, type ParamSchema } from "./params.ts";
+import {
+  bool,
+  type Check,
+  either,
+  isNull,
+  num,
+  numberListOrNull,
+  oneOf,
+  type ParamSchema,
+} from "./params.ts";
 import { validateInputs } from "./validate.ts";
 import type { LossExtras } from "./types.ts";
 
@@ -42,14 +51,21 @@ export interface BceOptions {
 }
 
 /** Binary cross entropy of NHWC logits against NHW labels (or edges). */
-export function bce(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: BceOptions = {}, extras?: LossExtras): tf.Scalar {
+export function bce(
+  logits: tf.Tensor4D,
+  labels: tf.Tensor3D,
+  opts: BceOptions = {},
+  extras?: LossExtras,
+): tf.Scalar {
   const who = "BCELoss";
   const ignoreIndex = opts.ignore_index ?? 255;
   let target: tf.Tensor3D = labels;
   if (opts.edge_label) {
     if (!extras?.edges) {
-      throw new LossError(`${who}: edge_label is true but no edge labels were given; pass extras.edges ` +
-        `(datasets built with edge: true provide them)`);
+      throw new LossError(
+        `${who}: edge_label is true but no edge labels were given; pass extras.edges ` +
+          `(datasets built with edge: true provide them)`,
+      );
     }
     target = extras.edges;
   }
@@ -86,7 +102,9 @@ export function bce(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: BceOptions =
       loss = tf.mul(loss, tf.add(tf.mul(y, wPos), tf.mul(tf.sub(1, y), wNeg)));
     } else if (Array.isArray(opts.weight)) {
       if (opts.weight.length !== c) {
-        throw new LossError(`${who}.weight: has ${opts.weight.length} entries but the logits have ${c} channels`);
+        throw new LossError(
+          `${who}.weight: has ${opts.weight.length} entries but the logits have ${c} channels`,
+        );
       }
       loss = tf.mul(loss, tf.tensor1d(opts.weight, "float32"));
     }
@@ -96,5 +114,6 @@ export function bce(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: BceOptions =
 
 /** Builds the loss from resolved parameters. */
 export function buildBce(p: Record<string, unknown>) {
-  return (logits: tf.Tensor4D, labels: tf.Tensor3D, extras?: LossExtras) => bce(logits, labels, p as BceOptions, extras);
+  return (logits: tf.Tensor4D, labels: tf.Tensor3D, extras?: LossExtras) =>
+    bce(logits, labels, p as BceOptions, extras);
 }

@@ -37,12 +37,24 @@ interface LossDefinition {
 
 const DEFINITIONS: Record<string, LossDefinition> = {
   CrossEntropyLoss: { params: crossEntropyParams, build: buildCrossEntropy, doc: "softmax cross entropy" },
-  LovaszSoftmaxLoss: { params: lovaszSoftmaxParams, build: buildLovaszSoftmax, doc: "Lovász-Softmax (mIoU surrogate)" },
-  LovaszHingeLoss: { params: lovaszHingeParams, build: buildLovaszHinge, doc: "binary Lovász hinge (IoU surrogate)" },
+  LovaszSoftmaxLoss: {
+    params: lovaszSoftmaxParams,
+    build: buildLovaszSoftmax,
+    doc: "Lovász-Softmax (mIoU surrogate)",
+  },
+  LovaszHingeLoss: {
+    params: lovaszHingeParams,
+    build: buildLovaszHinge,
+    doc: "binary Lovász hinge (IoU surrogate)",
+  },
   BCELoss: { params: bceParams, build: buildBce, doc: "binary cross entropy with logits" },
   DiceLoss: { params: diceParams, build: buildDice, doc: "soft Dice" },
   FocalLoss: { params: focalParams, build: buildFocal, doc: "binary sigmoid focal loss" },
-  MultiClassFocalLoss: { params: multiClassFocalParams, build: buildMultiClassFocal, doc: "multi-class focal loss" },
+  MultiClassFocalLoss: {
+    params: multiClassFocalParams,
+    build: buildMultiClassFocal,
+    doc: "multi-class focal loss",
+  },
   OhemCrossEntropyLoss: { params: ohemParams, build: buildOhem, doc: "cross entropy on hard pixels (OHEM)" },
 };
 
@@ -58,7 +70,9 @@ export function lossParams(type: string): Record<string, unknown> {
 }
 
 function unknownType(type: unknown, where: string): LossError {
-  return new LossError(`${where}: unknown loss type ${JSON.stringify(type)}; known types: ${LOSS_TYPES.join(", ")}`);
+  return new LossError(
+    `${where}: unknown loss type ${JSON.stringify(type)}; known types: ${LOSS_TYPES.join(", ")}`,
+  );
 }
 
 /** True for an already built loss. */
@@ -71,10 +85,14 @@ export function isLoss(x: unknown): x is Loss {
 export function createLoss(spec: LossSpec | Loss, path = "loss"): Loss {
   if (isLoss(spec)) return spec;
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
-    throw new LossError(`${path}: expected a loss like { type: "CrossEntropyLoss" }, got ${JSON.stringify(spec)}`);
+    throw new LossError(
+      `${path}: expected a loss like { type: "CrossEntropyLoss" }, got ${JSON.stringify(spec)}`,
+    );
   }
   const type = spec.type;
-  if (typeof type !== "string") throw new LossError(`${path}: missing "type"; known types: ${LOSS_TYPES.join(", ")}`);
+  if (typeof type !== "string") {
+    throw new LossError(`${path}: missing "type"; known types: ${LOSS_TYPES.join(", ")}`);
+  }
   if (type === "MixedLoss") {
     for (const k of Object.keys(spec)) {
       if (k !== "type" && k !== "losses" && k !== "coef") {

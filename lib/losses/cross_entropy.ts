@@ -52,8 +52,10 @@ export function classWeights(weight: number[] | null, lab: tf.Tensor, valid: tf.
 /** Checks that `weight` has one entry per class. */
 export function checkWeightLength(who: string, weight: number[] | null, c: number): void {
   if (weight && weight.length !== c) {
-    throw new LossError(`${who}.weight: has ${weight.length} entries but the logits have ${c} classes; ` +
-      `give one weight per class`);
+    throw new LossError(
+      `${who}.weight: has ${weight.length} entries but the logits have ${c} classes; ` +
+        `give one weight per class`,
+    );
   }
 }
 
@@ -66,12 +68,18 @@ export function pixelCrossEntropy(x: tf.Tensor4D, lab: tf.Tensor3D, valid: tf.Te
 }
 
 /** The cross-entropy loss of NHWC (or NCHW, by `data_format`) logits against NHW labels. */
-export function crossEntropy(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: CrossEntropyOptions = {}): tf.Scalar {
+export function crossEntropy(
+  logits: tf.Tensor4D,
+  labels: tf.Tensor3D,
+  opts: CrossEntropyOptions = {},
+): tf.Scalar {
   const who = "CrossEntropyLoss";
   const weight = opts.weight ?? null, ignoreIndex = opts.ignore_index ?? 255;
   const topK = opts.top_k_percent_pixels ?? 1, avgNonIgnore = opts.avg_non_ignore ?? true;
   return tf.tidy(() => {
-    const x = (opts.data_format === "NCHW" && logits.rank === 4 ? tf.transpose(logits, [0, 2, 3, 1]) : logits) as tf.Tensor4D;
+    const x = (opts.data_format === "NCHW" && logits.rank === 4
+      ? tf.transpose(logits, [0, 2, 3, 1])
+      : logits) as tf.Tensor4D;
     const lab = validateInputs(who, x, labels, { ignoreIndex });
     checkWeightLength(who, weight, x.shape[3]);
     const valid = tf.cast(tf.notEqual(lab, ignoreIndex), "float32");
@@ -89,7 +97,9 @@ export function crossEntropy(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: Cro
     }
     const order = argsortDescending(Float32Array.from(loss.dataSync() as Float32Array));
     const sel = new Float32Array(numel);
-    for (let i = 0; i < k; i++) sel[order[i]] = 1;
+    for (let i = 0; i < k; i++) {
+      sel[order[i]] = 1;
+    }
     const selT = tf.tensor(sel, loss.shape, "float32");
     return tf.div(
       tf.div(tf.sum(tf.mul(loss, selT)), k),

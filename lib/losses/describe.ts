@@ -4,7 +4,10 @@ import { escapeHtml } from "../display/escape.ts";
 
 function value(v: unknown): string {
   if (typeof v === "string") return `"${v}"`;
-  if (v && typeof v === "object" && "type" in (v as object) && typeof (v as { toString: unknown }).toString === "function") {
+  if (
+    v && typeof v === "object" && "type" in (v as object) &&
+    typeof (v as { toString: unknown }).toString === "function"
+  ) {
     return String(v);
   }
   return JSON.stringify(v);
@@ -17,7 +20,10 @@ export function describeLoss(type: string, params: Readonly<Record<string, unkno
 }
 
 /** A bundle showing `rows` (term, weight, definition) as a table. */
-export function lossTableBundle(title: string, rows: { term: string; weight: number; definition: string }[]): MimeBundle {
+export function lossTableBundle(
+  title: string,
+  rows: { term: string; weight: number; definition: string }[],
+): MimeBundle {
   const text = [title, ...rows.map((r) => `  ${r.weight} × ${r.term}: ${r.definition}`)].join("\n");
   const body = rows.map((r) =>
     `<tr><td>${escapeHtml(r.term)}</td><td style="text-align:right">${r.weight}</td>` +

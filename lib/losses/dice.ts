@@ -41,7 +41,10 @@ export function dice(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: DiceOptions
     const p = tf.mul(tf.softmax(logits), mask);
     const inter = tf.sum(tf.mul(p, g), [1, 2]); // [N,C]
     const card = tf.sum(tf.add(p, g), [1, 2]);
-    const perClass = tf.mean(tf.sub(1, tf.div(tf.add(tf.mul(inter, 2), smooth), tf.add(card, smooth + EPS))), 0);
+    const perClass = tf.mean(
+      tf.sub(1, tf.div(tf.add(tf.mul(inter, 2), smooth), tf.add(card, smooth + EPS))),
+      0,
+    );
     const weighted = weight ? tf.mul(perClass, tf.tensor1d(weight, "float32")) : perClass;
     return tf.div(tf.sum(weighted), c) as tf.Scalar;
   });

@@ -41,8 +41,10 @@ export function focal(
   const alpha = opts.alpha ?? 0.25, gamma = opts.gamma ?? 2, ignoreIndex = opts.ignore_index ?? 255;
   return tf.tidy(() => {
     if (logits.rank === 4 && logits.shape[3] !== 2) {
-      throw new LossError(`${who}: needs 2-channel logits (binary), got ${logits.shape[3]} channels; ` +
-        `use MultiClassFocalLoss for more classes`);
+      throw new LossError(
+        `${who}: needs 2-channel logits (binary), got ${logits.shape[3]} channels; ` +
+          `use MultiClassFocalLoss for more classes`,
+      );
     }
     const lab = validateInputs(who, logits, labels, { ignoreIndex });
     const valid = tf.cast(tf.notEqual(lab, ignoreIndex), "float32");
@@ -68,7 +70,9 @@ export function multiClassFocal(
   return tf.tidy(() => {
     const lab = validateInputs(who, logits, labels, { ignoreIndex });
     if (opts.num_class != null && opts.num_class !== logits.shape[3]) {
-      throw new LossError(`${who}.num_class: is ${opts.num_class} but the logits have ${logits.shape[3]} channels`);
+      throw new LossError(
+        `${who}.num_class: is ${opts.num_class} but the logits have ${logits.shape[3]} channels`,
+      );
     }
     const valid = tf.cast(tf.notEqual(lab, ignoreIndex), "float32");
     const ce = pixelCrossEntropy(logits, lab, valid);

@@ -46,22 +46,32 @@ export interface LossConfig {
 /** Builds PaddleSeg's `loss:` section. `path` names it in errors (default `"loss"`). */
 export function createLossConfig(section: LossSection, path = "loss"): LossConfig {
   if (typeof section !== "object" || section === null || !("types" in section) || !("coef" in section)) {
-    throw new LossError(`${path}: needs the keys "types" and "coef" (got ${
-      section && typeof section === "object" ? Object.keys(section).join(", ") || "nothing" : JSON.stringify(section)
-    })`);
+    throw new LossError(
+      `${path}: needs the keys "types" and "coef" (got ${
+        section && typeof section === "object"
+          ? Object.keys(section).join(", ") || "nothing"
+          : JSON.stringify(section)
+      })`,
+    );
   }
   const extra = Object.keys(section).filter((k) => k !== "types" && k !== "coef");
-  if (extra.length) throw new LossError(`${path}: unknown key "${extra[0]}"; the loss section takes types, coef`);
+  if (extra.length) {
+    throw new LossError(`${path}: unknown key "${extra[0]}"; the loss section takes types, coef`);
+  }
   if (!Array.isArray(section.types) || section.types.length === 0) {
-    throw new LossError(`${path}.types: expected a non-empty list of losses, got ${JSON.stringify(section.types)}`);
+    throw new LossError(
+      `${path}.types: expected a non-empty list of losses, got ${JSON.stringify(section.types)}`,
+    );
   }
   const coef = checkCoef(section.coef, `${path}.coef`);
   if (coef.length === 0) throw new LossError(`${path}.coef: is empty; give one weight per model output`);
   let specs = section.types;
   if (specs.length !== coef.length) {
     if (specs.length !== 1) {
-      throw new LossError(`${path}: types has ${specs.length} entries and coef has ${coef.length}; they must be ` +
-        `equal (one loss and one weight per model output), or types must have exactly 1 entry, repeated for each coef`);
+      throw new LossError(
+        `${path}: types has ${specs.length} entries and coef has ${coef.length}; they must be ` +
+          `equal (one loss and one weight per model output), or types must have exactly 1 entry, repeated for each coef`,
+      );
     }
     specs = coef.map(() => specs[0]);
   }
@@ -69,12 +79,18 @@ export function createLossConfig(section: LossSection, path = "loss"): LossConfi
 
   const checkOutputs = (outputs: tf.Tensor4D[]) => {
     if (!Array.isArray(outputs)) {
-      throw new LossError(`${path}: expected the model's outputs as a list of tensors, got ${typeof outputs}`);
+      throw new LossError(
+        `${path}: expected the model's outputs as a list of tensors, got ${typeof outputs}`,
+      );
     }
     if (outputs.length !== types.length) {
-      throw new LossError(`${path}: the model gave ${outputs.length} output${outputs.length === 1 ? "" : "s"} but ` +
-        `loss.types has ${types.length} entr${types.length === 1 ? "y" : "ies"}; give one loss type per model output ` +
-        `(PaddleSeg's order, e.g. OCRNet's [main, aux] in training)`);
+      throw new LossError(
+        `${path}: the model gave ${outputs.length} output${outputs.length === 1 ? "" : "s"} but ` +
+          `loss.types has ${types.length} entr${
+            types.length === 1 ? "y" : "ies"
+          }; give one loss type per model output ` +
+          `(PaddleSeg's order, e.g. OCRNet's [main, aux] in training)`,
+      );
     }
   };
 

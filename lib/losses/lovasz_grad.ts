@@ -19,7 +19,7 @@
  */
 export function lovaszGrad(gtSorted: ArrayLike<number>, n = gtSorted.length, gts?: number): Float64Array {
   let total = gts ?? 0;
-  if (gts === undefined) for (let i = 0; i < n; i++) total += gtSorted[i];
+  if (gts === undefined) { for (let i = 0; i < n; i++) total += gtSorted[i]; }
   const w = new Float64Array(n);
   let cumFg = 0, cumBg = 0, prev = 0;
   for (let k = 0; k < n; k++) {

@@ -44,22 +44,43 @@ export interface LovaszHingeOptions {
 }
 
 /** The Lovász hinge of NHWC binary `logits` (1 or 2 channels) against 0/1 `labels` (checked). */
-export function lovaszHinge(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: LovaszHingeOptions = {}): tf.Scalar {
+export function lovaszHinge(
+  logits: tf.Tensor4D,
+  labels: tf.Tensor3D,
+  opts: LovaszHingeOptions = {},
+): tf.Scalar {
   const who = "LovaszHingeLoss";
   const perImage = opts.perImage ?? false, ignoreIndex = opts.ignoreIndex ?? 255;
   const twoChannel = opts.twoChannel ?? "margin";
   return tf.tidy(() => {
     const c = logits.rank === 4 ? logits.shape[3] : 0;
     if (logits.rank === 4 && c > 2) {
-      throw new LossError(`${who}: logits have ${c} channels; the hinge takes 1-channel scores or 2-channel ` +
-        `binary logits. For ${c} classes use LovaszSoftmaxLoss`);
+      throw new LossError(
+        `${who}: logits have ${c} channels; the hinge takes 1-channel scores or 2-channel ` +
+          `binary logits. For ${c} classes use LovaszSoftmaxLoss`,
+      );
     }
     const lab = validateInputs(who, logits, labels, { ignoreIndex, numClasses: 2 });
     const [n, h, w] = logits.shape;
-    if (resolveImpl(opts.impl) === "tensor") return lovaszHingeTensor(logits, lab, { twoChannel, perImage, ignoreIndex });
+    if (resolveImpl(opts.impl) === "tensor") {
+      return lovaszHingeTensor(logits, lab, { twoChannel, perImage, ignoreIndex });
+    }
     const labelData = lab.dataSync();
-    return typedLovaszOp(logits, (data, wantGrad) =>
-      lovaszHingeTyped({ logits: data, labels: labelData, n, hw: h * w, c, twoChannel, perImage, ignoreIndex, wantGrad }));
+    return typedLovaszOp(
+      logits,
+      (data, wantGrad) =>
+        lovaszHingeTyped({
+          logits: data,
+          labels: labelData,
+          n,
+          hw: h * w,
+          c,
+          twoChannel,
+          perImage,
+          ignoreIndex,
+          wantGrad,
+        }),
+    );
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import { backendOnDevice } from "../backend/device.ts";
-import type { LovaszResult } from "./lovasz_softmax_typed.ts";
+import type { LovaszResult } from "./lovasz_hinge_typed.ts";
 
 /** `"typed"`: JavaScript over typed arrays (CPU backends); `"tensor"`: TensorFlow.js ops (GPU). */
 export type LovaszImpl = "auto" | "typed" | "tensor";
@@ -17,7 +17,7 @@ export function resolveImpl(impl: LovaszImpl = "auto"): "typed" | "tensor" {
 }
 
 /** True while a gradient tape records (inside `tf.grad`, `optimizer.minimize`, …). */
-function taping(): boolean {
+export function taping(): boolean {
   const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
   return typeof state?.gradientDepth === "number" ? state.gradientDepth > 0 : true;
 }

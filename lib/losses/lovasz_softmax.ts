@@ -26,7 +26,7 @@ import { bool, type Check, num, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";
 import { type LovaszClasses, lovaszSoftmaxTyped } from "./lovasz_softmax_typed.ts";
 import { lovaszSoftmaxTensor } from "./lovasz_tensor.ts";
-import { type LovaszImpl, resolveImpl, typedLovaszOp } from "./lovasz_path.ts";
+import { type LovaszImpl, resolveImpl, taping } from "./lovasz_path.ts";
 
 const classesCheck: Check<LovaszClasses> = (v) => {
   if (v === "present" || v === "all") return v;
@@ -51,37 +51,79 @@ export interface LovaszSoftmaxOptions {
 }
 
 /** The Lovász-Softmax loss of NHWC `logits` against NHW `labels` (checked). */
-export function lovaszSoftmax(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: LovaszSoftmaxOptions = {}): tf.Scalar {
+export function lovaszSoftmax(
+  logits: tf.Tensor4D,
+  labels: tf.Tensor3D,
+  opts: LovaszSoftmaxOptions = {},
+): tf.Scalar {
   const who = "LovaszSoftmaxLoss";
-  const classes = opts.classes ?? "present", perImage = opts.perImage ?? false, ignoreIndex = opts.ignoreIndex ?? 255;
+  const classes = opts.classes ?? "present",
+    perImage = opts.perImage ?? false,
+    ignoreIndex = opts.ignoreIndex ?? 255;
   return tf.tidy(() => {
     const lab = validateInputs(who, logits, labels, { ignoreIndex });
-    const [n, h, w, c] = logits.shape;
+    const c = logits.shape[3];
     if (c < 2) {
-      throw new LossError(`${who}: logits have ${c} channel; it needs one channel per class (≥ 2). ` +
-        `For a single-channel binary output use LovaszHingeLoss`);
+      throw new LossError(
+        `${who}: logits have ${c} channel; it needs one channel per class (≥ 2). ` +
+          `For a single-channel binary output use LovaszHingeLoss`,
+      );
     }
     if (Array.isArray(classes)) {
       const bad = classes.find((k) => k >= c);
-      if (bad !== undefined) throw new LossError(`${who}.classes: class ${bad} is out of range for ${c} channels`);
+      if (bad !== undefined) {
+        throw new LossError(`${who}.classes: class ${bad} is out of range for ${c} channels`);
+      }
     }
     const labelData = lab.dataSync();
     if (resolveImpl(opts.impl) === "tensor") {
       return lovaszSoftmaxTensor(logits, lab, labelData, { classes, perImage, ignoreIndex });
     }
-    return typedLovaszOp(logits, (data, wantGrad) =>
-      lovaszSoftmaxTyped({
-        logits: data,
-        labels: labelData,
-        n,
-        hw: h * w,
-        c,
-        classes,
-        perImage,
-        ignoreIndex,
-        wantGrad,
-      }));
+    return typedLovaszSoftmaxOp(logits, labelData, { classes, perImage, ignoreIndex });
   });
+}
+
+/**
+ * The typed path as a differentiable op: softmax (and its backward pass) in TensorFlow.js,
+ * transposed to class-major so each class's errors are contiguous; the sort, weights and loss
+ * in JavaScript; the gradient with respect to the probabilities computed only while a tape records.
+ */
+function typedLovaszSoftmaxOp(
+  logits: tf.Tensor4D,
+  labelData: ArrayLike<number>,
+  opts: { classes: LovaszClasses; perImage: boolean; ignoreIndex: number },
+): tf.Scalar {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor4D, save = args[1] as tf.GradSaveFunc;
+    const [n, h, w, c] = x.shape;
+    const m = n * h * w;
+    const probsT = tf.tidy(() => tf.transpose(tf.reshape(tf.softmax(x), [m, c])));
+    const wantGrad = taping();
+    const r = lovaszSoftmaxTyped({
+      probs: probsT.dataSync() as Float32Array,
+      labels: labelData,
+      n,
+      hw: h * w,
+      c,
+      ...opts,
+      wantGrad,
+    });
+    if (wantGrad) save([probsT]);
+    probsT.dispose();
+    return {
+      value: tf.scalar(r.loss),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        if (!r.gradProbs) throw new Error("LovaszSoftmaxLoss: gradient requested outside a gradient tape");
+        return tf.tidy(() => {
+          const p = saved[0];
+          const g = tf.tensor2d(r.gradProbs!, [c, m]);
+          const dz = tf.mul(p, tf.sub(g, tf.sum(tf.mul(p, g), 0, true)));
+          return tf.mul(tf.reshape(tf.transpose(dz), x.shape), dy);
+        });
+      },
+    };
+  });
+  return f(logits) as tf.Scalar;
 }
 
 /** Builds the loss from resolved parameters. */

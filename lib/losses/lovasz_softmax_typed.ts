@@ -1,19 +1,27 @@
 /**
- * Lovász-Softmax on typed arrays: softmax, per-class errors, radix argsort, Lovász weights in
- * float64, and the closed-form gradient with respect to the logits — the fast path for CPU
- * backends (`cpu`, `wasm`), where `tf.topk` is slow and has no gradient.
+ * Lovász-Softmax on typed arrays — the fast path for CPU backends (`cpu`, `wasm`), where
+ * `tf.topk` is slow and has no gradient. It takes class-major probabilities (the softmax and its
+ * backward pass stay in TensorFlow.js) and returns the loss and d loss / d probabilities.
+ *
+ * Per class: errors `|fg − p|`, a stable radix sort, the Lovász weights in float64 over the
+ * sorted foreground flags, the dot product. Two exact shortcuts:
+ * - once every foreground pixel has been passed in the sorted order, the Jaccard index stays 1
+ *   and every later weight is exactly 0, so background pixels whose error is below the smallest
+ *   foreground error are not sorted at all;
+ * - a class absent from the group (under `classes: "all"` or a list) has weight 1 on its largest
+ *   error and 0 elsewhere: its loss is `max p`, found without sorting.
  * @module
  */
-import { argsortDescending } from "./radix_argsort.ts";
+import { sortDescending } from "./radix_argsort.ts";
 
 /** Which classes a Lovász-Softmax loss averages over. */
 export type LovaszClasses = "present" | "all" | number[];
 
 /** Inputs of {@linkcode lovaszSoftmaxTyped}. */
 export interface LovaszSoftmaxTypedInput {
-  /** NHWC logits, `n·hw·c` values. */
-  logits: Float32Array;
-  /** NHW labels, `n·hw` values. */
+  /** Class-major probabilities: `probs[k * m + j]` for class k and pixel j (NHW order), m = n·hw. */
+  probs: Float32Array;
+  /** NHW labels, m values. */
   labels: ArrayLike<number>;
   n: number;
   /** Pixels per image (H·W). */
@@ -24,104 +32,110 @@ export interface LovaszSoftmaxTypedInput {
   /** Average per-image losses (Berman's `per_image`) instead of one loss over the batch. */
   perImage: boolean;
   ignoreIndex: number;
-  /** Also compute d loss / d logits. */
+  /** Also compute d loss / d probs. */
   wantGrad: boolean;
 }
 
-/** Loss value and, when asked, its gradient (NHWC, zero at ignored pixels). */
-export interface LovaszResult {
+/** Loss value and, when asked, its gradient with respect to the (class-major) probabilities. */
+export interface LovaszSoftmaxResult {
   loss: number;
-  grad: Float32Array | null;
+  gradProbs: Float32Array | null;
 }
 
-/** Lovász-Softmax loss of `logits` against `labels` (softmax applied inside, as in PaddleSeg). */
-export function lovaszSoftmaxTyped(inp: LovaszSoftmaxTypedInput): LovaszResult {
-  const { logits, labels, n, hw, c, classes, perImage, ignoreIndex, wantGrad } = inp;
-  const grad = wantGrad ? new Float32Array(n * hw * c) : null;
+const FG = 0x80000000;
+
+let keyBuf = new Float32Array(0);
+let payBuf = new Uint32Array(0);
+
+/** Lovász-Softmax loss of class-major `probs` against `labels`. */
+export function lovaszSoftmaxTyped(inp: LovaszSoftmaxTypedInput): LovaszSoftmaxResult {
+  const { probs, labels, n, hw, c, classes, perImage, ignoreIndex, wantGrad } = inp;
+  const m = n * hw;
+  const gradProbs = wantGrad ? new Float32Array(c * m) : null;
   const groups = perImage ? n : 1;
-  const groupSize = perImage ? hw : n * hw;
+  const groupSize = perImage ? hw : m;
+  if (keyBuf.length < groupSize) {
+    keyBuf = new Float32Array(groupSize);
+    payBuf = new Uint32Array(groupSize);
+  }
+  const keys = keyBuf, pay = payBuf;
+  const vidx = new Int32Array(groupSize);
+  const counts = new Float64Array(c);
   let total = 0;
   for (let g = 0; g < groups; g++) {
-    total += group(g * groupSize, groupSize);
-  }
-  return { loss: total / groups, grad };
-
-  function group(start: number, size: number): number {
-    // Valid pixels of the group, in ascending pixel order (the fixtures' tie-break).
-    const vidx = new Int32Array(size);
+    const start = g * groupSize;
+    counts.fill(0);
     let p = 0;
-    const counts = new Float64Array(c);
-    for (let i = start; i < start + size; i++) {
-      const y = labels[i];
+    for (let j = start; j < start + groupSize; j++) {
+      const y = labels[j];
       if (y === ignoreIndex) continue;
-      vidx[p++] = i;
+      vidx[p++] = j;
       counts[y]++;
     }
-    if (p === 0) return 0;
+    if (p === 0) continue; // contributes 0 (and still counts in the per-image mean)
     const list = classes === "present"
       ? Array.from({ length: c }, (_, k) => k).filter((k) => counts[k] > 0)
       : classes === "all"
       ? Array.from({ length: c }, (_, k) => k)
       : classes;
-    if (list.length === 0) return 0;
-
-    // Softmax in float64, stored class-major (contiguous per class for the error pass).
-    const probs = new Float32Array(c * p);
-    const vlab = new Int32Array(p);
-    const e = new Float64Array(c);
-    for (let j = 0; j < p; j++) {
-      const pix = vidx[j];
-      vlab[j] = labels[pix];
-      const base = pix * c;
-      let max = -Infinity;
-      for (let k = 0; k < c; k++) if (logits[base + k] > max) max = logits[base + k];
-      let sum = 0;
-      for (let k = 0; k < c; k++) sum += e[k] = Math.exp(logits[base + k] - max);
-      for (let k = 0; k < c; k++) probs[k * p + j] = e[k] / sum;
-    }
-
-    const gP = wantGrad ? new Float32Array(c * p) : null;
-    const errors = new Float32Array(p);
-    const perm = new Uint32Array(p);
-    let loss = 0;
+    if (list.length === 0) continue;
+    const scale = 1 / list.length / groups;
+    let groupLoss = 0;
     for (const k of list) {
-      const off = k * p;
+      const off = k * m;
       const gts = counts[k];
-      for (let j = 0; j < p; j++) {
-        const pr = probs[off + j];
-        errors[j] = vlab[j] === k ? 1 - pr : pr;
+      if (gts === 0) {
+        // Absent class: Jaccard is 1 from the first sorted pixel on; weight 1 on the largest error.
+        let best = -1, bestP = -Infinity;
+        for (let t = 0; t < p; t++) {
+          const pr = probs[off + vidx[t]];
+          if (pr > bestP) bestP = pr, best = vidx[t];
+        }
+        groupLoss += bestP;
+        if (gradProbs && bestP !== 0) gradProbs[off + best] = scale;
+        continue;
       }
-      argsortDescending(errors, p, perm);
+      let minFg = Infinity;
+      for (let t = 0; t < p; t++) {
+        const j = vidx[t];
+        if (labels[j] === k) {
+          const e = Math.fround(1 - probs[off + j]); // compare as the float32 sort keys do
+          if (e < minFg) minFg = e;
+        }
+      }
+      // Foreground pixels, and the background pixels that can precede the last of them.
+      let q = 0;
+      for (let t = 0; t < p; t++) {
+        const j = vidx[t];
+        const pr = probs[off + j];
+        if (labels[j] === k) {
+          keys[q] = 1 - pr;
+          pay[q++] = (j | FG) >>> 0;
+        } else if (pr >= minFg) {
+          keys[q] = pr;
+          pay[q++] = j;
+        }
+      }
+      const sorted = sortDescending(keys, pay, q);
+      const sk = sorted.keys, sp = sorted.payload;
       let cumFg = 0, cumBg = 0, prev = 0, lossK = 0;
-      for (let r = 0; r < p; r++) {
-        const j = perm[r];
-        const fg = vlab[j] === k;
+      for (let r = 0; r < q; r++) {
+        const word = sp[r];
+        const fg = word >= FG;
         if (fg) cumFg++;
         else cumBg++;
         const jac = 1 - (gts - cumFg) / (gts + cumBg);
         const w = jac - prev;
         prev = jac;
-        const pr = probs[off + j];
-        const err = fg ? 1 - pr : pr; // exact in float64
+        const err = sk[r];
         lossK += err * w;
         // d|fg − p|/dp: −1 for foreground, +1 for background, 0 where the error is 0.
-        if (gP !== null && err !== 0) gP[off + j] = fg ? -w : w;
+        if (gradProbs && err !== 0) gradProbs[off + (word & 0x7fffffff)] = (fg ? -w : w) * scale;
+        if (cumFg === gts) break; // every later weight is exactly 0
       }
-      loss += lossK;
+      groupLoss += lossK;
     }
-    const scale = 1 / list.length;
-    if (grad !== null && gP !== null) {
-      const outScale = scale / groups;
-      for (let j = 0; j < p; j++) {
-        let dot = 0;
-        for (let k = 0; k < c; k++) dot += probs[k * p + j] * gP[k * p + j];
-        const base = vidx[j] * c;
-        for (let k = 0; k < c; k++) {
-          const pr = probs[k * p + j];
-          grad[base + k] = outScale * pr * (gP[k * p + j] - dot);
-        }
-      }
-    }
-    return loss * scale;
+    total += groupLoss / list.length;
   }
+  return { loss: total / groups, gradProbs };
 }

@@ -161,9 +161,7 @@ export function lovaszHingeTensor(
         gScores.push(tf.mul(tf.mul(gErr, tf.neg(sign)), 1 / groups.length) as tf.Tensor1D);
       }
       const gs = tf.mul(tf.concat(gScores, 0), dScore);
-      const grad = c === 1
-        ? tf.reshape(gs, x.shape)
-        : tf.reshape(tf.stack([tf.neg(gs), gs], 1), x.shape);
+      const grad = c === 1 ? tf.reshape(gs, x.shape) : tf.reshape(tf.stack([tf.neg(gs), gs], 1), x.shape);
       return { value: tf.div(total, groups.length) as tf.Scalar, grad };
     });
     save([out.grad]);

@@ -17,12 +17,14 @@
 import { tf } from "../backend/tf.ts";
 import { DISPLAY, type MimeBundle } from "../display/mime.ts";
 import { LossError } from "./errors.ts";
-import { describeLoss, lossTableBundle } from "./describe.ts";
+import { lossTableBundle } from "./describe.ts";
 import type { Loss, LossExtras, LossTerm } from "./types.ts";
 
 /** Checks a coefficient list: an array of finite numbers; `path` names it in errors. */
 export function checkCoef(coef: unknown, path: string): number[] {
-  if (!Array.isArray(coef)) throw new LossError(`${path}: expected a list of numbers, got ${JSON.stringify(coef)}`);
+  if (!Array.isArray(coef)) {
+    throw new LossError(`${path}: expected a list of numbers, got ${JSON.stringify(coef)}`);
+  }
   return coef.map((c, i) => {
     if (typeof c !== "number" || !Number.isFinite(c)) {
       throw new LossError(`${path}[${i}]: expected a number, got ${JSON.stringify(c)}`);
@@ -44,8 +46,10 @@ export function uniqueNames(names: string[]): string[] {
 /** Blends built `losses` with weights `coef` (same length). */
 export function mixedLoss(losses: Loss[], coef: number[]): Loss {
   if (losses.length !== coef.length) {
-    throw new LossError(`MixedLoss: losses has ${losses.length} entries but coef has ${coef.length}; ` +
-      `give one coef per loss`);
+    throw new LossError(
+      `MixedLoss: losses has ${losses.length} entries but coef has ${coef.length}; ` +
+        `give one coef per loss`,
+    );
   }
   if (losses.length === 0) throw new LossError("MixedLoss: losses is empty; give at least one loss");
   const params = { losses, coef };
@@ -82,4 +86,3 @@ export function mixedLoss(losses: Loss[], coef: number[]): Loss {
     },
   } as Loss;
 }
-

@@ -15,7 +15,11 @@ const EPS = 1e-5;
 
 /** Parameters of `OhemCrossEntropyLoss`. */
 export const ohemParams: ParamSchema = {
-  thresh: { default: 0.7, check: num({ min: 0, max: 1 }), doc: "keep pixels whose true-class probability is below this" },
+  thresh: {
+    default: 0.7,
+    check: num({ min: 0, max: 1 }),
+    doc: "keep pixels whose true-class probability is below this",
+  },
   min_kept: { default: 10000, check: num({ integer: true, min: 0 }), doc: "keep at least this many pixels" },
   ignore_index: { default: 255, check: num({ integer: true }), doc: "label value to ignore" },
   weight: { default: null, check: numberListOrNull, doc: "per-class weights" },
@@ -30,7 +34,11 @@ export interface OhemOptions {
 }
 
 /** The OHEM cross entropy of NHWC logits against NHW labels. */
-export function ohemCrossEntropy(logits: tf.Tensor4D, labels: tf.Tensor3D, opts: OhemOptions = {}): tf.Scalar {
+export function ohemCrossEntropy(
+  logits: tf.Tensor4D,
+  labels: tf.Tensor3D,
+  opts: OhemOptions = {},
+): tf.Scalar {
   const who = "OhemCrossEntropyLoss";
   const thresh = opts.thresh ?? 0.7, minKept = opts.min_kept ?? 10000, ignoreIndex = opts.ignore_index ?? 255;
   const weight = opts.weight ?? null;

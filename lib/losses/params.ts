@@ -56,7 +56,9 @@ export const numberListOrNull: Check<number[] | null> = (v) => {
   if (v === null || v === undefined) return null;
   if (!Array.isArray(v)) throw new Error(`expected a list of numbers or null, got ${show(v)}`);
   return v.map((x, i) => {
-    if (typeof x !== "number" || !Number.isFinite(x)) throw new Error(`item ${i}: expected a number, got ${show(x)}`);
+    if (typeof x !== "number" || !Number.isFinite(x)) {
+      throw new Error(`item ${i}: expected a number, got ${show(x)}`);
+    }
     return x;
   });
 };
@@ -97,7 +99,9 @@ export function resolveParams(
     if (!(key in schema)) {
       const known = Object.keys(schema);
       throw new LossError(
-        `${type}: unknown parameter "${key}"; ${type} takes ${known.length ? known.join(", ") : "no parameters"}`,
+        `${type}: unknown parameter "${key}"; ${type} takes ${
+          known.length ? known.join(", ") : "no parameters"
+        }`,
       );
     }
   }

@@ -16,7 +16,9 @@ function shape(s: readonly number[]): string {
 
 /** Throws unless `logits` is 4-D NHWC float. */
 export function checkLogits(who: string, logits: tf.Tensor): void {
-  if (!(logits instanceof tf.Tensor)) throw new LossError(`${who}: logits must be a tf.Tensor, got ${typeof logits}`);
+  if (!(logits instanceof tf.Tensor)) {
+    throw new LossError(`${who}: logits must be a tf.Tensor, got ${typeof logits}`);
+  }
   if (logits.rank !== 4) {
     throw new LossError(`${who}: logits must be 4-D NHWC [N,H,W,C], got shape ${shape(logits.shape)}`);
   }
@@ -28,8 +30,15 @@ export function checkLogits(who: string, logits: tf.Tensor): void {
  * floats), or throws naming both shapes. The result is a new tensor only when a reshape or cast
  * was needed; callers run inside `tf.tidy`.
  */
-export function conformLabels(who: string, logits: tf.Tensor, labels: tf.Tensor, what = "labels"): tf.Tensor3D {
-  if (!(labels instanceof tf.Tensor)) throw new LossError(`${who}: ${what} must be a tf.Tensor, got ${typeof labels}`);
+export function conformLabels(
+  who: string,
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  what = "labels",
+): tf.Tensor3D {
+  if (!(labels instanceof tf.Tensor)) {
+    throw new LossError(`${who}: ${what} must be a tf.Tensor, got ${typeof labels}`);
+  }
   const [n, h, w] = logits.shape;
   let out: tf.Tensor = labels;
   if (out.rank === 4 && out.shape[3] === 1) out = out.reshape(out.shape.slice(0, 3));
@@ -44,7 +53,10 @@ export function conformLabels(who: string, logits: tf.Tensor, labels: tf.Tensor,
 }
 
 /** min/max of the labels that are not `ignoreIndex`, and how many there are (one read, memoised). */
-export function validLabelRange(labels: tf.Tensor, ignoreIndex: number): { min: number; max: number; valid: number } {
+export function validLabelRange(
+  labels: tf.Tensor,
+  ignoreIndex: number,
+): { min: number; max: number; valid: number } {
   let byIgnore = labelStats.get(labels);
   const hit = byIgnore?.get(ignoreIndex);
   if (hit) return hit;
@@ -58,7 +70,7 @@ export function validLabelRange(labels: tf.Tensor, ignoreIndex: number): { min: 
     if (v > max) max = v;
   }
   const stats = { min, max, valid };
-  if (!byIgnore) labelStats.set(labels, (byIgnore = new Map()));
+  if (!byIgnore) labelStats.set(labels, byIgnore = new Map());
   byIgnore.set(ignoreIndex, stats);
   return stats;
 }

@@ -45,11 +45,15 @@ export function addToConfusion(cm: ConfusionMatrix, pred: Labels, label: Labels)
   if (pred instanceof tf.Tensor && label instanceof tf.Tensor) {
     const ps = pred.shape.filter((d) => d !== 1).join(","), ls = label.shape.filter((d) => d !== 1).join(",");
     if (ps !== ls) {
-      throw new Error(`confusion matrix: pred shape [${pred.shape}] and label shape [${label.shape}] must be equal`);
+      throw new Error(
+        `confusion matrix: pred shape [${pred.shape}] and label shape [${label.shape}] must be equal`,
+      );
     }
   }
   if (p.length !== l.length) {
-    throw new Error(`confusion matrix: pred has ${p.length} pixels but label has ${l.length}; they must be equal`);
+    throw new Error(
+      `confusion matrix: pred has ${p.length} pixels but label has ${l.length}; they must be equal`,
+    );
   }
   const c = cm.numClasses, counts = cm.counts, ignore = cm.ignoreIndex;
   for (let i = 0; i < l.length; i++) {
@@ -57,7 +61,9 @@ export function addToConfusion(cm: ConfusionMatrix, pred: Labels, label: Labels)
     if (y === ignore) continue;
     const q = p[i];
     if (!(y >= 0 && y < c && Number.isInteger(y))) {
-      throw new Error(`confusion matrix: label value ${y} is outside [0, ${c}) and is not ignore_index (${ignore})`);
+      throw new Error(
+        `confusion matrix: label value ${y} is outside [0, ${c}) and is not ignore_index (${ignore})`,
+      );
     }
     if (!(q >= 0 && q < c && Number.isInteger(q))) {
       throw new Error(`confusion matrix: predicted class ${q} is outside [0, ${c})`);
@@ -68,14 +74,25 @@ export function addToConfusion(cm: ConfusionMatrix, pred: Labels, label: Labels)
 }
 
 /** A new confusion matrix of `pred` against `label`. */
-export function confusionMatrix(pred: Labels, label: Labels, numClasses: number, ignoreIndex = 255): ConfusionMatrix {
+export function confusionMatrix(
+  pred: Labels,
+  label: Labels,
+  numClasses: number,
+  ignoreIndex = 255,
+): ConfusionMatrix {
   return addToConfusion(emptyConfusion(numClasses, ignoreIndex), pred, label);
 }
 
 /** Adds NHWC `logits`' argmax predictions against NHW `labels` to `cm` (in place). */
-export function addLogitsToConfusion(cm: ConfusionMatrix, logits: tf.Tensor, labels: tf.Tensor): ConfusionMatrix {
+export function addLogitsToConfusion(
+  cm: ConfusionMatrix,
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+): ConfusionMatrix {
   if (logits.shape[logits.rank - 1] !== cm.numClasses) {
-    throw new Error(`confusion matrix: logits have ${logits.shape[logits.rank - 1]} channels, expected ${cm.numClasses}`);
+    throw new Error(
+      `confusion matrix: logits have ${logits.shape[logits.rank - 1]} channels, expected ${cm.numClasses}`,
+    );
   }
   const pred = tf.tidy(() => tf.argMax(logits, -1));
   try {

@@ -43,7 +43,9 @@ export interface SegMetrics {
 /** Computes {@linkcode SegMetrics} from `cm`. */
 export function segMetrics(cm: ConfusionMatrix, classNames?: string[]): SegMetrics {
   const c = cm.numClasses, counts = cm.counts;
-  const inter = new Array<number>(c).fill(0), pred = new Array<number>(c).fill(0), label = new Array<number>(c).fill(0);
+  const inter = new Array<number>(c).fill(0),
+    pred = new Array<number>(c).fill(0),
+    label = new Array<number>(c).fill(0);
   for (let y = 0; y < c; y++) {
     for (let q = 0; q < c; q++) {
       const n = counts[y * c + q];
@@ -92,14 +94,31 @@ export function metricsLine(m: SegMetrics): string {
 /** A table of per-class metrics with the summary line. */
 export function metricsBundle(m: SegMetrics): MimeBundle {
   const names = m.classIoU.map((_, k) => m.classNames?.[k] ?? String(k));
-  const rows = names.map((n, k) => [n, f4(m.classIoU[k]), f4(m.classPrecision[k]), f4(m.classRecall[k]), f4(m.classDice[k]), String(m.labelArea[k])]);
+  const rows = names.map((
+    n,
+    k,
+  ) => [
+    n,
+    f4(m.classIoU[k]),
+    f4(m.classPrecision[k]),
+    f4(m.classRecall[k]),
+    f4(m.classDice[k]),
+    String(m.labelArea[k]),
+  ]);
   const head = ["class", "IoU", "precision", "recall", "dice", "label px"];
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (r: string[]) => r.map((x, j) => x.padStart(widths[j])).join("  ");
   const summary = `${metricsLine(m)} mIoU(present): ${f4(m.miouPresent)}`;
   const text = [summary, line(head), ...rows.map(line)].join("\n");
-  const html = `<div><b>${escapeHtml(summary)}</b><table><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead>` +
-    `<tbody>${rows.map((r) => `<tr>${r.map((x) => `<td style="text-align:right">${escapeHtml(x)}</td>`).join("")}</tr>`).join("")}` +
+  const html =
+    `<div><b>${escapeHtml(summary)}</b><table><thead><tr>${
+      head.map((h) => `<th>${h}</th>`).join("")
+    }</tr></thead>` +
+    `<tbody>${
+      rows.map((r) =>
+        `<tr>${r.map((x) => `<td style="text-align:right">${escapeHtml(x)}</td>`).join("")}</tr>`
+      ).join("")
+    }` +
     `</tbody></table></div>`;
   return { "text/plain": text, "text/html": html };
 }

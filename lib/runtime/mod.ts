@@ -11,4 +11,4 @@
  * @module
  */
 export { env, isDeno, isNode, runtimeName } from "./env.ts";
-export { readText, readTextSync, readBytes, writeFileAtomic, exists, resolvePath, dirname } from "./files.ts";
+export { dirname, exists, readBytes, readText, readTextSync, resolvePath, writeFileAtomic } from "./files.ts";

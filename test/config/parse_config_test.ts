@@ -41,15 +41,20 @@ Deno.test("parseConfig reads PaddleSeg's road Lovász config and its loss sectio
 Deno.test("parseConfig resolves _base_ with PaddleSeg's merge rules", () => {
   const dir = Deno.makeTempDirSync();
   Deno.mkdirSync(`${dir}/_base_`);
-  Deno.writeTextFileSync(`${dir}/_base_/cityscapes.yml`, `
+  Deno.writeTextFileSync(
+    `${dir}/_base_/cityscapes.yml`,
+    `
 batch_size: 2
 iters: 80000
 optimizer: {type: SGD, momentum: 0.9, weight_decay: 4.0e-5}
 lr_scheduler: {type: PolynomialDecay, learning_rate: 0.01, end_lr: 0, power: 0.9}
 train_dataset: {type: Cityscapes, transforms: [{type: Normalize}], mode: train}
 loss: {types: [{type: CrossEntropyLoss}], coef: [1]}
-`);
-  Deno.writeTextFileSync(`${dir}/ocr.yml`, `
+`,
+  );
+  Deno.writeTextFileSync(
+    `${dir}/ocr.yml`,
+    `
 _base_: '_base_/cityscapes.yml'
 iters: 160000
 optimizer: {type: SGD}
@@ -63,7 +68,8 @@ loss:
       losses: [{type: CrossEntropyLoss}, {type: LovaszSoftmaxLoss}]
       coef: [0.8, 0.2]
   coef: [1, 0.4]
-`);
+`,
+  );
   const cfg = parseConfig(Deno.readTextFileSync(`${dir}/ocr.yml`), { path: `${dir}/ocr.yml` });
   assert.equal(cfg.iters, 160000);
   assert.equal(cfg.batch_size, 2);
@@ -72,15 +78,29 @@ loss:
   assert.equal((cfg.loss!.types[0] as { type: string }).type, "MixedLoss");
   Deno.writeTextFileSync(`${dir}/loop.yml`, `_base_: loop.yml\n`);
   assert.throws(() => parseConfig("_base_: loop.yml", { path: `${dir}/loop.yml` }), /includes itself/);
-  assert.throws(() => parseConfig("_base_: missing.yml", { path: `${dir}/x.yml` }), /_base_ file "missing.yml" not found/);
+  assert.throws(
+    () => parseConfig("_base_: missing.yml", { path: `${dir}/x.yml` }),
+    /_base_ file "missing.yml" not found/,
+  );
 });
 
 Deno.test("parseConfig errors name the line and column, or the key path", () => {
-  assert.throws(() => parseConfig("batch_size: 4\nloss:\n  types: [\n", { path: "bad.yml" }), (e: Error) =>
-    e instanceof ConfigError && /^bad\.yml:\d+:\d+: malformed YAML/.test(e.message));
+  assert.throws(
+    () => parseConfig("batch_size: 4\nloss:\n  types: [\n", { path: "bad.yml" }),
+    (e: Error) => e instanceof ConfigError && /^bad\.yml:\d+:\d+: malformed YAML/.test(e.message),
+  );
   assert.throws(() => parseConfig("a: 1\na: 2\n"), /<config>:2:1: malformed YAML.*unique/i);
-  assert.throws(() => parseConfig("batch_size: four\n"), /batch_size: expected a positive integer, got "four"/);
-  assert.throws(() => parseConfig("loss:\n  types: [{type: CrossEntropyLoss}]\n  coef: [1, x]\n"), /loss\.coef\[1\]: expected a number, got "x"/);
-  assert.throws(() => parseConfig("loss:\n  types: [{type: LovazLoss}]\n  coef: [1]\n"), /loss\.types\[0\]: unknown loss type "LovazLoss"/);
+  assert.throws(
+    () => parseConfig("batch_size: four\n"),
+    /batch_size: expected a positive integer, got "four"/,
+  );
+  assert.throws(
+    () => parseConfig("loss:\n  types: [{type: CrossEntropyLoss}]\n  coef: [1, x]\n"),
+    /loss\.coef\[1\]: expected a number, got "x"/,
+  );
+  assert.throws(
+    () => parseConfig("loss:\n  types: [{type: LovazLoss}]\n  coef: [1]\n"),
+    /loss\.types\[0\]: unknown loss type "LovazLoss"/,
+  );
   assert.throws(() => parseConfig("- a\n- b\n"), /must be a mapping/);
 });

@@ -57,7 +57,9 @@ export function checkSmallFixture(f: Fixture): void {
   try {
     const r = evaluate(f, logits, labels);
     assertClose(r.loss, f.loss, TOL.lossAbs, TOL.lossRel, `${f.name}: loss`);
-    gradList.forEach((g, i) => assertAllClose(r.grads[i], flattenNCHW(g), TOL.gradAbs, TOL.gradRel, `${f.name}: grad[${i}]`));
+    gradList.forEach((g, i) =>
+      assertAllClose(r.grads[i], flattenNCHW(g), TOL.gradAbs, TOL.gradRel, `${f.name}: grad[${i}]`)
+    );
     if (f.loss_list) {
       assertAllClose(r.terms, f.loss_list, TOL.lossAbs, TOL.lossRel, `${f.name}: loss_list`);
     }
@@ -82,9 +84,27 @@ interface GradSummaryRef {
 export function checkCompactFixture(f: Fixture): void {
   const { shape, logitsNCHW, labels } = generateInputs(f);
   const rc = f.recipe_check as Record<string, unknown>;
-  assertAllClose(Array.from(logitsNCHW.slice(0, 8)), rc.logits_first8 as number[], 0, 0, `${f.name}: recipe logits`);
-  assertAllClose(Array.from(labels.slice(0, 16)), rc.labels_first16 as number[], 0, 0, `${f.name}: recipe labels`);
-  assertClose(labels.filter((v) => v === 255).length, rc.ignored_pixels as number, 0, 0, `${f.name}: ignored pixels`);
+  assertAllClose(
+    Array.from(logitsNCHW.slice(0, 8)),
+    rc.logits_first8 as number[],
+    0,
+    0,
+    `${f.name}: recipe logits`,
+  );
+  assertAllClose(
+    Array.from(labels.slice(0, 16)),
+    rc.labels_first16 as number[],
+    0,
+    0,
+    `${f.name}: recipe labels`,
+  );
+  assertClose(
+    labels.filter((v) => v === 255).length,
+    rc.ignored_pixels as number,
+    0,
+    0,
+    `${f.name}: ignored pixels`,
+  );
   const [n, c, h, w] = shape;
   const x = tf.tensor4d(toNHWC(logitsNCHW, shape), [n, h, w, c]);
   const y = tf.tensor3d(labels, [n, h, w], "int32");
@@ -95,7 +115,13 @@ export function checkCompactFixture(f: Fixture): void {
     const s = gradSummary(r.grads[0], shape, ref.sample_seed);
     assertClose(s.absSum, ref.abs_sum, 0, 1e-3, `${f.name}: grad abs_sum`);
     assertClose(s.sqSum, ref.sq_sum, 0, 1e-3, `${f.name}: grad sq_sum`);
-    assertClose(s.weighted, ref.weighted_sum, 1e-3 * ref.abs_sum * 1e-3, 1e-3, `${f.name}: grad weighted_sum`);
+    assertClose(
+      s.weighted,
+      ref.weighted_sum,
+      1e-3 * ref.abs_sum * 1e-3,
+      1e-3,
+      `${f.name}: grad weighted_sum`,
+    );
     assertClose(s.sum, ref.sum, 1e-3 * ref.abs_sum, 0, `${f.name}: grad sum`);
     assertAllClose(s.perChannel, ref.abs_sum_per_channel, 0, 1e-3, `${f.name}: grad abs_sum per channel`);
     const g = r.grads[0];

@@ -30,7 +30,9 @@ export function loadFixture(name: string): Fixture {
 
 /** Every fixture file name (without `.json`). */
 export function fixtureNames(): string[] {
-  return [...Deno.readDirSync(DIR)].map((e) => e.name).filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5))
+  return [...Deno.readDirSync(DIR)].map((e) => e.name).filter((n) => n.endsWith(".json")).map((n) =>
+    n.slice(0, -5)
+  )
     .sort();
 }
 
@@ -40,7 +42,9 @@ export function nhwcTensor(nchw: number[][][][]): tf.Tensor4D {
   const out = new Float32Array(n * h * w * c);
   for (let a = 0; a < n; a++) {
     for (let k = 0; k < c; k++) {
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((a * h + y) * w + x) * c + k] = nchw[a][k][y][x];
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) out[((a * h + y) * w + x) * c + k] = nchw[a][k][y][x];
+      }
     }
   }
   return tf.tensor4d(out, [n, h, w, c]);
@@ -52,7 +56,9 @@ export function nhwcValues(nchw: number[][][][]): number[] {
   const out = new Array<number>(n * h * w * c);
   for (let a = 0; a < n; a++) {
     for (let k = 0; k < c; k++) {
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((a * h + y) * w + x) * c + k] = nchw[a][k][y][x];
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) out[((a * h + y) * w + x) * c + k] = nchw[a][k][y][x];
+      }
     }
   }
   return out;

@@ -31,7 +31,9 @@ interface LogitsRecipe {
 }
 
 /** A compact case's inputs: NCHW float64 logits (flat) and NHW labels (flat). */
-export function generateInputs(f: Fixture): { shape: number[]; logitsNCHW: Float64Array; labels: Int32Array } {
+export function generateInputs(
+  f: Fixture,
+): { shape: number[]; logitsNCHW: Float64Array; labels: Int32Array } {
   const [n, c, h, w] = f.shape as number[];
   const lr = f.labels_recipe as LabelsRecipe, gr = f.logits_recipe as LogitsRecipe;
   const labels = new Int32Array(n * h * w);
@@ -73,7 +75,9 @@ export function toNHWC(src: ArrayLike<number>, [n, c, h, w]: number[]): Float32A
   const out = new Float32Array(src.length);
   for (let a = 0; a < n; a++) {
     for (let k = 0; k < c; k++) {
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((a * h + y) * w + x) * c + k] = src[((a * c + k) * h + y) * w + x];
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) out[((a * h + y) * w + x) * c + k] = src[((a * c + k) * h + y) * w + x];
+      }
     }
   }
   return out;
@@ -84,7 +88,9 @@ export function toNCHW(src: ArrayLike<number>, [n, c, h, w]: number[]): Float64A
   const out = new Float64Array(src.length);
   for (let a = 0; a < n; a++) {
     for (let k = 0; k < c; k++) {
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((a * c + k) * h + y) * w + x] = src[((a * h + y) * w + x) * c + k];
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) out[((a * c + k) * h + y) * w + x] = src[((a * h + y) * w + x) * c + k];
+      }
     }
   }
   return out;

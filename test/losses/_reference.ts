@@ -75,7 +75,9 @@ export function ohemRef(k: Case, thresh: number, minKept: number, ignore = 255):
       const kth = sorted[Math.min(m, minKept) - 1];
       if (kth > thresh) th = kth;
     }
-    pt.forEach((v, p) => { if (!(v < th)) keep[p] = 0; });
+    pt.forEach((v, p) => {
+      if (!(v < th)) keep[p] = 0;
+    });
   }
   let sum = 0, cnt = 0;
   for (let p = 0; p < m; p++) {

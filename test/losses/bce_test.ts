@@ -31,7 +31,8 @@ testOnBackends("BCELoss dynamic weights balance classes; edge_label reads extras
   assert.ok(Number.isFinite(dyn) && dyn !== plain);
   const edgeLoss = createLoss({ type: "BCELoss", edge_label: true });
   assert.throws(() => edgeLoss.compute(x, y), /edge_label is true but no edge labels/);
-  const fromEdges = edgeLoss.compute(x, tf.zeros([1, 4, 4], "int32") as tf.Tensor3D, { edges: y }).dataSync()[0];
+  const fromEdges =
+    edgeLoss.compute(x, tf.zeros([1, 4, 4], "int32") as tf.Tensor3D, { edges: y }).dataSync()[0];
   assertClose(fromEdges, plain, 1e-7, 1e-6, "edge_label on edges = plain on labels");
   assert.throws(() => createLoss({ type: "BCELoss", pos_weight: "auto" }), /BCELoss\.pos_weight/);
 });

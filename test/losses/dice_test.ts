@@ -19,5 +19,8 @@ testOnBackends("DiceLoss leaves labels untouched, so a later loss still sees ign
   const before = Array.from(y.dataSync());
   createLoss({ type: "DiceLoss" }).compute(tf.tensor4d(k.x, [1, 4, 4, 3]), y);
   assert.deepEqual(Array.from(y.dataSync()), before);
-  assert.throws(() => createLoss({ type: "DiceLoss", weight: [1] }).compute(tf.tensor4d(k.x, [1, 4, 4, 3]), y), /weight: has 1 entries/);
+  assert.throws(
+    () => createLoss({ type: "DiceLoss", weight: [1] }).compute(tf.tensor4d(k.x, [1, 4, 4, 3]), y),
+    /weight: has 1 entries/,
+  );
 });

@@ -8,7 +8,8 @@ testOnBackends("OhemCrossEntropyLoss matches PaddleSeg's definition and trains o
   const k = randomCase(2, 6, 6, 3, 17);
   const x = tf.tensor4d(k.x, [2, 6, 6, 3]), y = tf.tensor3d(k.y, [2, 6, 6], "int32");
   for (const [thresh, minKept] of [[0.7, 10], [0.3, 40], [0.7, 100000], [0.9, 0]]) {
-    const got = createLoss({ type: "OhemCrossEntropyLoss", thresh, min_kept: minKept }).compute(x, y).dataSync()[0];
+    const got =
+      createLoss({ type: "OhemCrossEntropyLoss", thresh, min_kept: minKept }).compute(x, y).dataSync()[0];
     assertClose(got, ohemRef(k, thresh, minKept), 1e-6, 1e-5, `ohem thresh ${thresh} min_kept ${minKept}`);
   }
   const v = tf.variable(x);

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { ready, addLogitsToConfusion, confusionMatrix, emptyConfusion, metricsLine, segMetrics, sumConfusion, tf } from "../../lib/mod.ts";
+import {
+  addLogitsToConfusion,
+  confusionMatrix,
+  emptyConfusion,
+  metricsLine,
+  ready,
+  segMetrics,
+  sumConfusion,
+  tf,
+} from "../../lib/mod.ts";
 import { assertClose } from "../support/assert_close.ts";
 
 Deno.test("segMetrics follows PaddleSeg 2.9: IoU, absent class = 1, acc, kappa, dice", () => {
@@ -23,7 +32,10 @@ Deno.test("segMetrics follows PaddleSeg 2.9: IoU, absent class = 1, acc, kappa, 
 
 Deno.test("confusion accumulates over batches like one big batch; bad values are named", () => {
   const a = confusionMatrix([0, 1], [0, 0], 2), b = confusionMatrix([1, 1], [1, 255], 2);
-  assert.deepEqual(Array.from(sumConfusion(a, b).counts), Array.from(confusionMatrix([0, 1, 1, 1], [0, 0, 1, 255], 2).counts));
+  assert.deepEqual(
+    Array.from(sumConfusion(a, b).counts),
+    Array.from(confusionMatrix([0, 1, 1, 1], [0, 0, 1, 255], 2).counts),
+  );
   assert.throws(() => confusionMatrix([0], [3], 2), /label value 3 is outside \[0, 2\)/);
   assert.throws(() => confusionMatrix([5], [1], 2), /predicted class 5/);
   assert.throws(() => confusionMatrix([0, 1], [0], 2), /2 pixels but label has 1/);
