@@ -61,6 +61,24 @@ export function reshapeInfo(backend: WasmBackend, x: TensorInfo, shape: number[]
   return { dataId: x.dataId, shape, dtype: x.dtype };
 }
 
+/**
+ * A tensor over `shape` elements of `base`'s data starting `offset` elements in — no copy, no
+ * ownership: release it with {@linkcode releaseView}, never `release` (which would free memory
+ * inside `base`). For handing kernels a contiguous part of a tensor.
+ */
+export function viewInfo(backend: WasmBackend, base: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  const at = backend.dataIdMap.get(base.dataId)!.memoryOffset + offset * 4;
+  return backend.makeOutput(shape, base.dtype, at);
+}
+
+/** Forgets a {@linkcode viewInfo} (and the backend's per-tensor caches for it) without freeing. */
+export function releaseView(backend: WasmBackend, view: TensorInfo): void {
+  const d = backend.dataIdMap.get(view.dataId);
+  if (!d) return;
+  (backend.wasm as unknown as { tfjs: { disposeData(id: number): void } }).tfjs.disposeData(d.id);
+  (backend.dataIdMap as unknown as { delete(k: object): void }).delete(view.dataId);
+}
+
 /** A float32 view of a tensor's data in the wasm heap (take it after the last allocation). */
 export function f32(backend: WasmBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
