@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
+import process from "node:process";
 import { backendInfo, ready, tf } from "../lib/mod.ts";
 import { buildUNet, forwardFlops } from "./unet_small.ts";
 
@@ -70,11 +71,13 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
   let lossValue = warmup ? step() : NaN;
   const first = performance.now() - t0;
   const tensorsAfterWarmup = tf.memory().numTensors;
-  const times: number[] = [];
+  const times: number[] = [], cpu: number[] = [];
   for (let i = 0; i < n; i++) {
-    const t = performance.now();
+    const t = performance.now(), c = process.cpuUsage();
     lossValue = step();
     times.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
   }
   const leaked = tf.memory().numTensors - tensorsAfterWarmup;
   let kernels: Record<string, unknown>[] | undefined;
@@ -107,6 +110,8 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
     median_ms: round(med),
     min_ms: times.length ? round(Math.min(...times)) : undefined,
     steps_ms: times.map((t) => round(t)),
+    // CPU time of the whole process (all threads) per step: less sensitive to a busy machine.
+    cpu_ms_median: cpu.length ? round(median(cpu)) : undefined,
     gflop_per_step: round(trainFlops / 1e9, 2),
     gflops: round(trainFlops / 1e9 / (med / 1000), 2),
     loss: round(lossValue, 4),

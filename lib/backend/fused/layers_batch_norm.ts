@@ -27,8 +27,10 @@ type Call = (this: BNLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<stri
 
 /** Installs the fused training path into tf.layers' BatchNormalization; returns whether it could. */
 export function patchLayersBatchNorm(): boolean {
-  const layer = tf.layers.batchNormalization({});
-  const proto = Object.getPrototypeOf(layer) as { call: Call; [PATCHED]?: boolean };
+  // The class from tfjs's serialization registry (creating a layer would use up an auto-name).
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap["BatchNormalization"];
+  if (!entry) return false;
+  const proto = (entry[0] as unknown as { prototype: { call: Call; [PATCHED]?: boolean } }).prototype;
   if (proto[PATCHED]) return true;
   const original = proto.call;
   proto.call = function (this: BNLayer, inputs, kwargs) {

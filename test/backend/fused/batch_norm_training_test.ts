@@ -37,7 +37,7 @@ for (const shape of [[4, 6, 5, 16], [3, 7, 5], [9, 4]]) {
   });
 }
 
-testOnBackends("tf.layers.batchNormalization trains through the fused kernel and updates its moving statistics as before", () => {
+testOnBackends("tf.layers.batchNormalization trains through the fused kernel and updates its moving statistics as before", async () => {
   const layer = tf.layers.batchNormalization({ momentum: 0.9 });
   const x = randTensor([4, 5, 5, 6], 211, 0.5);
   layer.apply(x, { training: true }); // builds the layer (and takes one training step of statistics)
@@ -58,6 +58,12 @@ testOnBackends("tf.layers.batchNormalization trains through the fused kernel and
   const wantInf = tf.tidy(() => tf.batchNorm(x, tf.tensor1d(movingMean()), tf.tensor1d(movingVar()), beta, gamma, 1e-3));
   assertAllClose(inf.dataSync(), wantInf.dataSync(), 2e-5, 2e-5, "inference");
   const g = tf.tidy(() => tf.grads((a: tf.Tensor) => tf.sum(tf.square(layer.apply(a, { training: true }) as tf.Tensor)))([x])[0]);
+  const profile = await tf.profile(() => {
+    tf.tidy(() => tf.grads((a: tf.Tensor) => tf.sum(layer.apply(a, { training: true }) as tf.Tensor))([x]));
+  });
+  const names = profile.kernelNames;
+  assert.ok(names.includes("SeglabBatchNormTraining") && names.includes("SeglabBatchNormTrainingGrad"), names.join());
+  assert.ok(!names.includes("FusedBatchNorm"), "the unfused path was taken");
   assert.equal(g.shape.join(), x.shape.join());
   tf.dispose([x, y, mean, variance, want, inf, wantInf, g]);
   layer.dispose();
