@@ -1,6 +1,10 @@
 /**
- * The `Relu` gradient in one pass (`dx = x > 0 ? dy : 0`) where the fused kernel exists (`wasm`,
- * `cpu`); tfjs-core's `dy·cast(step(x))` — three full-size ops — elsewhere.
+ * The `Relu` gradient in one pass (`dx = y > 0 ? dy : 0`) where the fused kernel exists (`wasm`,
+ * `cpu`); `dy·cast(step(y))` — three full-size ops, as tfjs-core does — elsewhere.
+ *
+ * It keeps the ReLU's *output* for the backward pass rather than its input (`y > 0` exactly when
+ * `x > 0`). The output is what the next layer keeps anyway, so a conv → BN → ReLU block holds
+ * two activations instead of three until its gradient is computed.
  * @module
  */
 import { tf } from "../tf.ts";
@@ -9,15 +13,15 @@ import { hasFused, RELU_GRAD } from "./fused_kernels.ts";
 /** Gradient config for `Relu`. */
 export const reluGradConfig: tf.GradConfig = {
   kernelName: "Relu",
-  inputsToSave: ["x"],
+  outputsToSave: [true],
   gradFunc: (dys, saved) => {
     const dy = dys as tf.Tensor;
-    const [x] = saved;
+    const [y] = saved;
     return {
       x: () =>
-        hasFused(RELU_GRAD) && x.dtype === "float32"
-          ? tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor
-          : tf.mul(dy, tf.cast(tf.step(x), "float32")),
+        hasFused(RELU_GRAD) && y.dtype === "float32"
+          ? tf.engine().runKernel(RELU_GRAD, { dy, x: y }) as tf.Tensor
+          : tf.mul(dy, tf.cast(tf.step(y), "float32")),
     };
   },
 };
