@@ -1,12 +1,12 @@
 /**
- * `Concat` for `wasm` with short-run copies (see {@link ./copy.ts}): concatenating NHWC feature
- * maps along channels moves a few channels per pixel, which the shipped kernel did with one
- * `TypedArray.set` each.
+ * `Concat` for `wasm`: one strided copy per input (see {@link ./copy.ts}). Concatenating NHWC
+ * feature maps along channels moves a few channels per pixel, which the shipped kernel did with
+ * one `TypedArray.set` each.
  * @module
  */
 import { tf } from "../tf.ts";
 import { callOriginal, type KernelArgs, type TensorInfo } from "./heap.ts";
-import { copyRun, type Heap } from "./copy.ts";
+import { copyRows } from "./copy.ts";
 
 /** The kernel function. */
 export function concat(args: KernelArgs): TensorInfo {
@@ -22,12 +22,10 @@ export function concat(args: KernelArgs): TensorInfo {
   const outer = inputs[0].shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = parts.map((t) => t.shape.slice(axis).reduce((a, b) => a * b, 1));
   const rowOut = inner.reduce((a, b) => a + b, 0);
-  const dst = backend.typedArrayFromHeap(out) as Heap;
+  let at = 0;
   parts.forEach((t, i) => {
-    const src = backend.typedArrayFromHeap(t) as Heap;
-    const n = inner[i];
-    let d = inner.slice(0, i).reduce((a, b) => a + b, 0);
-    for (let b = 0, s = 0; b < outer; b++, s += n, d += rowOut) copyRun(src, s, dst, d, n);
+    copyRows(backend, t, 0, out, at, outer, inner[i], inner[i], rowOut);
+    at += inner[i];
   });
   return out;
 }

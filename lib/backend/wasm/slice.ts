@@ -6,14 +6,13 @@
  */
 import { tf } from "../tf.ts";
 import { callOriginal, type KernelArgs, type TensorInfo, type WasmBackend } from "./heap.ts";
-import { copyRun, type Heap } from "./copy.ts";
+import { copyRows } from "./copy.ts";
 
 /** Copies the box `begin … begin+size` of `x` into new backend data. */
 export function sliceInfo(backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   const out = backend.makeOutput(size, x.dtype);
   const total = size.reduce((a, b) => a * b, 1);
   if (total === 0) return out;
-  const src = backend.typedArrayFromHeap(x) as Heap, dst = backend.typedArrayFromHeap(out) as Heap;
   const rank = x.shape.length;
   const strides = tf.util.computeStrides(x.shape);
   strides.push(1);
@@ -22,12 +21,18 @@ export function sliceInfo(backend: WasmBackend, x: TensorInfo, begin: number[], 
   while (j > 0 && size[j] === x.shape[j]) j--;
   const run = size[j] * strides[j];
   const base = begin.reduce((a, b, i) => a + b * strides[i], 0);
-  const idx = new Array(j).fill(0);
-  for (let d = 0; d < total; d += run) {
+  if (j === 0) {
+    copyRows(backend, x, base, out, 0, 1, run, 0, 0);
+    return out;
+  }
+  // Axis j−1's rows are evenly strided: one copyRows call per index of the axes before it.
+  const rows = size[j - 1], outer = total / (rows * run);
+  const idx = new Array(Math.max(0, j - 1)).fill(0);
+  for (let o = 0, d = 0; o < outer; o++, d += rows * run) {
     let off = base;
-    for (let k = 0; k < j; k++) off += idx[k] * strides[k];
-    copyRun(src, off, dst, d, run);
-    for (let k = j - 1; k >= 0; k--) {
+    for (let k = 0; k < j - 1; k++) off += idx[k] * strides[k];
+    copyRows(backend, x, off, out, d, rows, run, strides[j - 1], run);
+    for (let k = j - 2; k >= 0; k--) {
       if (++idx[k] < size[k]) break;
       idx[k] = 0;
     }

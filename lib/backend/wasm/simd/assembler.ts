@@ -95,12 +95,17 @@ export class FuncBuilder {
   // scalar memory
   f32Load(offset = 0) { return this.b(0x2a, ...memarg(2, offset)); }
   f32Store(offset = 0) { return this.b(0x38, ...memarg(2, offset)); }
-  // control: block/loop with no result
+  and() { return this.b(0x71); }
+  // control: block/loop/if with no result
+  if_() { return this.b(0x04, 0x40); }
+  else_() { return this.b(0x05); }
   block() { return this.b(0x02, 0x40); }
   loop() { return this.b(0x03, 0x40); }
   br(depth: number) { return this.b(0x0c, ...uleb(depth)); }
   brIf(depth: number) { return this.b(0x0d, ...uleb(depth)); }
   end() { return this.b(0x0b); }
+  /** `memory.copy` (bulk memory): pops dst, src, n (bytes). */
+  memoryCopy() { return this.b(0xfc, ...uleb(10), 0x00, 0x00); }
   // SIMD
   v128Load(offset = 0) { return this.simd(0x00, ...memarg(4, offset)); }
   v128Store(offset = 0) { return this.simd(0x0b, ...memarg(4, offset)); }

@@ -18,6 +18,8 @@ export interface SimdKernels {
   sums(x: number, s1: number, s2: number, rowBytes: number, totalBytes: number): void;
   /** `sdy[k] += Σ_r dy`, `sdyx[k] += Σ_r dy·(x − mean[k])` (f32 mean, f64 sums). */
   sums2(dy: number, x: number, mean: number, sdy: number, sdyx: number, rowBytes: number, totalBytes: number): void;
+  /** Copies `rows` runs of `runBytes`: row i from `src + i·srcStride` to `dst + i·dstStride`. */
+  copy2d(src: number, dst: number, rows: number, runBytes: number, srcStride: number, dstStride: number): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(dy: number, x: number, p: number, q: number, c: number, dx: number, rowBytes: number, totalBytes: number): void;
 }
@@ -116,6 +118,33 @@ export function buildSimdModule(shared: boolean): Uint8Array {
       at(f, c, null, g).v128Load().f32x4Add();
       f.v128Store();
     });
+  }
+  {
+    const f = m.func("copy2d", ["i32", "i32", "i32", "i32", "i32", "i32"]);
+    const [src, dst, rows, run, ss, ds] = [0, 1, 2, 3, 4, 5];
+    const i = f.local("i32"), b = f.local("i32");
+    // Runs that are whole vectors: a v128 loop (memory.copy costs ~50 ns per call on short runs).
+    f.get(run).i32(15).and().eqz();
+    f.if_();
+    f.i32(0).set(i);
+    f.forRange(i, rows, 1, () => {
+      f.i32(0).set(b);
+      f.forRange(b, run, 16, () => {
+        f.get(dst).get(b).add();
+        f.get(src).get(b).add().v128Load();
+        f.v128Store();
+      });
+      f.get(src).get(ss).add().set(src);
+      f.get(dst).get(ds).add().set(dst);
+    });
+    f.else_();
+    f.i32(0).set(i);
+    f.forRange(i, rows, 1, () => {
+      f.get(dst).get(src).get(run).memoryCopy();
+      f.get(src).get(ss).add().set(src);
+      f.get(dst).get(ds).add().set(dst);
+    });
+    f.end();
   }
   return m.build({ shared });
 }

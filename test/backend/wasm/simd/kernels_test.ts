@@ -52,3 +52,15 @@ for (const [rows, c] of [[37, 4], [13, 16], [5, 64]]) {
     assertAllClose(f64(ps2, c), sum((i) => Math.fround(dy[i] * Math.fround(x[i] - a[i % c]))), 1e-9, 1e-9, "sums2 Σdy(x−μ)");
   });
 }
+
+for (const run of [16, 64, 12]) {
+  Deno.test(`SIMD copy2d copies strided rows of ${run} bytes (vector loop or memory.copy)`, () => {
+    const src = new Uint8Array(memory.buffer, 4096, 2048), dst = new Uint8Array(memory.buffer, 8192, 2048);
+    src.forEach((_, i) => (src[i] = (i * 7) % 251));
+    dst.fill(0);
+    k.copy2d(4096 + 3, 8192 + 5, 9, run, 100, 130);
+    const want = new Uint8Array(2048);
+    for (let r = 0; r < 9; r++) for (let j = 0; j < run; j++) want[5 + r * 130 + j] = src[3 + r * 100 + j];
+    assertAllClose(dst, want, 0, 0, "copy2d");
+  });
+}
