@@ -21,6 +21,7 @@ import { identity } from "./identity.ts";
 import { slice } from "./slice.ts";
 import { splitV } from "./split_v.ts";
 import { concat } from "./concat.ts";
+import { relu } from "./relu.ts";
 
 /** One kernel seglab registers for `wasm`, and why. */
 export interface WasmKernelEntry {
@@ -68,6 +69,12 @@ export const WASM_TRAINING_KERNELS: readonly WasmKernelEntry[] = [
     kind: "replaced",
     why: "shipped kernel drops the gradient of windows whose values are all <= 0",
     kernelFunc: maxPoolGrad,
+  },
+  {
+    name: "Relu",
+    kind: "replaced",
+    why: "one SIMD pass instead of a scalar loop",
+    kernelFunc: relu,
   },
   {
     name: "Identity",

@@ -111,6 +111,9 @@ export class FuncBuilder {
   v128Store(offset = 0) { return this.simd(0x0b, ...memarg(4, offset)); }
   f32x4Splat() { return this.simd(0x13); }
   f32x4Gt() { return this.simd(0x44); }
+  f32x4Ge() { return this.simd(0x46); }
+  v128AndNot() { return this.simd(0x4f); }
+  v128Bitselect() { return this.simd(0x52); }
   v128And() { return this.simd(0x4e); }
   f32x4Add() { return this.simd(0xe4); }
   f32x4Sub() { return this.simd(0xe5); }
