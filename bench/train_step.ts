@@ -82,11 +82,22 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
   const leaked = tf.memory().numTensors - tensorsAfterWarmup;
   let kernels: Record<string, unknown>[] | undefined;
   let profiledMs: number | undefined, kernelTotal: number | undefined, kernelCalls: number | undefined;
+  let kernelCpuTotal: number | undefined;
   if (profile) {
+    // tf.profile's per-kernel wall times mix in whatever else the machine runs; on wasm, seglab
+    // also charges each top-level kernel call the process CPU time it used (nested calls inside
+    // seglab's kernels count toward their caller).
+    const cpuByName = new Map<string, number>();
+    const restore = name === "wasm" ? wrapKernelsForCpu(cpuByName) : () => {};
     const t = performance.now();
-    const info = await tf.profile(() => {
-      step();
-    });
+    let info: Awaited<ReturnType<typeof tf.profile>>;
+    try {
+      info = await tf.profile(() => {
+        step();
+      });
+    } finally {
+      restore();
+    }
     profiledMs = performance.now() - t;
     const byName = new Map<string, { ms: number; calls: number }>();
     for (const k of info.kernels) {
@@ -98,7 +109,8 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
     kernelTotal = [...byName.values()].reduce((a, v) => a + v.ms, 0) - (byName.get("fusedConv2d__op")?.ms ?? 0);
     kernelCalls = info.kernels.length;
     kernels = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)
-      .map(([k, v]) => ({ kernel: k, ms: round(v.ms), calls: v.calls }));
+      .map(([k, v]) => ({ kernel: k, ms: round(v.ms), calls: v.calls, cpu_ms: cpuByName.has(k) ? round(cpuByName.get(k)!) : undefined }));
+    if (cpuByName.size) kernelCpuTotal = [...cpuByName.values()].reduce((a, b) => a + b, 0);
   }
   const info = backendInfo();
   const med = times.length ? median(times) : first;
@@ -120,12 +132,49 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
     profile_step_ms: profiledMs === undefined ? undefined : round(profiledMs),
     profile_kernel_total_ms: kernelTotal === undefined ? undefined : round(kernelTotal),
     profile_kernel_calls: kernelCalls,
+    profile_kernel_cpu_total_ms: kernelCpuTotal === undefined ? undefined : round(kernelCpuTotal),
     profile_top_kernels: kernels,
   };
   tf.dispose([x, y]);
   opt.dispose();
   model.dispose();
   return result;
+}
+
+/** Wraps every wasm kernel to add its process CPU time to `into`; returns the undo. */
+function wrapKernelsForCpu(into: Map<string, number>): () => void {
+  const originals = tf.getKernelsForBackend("wasm");
+  let depth = 0;
+  for (const k of originals) {
+    tf.unregisterKernel(k.kernelName, "wasm");
+    tf.registerKernel({
+      ...k,
+      setupFunc: undefined,
+      kernelFunc: (args) => {
+        if (depth++ > 0) {
+          try {
+            return k.kernelFunc(args);
+          } finally {
+            depth--;
+          }
+        }
+        const c = process.cpuUsage();
+        try {
+          return k.kernelFunc(args);
+        } finally {
+          depth--;
+          const d = process.cpuUsage(c);
+          into.set(k.kernelName, (into.get(k.kernelName) ?? 0) + (d.user + d.system) / 1000);
+        }
+      },
+    });
+  }
+  return () => {
+    for (const k of originals) {
+      tf.unregisterKernel(k.kernelName, "wasm");
+      tf.registerKernel(k);
+    }
+  };
 }
 
 function torchBench(): Record<string, unknown> {

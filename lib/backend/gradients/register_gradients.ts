@@ -11,7 +11,7 @@ import { stridedSliceGradConfig } from "./strided_slice_grad.ts";
 import { topKGradConfig } from "./top_k_grad.ts";
 import { gatherNdGradConfig } from "./gather_nd_grad.ts";
 import { depthToSpaceGradConfig } from "./depth_to_space_grad.ts";
-import { patchFusedConvDilation } from "./fused_conv_dilation.ts";
+import { patchFusedConvRouting } from "./fused_conv_routing.ts";
 
 /** One gradient seglab registers, and why. */
 export interface GradientEntry {
@@ -40,6 +40,6 @@ let done = false;
 export function registerSeglabGradients(): void {
   if (done) return;
   for (const g of SEGLAB_GRADIENTS) tf.registerGradient(g.config);
-  patchFusedConvDilation();
+  patchFusedConvRouting();
   done = true;
 }

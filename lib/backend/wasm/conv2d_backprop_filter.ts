@@ -77,7 +77,7 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
 }
 
 /** Bytes of `dy` one chunk's convolution may use as its filter (XNNPACK re-reads it per output tile). */
-const FILTER_CHUNK_BYTES = 256 * 1024;
+const FILTER_CHUNK_BYTES = 64 * 1024;
 
 /**
  * The horizontal-stride-1 path. `x` is laid out as `[H, Ci·KW, OW·N]` (row h, then for each input
