@@ -24,6 +24,7 @@ import {
   type WasmBackend,
 } from "./heap.ts";
 import { transposeInfo } from "./conv2d_backprop_input.ts";
+import { kernelsFor } from "./simd/fused_simd.ts";
 
 /** The kernel function. */
 export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
@@ -77,7 +78,7 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
 }
 
 /** Bytes of `dy` one chunk's convolution may use as its filter (XNNPACK re-reads it per output tile). */
-const FILTER_CHUNK_BYTES = 64 * 1024;
+const FILTER_CHUNK_BYTES = 256 * 1024;
 
 /**
  * The horizontal-stride-1 path. `x` is laid out as `[H, Ci·KW, OW·N]` (row h, then for each input
@@ -99,18 +100,23 @@ function rowsFilterGrad(
   const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sh, dilationHeight: dh, dilationWidth: dw } = info;
   const pt = info.padInfo.top, pl = info.padInfo.left;
-  // Pad x along W so that every tap's run of OW columns is in range.
-  const wp = Math.max(w + pl, (kw - 1) * dw + ow);
-  const xp = pl > 0 || wp > w
-    ? callKernel("PadV2", { x }, { paddings: [[0, 0], [0, 0], [pl, wp - w - pl], [0, 0]], constantValue: 0 }, backend)
-    : x;
-  if (xp !== x) temps.push(xp);
-  const xT = transposeInfo(backend, xp, [1, 3, 2, 0]); // [H, Ci, Wp, N]
-  temps.push(xT);
   const run = ow * n, cols = ci * kw;
   const xs = backend.makeOutput([1, h, cols, run], "float32");
   temps.push(xs);
-  {
+  const k = kernelsFor(backend);
+  if (k) {
+    // One pass in the SIMD module (pad, transpose and the KW shifted runs at once).
+    const at = (i: TensorInfo) => backend.dataIdMap.get(i.dataId)!.memoryOffset;
+    k.im2row(at(x), at(xs), n, h, w, ci, kw, ow, dw, pl);
+  } else {
+    // Pad x along W so that every tap's run of OW columns is in range, transpose, copy the runs.
+    const wp = Math.max(w + pl, (kw - 1) * dw + ow);
+    const xp = pl > 0 || wp > w
+      ? callKernel("PadV2", { x }, { paddings: [[0, 0], [0, 0], [pl, wp - w - pl], [0, 0]], constantValue: 0 }, backend)
+      : x;
+    if (xp !== x) temps.push(xp);
+    const xT = transposeInfo(backend, xp, [1, 3, 2, 0]); // [H, Ci, Wp, N]
+    temps.push(xT);
     const src = f32(backend, xT), dst = f32(backend, xs);
     const srcRow = wp * n;
     for (let r = 0, s0 = 0, d0 = 0; r < h * ci; r++, s0 += srcRow) {

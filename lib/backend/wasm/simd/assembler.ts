@@ -96,6 +96,7 @@ export class FuncBuilder {
   f32Load(offset = 0) { return this.b(0x2a, ...memarg(2, offset)); }
   f32Store(offset = 0) { return this.b(0x38, ...memarg(2, offset)); }
   and() { return this.b(0x71); }
+  f32Const0() { return this.f32(0); }
   // control: block/loop/if with no result
   if_() { return this.b(0x04, 0x40); }
   else_() { return this.b(0x05); }

@@ -25,6 +25,11 @@ export interface SimdKernels {
    * of `rowBytesDy` bytes, the input rows are `rowBytesX` bytes, `cBytes` = channels·4.
    */
   maxpool2_grad(x: number, dy: number, dx: number, rows: number, rowBytesX: number, rowBytesDy: number, cBytes: number): void;
+  /**
+   * The weight-gradient layout of an NHWC `x` (all sizes in elements):
+   * `dst[h, c, k, o, b] = x[b, h, o + k·dw − pl, c]`, zero where the column is out of range.
+   */
+  im2row(x: number, dst: number, n: number, h: number, w: number, c: number, kw: number, ow: number, dw: number, pl: number): void;
   /** Copies `rows` runs of `runBytes`: row i from `src + i·srcStride` to `dst + i·dstStride`. */
   copy2d(src: number, dst: number, rows: number, runBytes: number, srcStride: number, dstStride: number): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
@@ -170,6 +175,42 @@ export function buildSimdModule(shared: boolean): Uint8Array {
           f.get(dx).get(xo).add().get(cb).add().get(t).get(m1).v128AndNot().v128Store();
           f.get(dx).get(xo).add().get(rowX).add().get(c).get(m2).v128And().v128Store();
           f.get(dx).get(xo).add().get(rowX).add().get(cb).add().get(c).get(m2).v128AndNot().v128Store();
+        });
+      });
+    });
+  }
+  {
+    const f = m.func("im2row", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"]);
+    const [x, d, n, hgt, w, c, kw, ow, dw, pl] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const h = f.local("i32"), ci = f.local("i32"), k = f.local("i32"), o = f.local("i32"), b = f.local("i32");
+    const wi = f.local("i32"), src = f.local("i32"), strideN = f.local("i32");
+    f.get(hgt).get(w).mul().get(c).mul().i32(2).shl().set(strideN);
+    f.i32(0).set(h);
+    f.forRange(h, hgt, 1, () => {
+      f.i32(0).set(ci);
+      f.forRange(ci, c, 1, () => {
+        f.i32(0).set(k);
+        f.forRange(k, kw, 1, () => {
+          f.i32(0).set(o);
+          f.forRange(o, ow, 1, () => {
+            f.get(o).get(k).get(dw).mul().add().get(pl).sub().tee(wi).get(w).ltU();
+            f.if_();
+            // src = x + ((h·w + wi)·c + ci)·4
+            f.get(x).get(h).get(w).mul().get(wi).add().get(c).mul().get(ci).add().i32(2).shl().add().set(src);
+            f.i32(0).set(b);
+            f.forRange(b, n, 1, () => {
+              f.get(d).get(src).f32Load().f32Store();
+              f.get(src).get(strideN).add().set(src);
+              f.get(d).i32(4).add().set(d);
+            });
+            f.else_();
+            f.i32(0).set(b);
+            f.forRange(b, n, 1, () => {
+              f.get(d).f32Const0().f32Store();
+              f.get(d).i32(4).add().set(d);
+            });
+            f.end();
+          });
         });
       });
     });

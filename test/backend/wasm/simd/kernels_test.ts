@@ -64,3 +64,18 @@ for (const run of [16, 64, 12]) {
     assertAllClose(dst, want, 0, 0, "copy2d");
   });
 }
+
+Deno.test("SIMD im2row lays out x[b, h, o + k·dw − pl, c] as [h, c, k, o, b] with zero padding", () => {
+  const [n, h, w, c, kw, ow, dw, pl] = [3, 2, 5, 2, 3, 4, 2, 2];
+  const x = rand(n * h * w * c, 9);
+  const [px, pd] = layout([x, new Float32Array(h * c * kw * ow * n)]);
+  k.im2row(px, pd, n, h, w, c, kw, ow, dw, pl);
+  const want: number[] = [];
+  for (let y = 0; y < h; y++) for (let ch = 0; ch < c; ch++) for (let t = 0; t < kw; t++) for (let o = 0; o < ow; o++) {
+    for (let b = 0; b < n; b++) {
+      const col = o + t * dw - pl;
+      want.push(col >= 0 && col < w ? x[((b * h + y) * w + col) * c + ch] : 0);
+    }
+  }
+  assertAllClose(f32(pd, want.length), want, 0, 0, "im2row");
+});
