@@ -8,6 +8,7 @@
  */
 import { tf } from "../tf.ts";
 import { batchNormTrainBackward, batchNormTrainForward, reluBackward } from "./batch_norm_math.ts";
+import { ADAM, adamMath } from "./adam.ts";
 import type { WasmBackend } from "../wasm/heap.ts";
 import {
   batchNormTrainBackwardSimd,
@@ -126,6 +127,16 @@ function kernels(backendName: string): tf.KernelConfig[] {
             dgamma,
             dbeta,
           ));
+      },
+    },
+    {
+      kernelName: ADAM,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const io = access(backendName, backend as AnyBackend);
+        const { value, m, v, g } = inputs as Record<string, tf.TensorInfo>;
+        return io.outputs([value.shape, value.shape, value.shape], (outs) =>
+          adamMath(io.read(value), io.read(m), io.read(v), io.read(g), attrs as never, outs as [Float32Array, Float32Array, Float32Array]));
       },
     },
     {

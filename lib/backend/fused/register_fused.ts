@@ -1,6 +1,7 @@
 /**
  * Installs seglab's fused training paths: the kernels (for `wasm` and `cpu`), their gradients,
- * the one-pass ReLU gradient, and the fused batch norm inside `tf.layers`. `ready()` calls it.
+ * the one-pass ReLU gradient, the fused batch norm inside `tf.layers`, and the one-kernel Adam
+ * update. `ready()` calls it.
  * @module
  */
 import { tf } from "../tf.ts";
@@ -8,6 +9,7 @@ import { registerFusedKernels } from "./fused_kernels.ts";
 import { batchNormTrainingGradConfig } from "./batch_norm_training.ts";
 import { reluGradConfig } from "./relu_grad.ts";
 import { patchLayersBatchNorm } from "./layers_batch_norm.ts";
+import { patchAdam } from "./adam.ts";
 
 let done = false;
 
@@ -18,5 +20,6 @@ export function registerFusedTraining(): void {
   tf.registerGradient(batchNormTrainingGradConfig);
   tf.registerGradient(reluGradConfig);
   patchLayersBatchNorm();
+  patchAdam();
   done = true;
 }
