@@ -22,6 +22,7 @@ import { slice } from "./slice.ts";
 import { splitV } from "./split_v.ts";
 import { concat } from "./concat.ts";
 import { relu } from "./relu.ts";
+import { resizeBilinearGrad } from "./resize_bilinear_grad.ts";
 
 /** One kernel seglab registers for `wasm`, and why. */
 export interface WasmKernelEntry {
@@ -75,6 +76,12 @@ export const WASM_TRAINING_KERNELS: readonly WasmKernelEntry[] = [
     kind: "replaced",
     why: "one SIMD pass instead of a scalar loop",
     kernelFunc: relu,
+  },
+  {
+    name: "ResizeBilinearGrad",
+    kind: "replaced",
+    why: "gradient of bilinear up-sampling; one SIMD scatter pass",
+    kernelFunc: resizeBilinearGrad,
   },
   {
     name: "Identity",

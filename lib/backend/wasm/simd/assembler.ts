@@ -95,6 +95,10 @@ export class FuncBuilder {
   // scalar memory
   f32Load(offset = 0) { return this.b(0x2a, ...memarg(2, offset)); }
   f32Store(offset = 0) { return this.b(0x38, ...memarg(2, offset)); }
+  i32Load(offset = 0) { return this.b(0x28, ...memarg(2, offset)); }
+  f32Mul() { return this.b(0x94); }
+  /** `memory.fill` (bulk memory): pops dst, value, n (bytes). */
+  memoryFill() { return this.b(0xfc, ...uleb(11), 0x00); }
   and() { return this.b(0x71); }
   f32Const0() { return this.f32(0); }
   // control: block/loop/if with no result
