@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     "cpu-steps": { type: "string", default: "0" },
     "no-torch": { type: "boolean" },
     "no-profile": { type: "boolean" },
+    "software-gpu": { type: "boolean" },
     top: { type: "string", default: "15" },
   },
 });
@@ -54,27 +55,30 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
   } catch (e) {
     return { backend: name, skipped: (e as Error).message };
   }
+  if (name === "webgpu" && /software adapter/.test(backendInfo()?.detail ?? "") && !args["software-gpu"]) {
+    return { backend: name, skipped: `software adapter only (${backendInfo()?.detail}); --software-gpu runs it anyway` };
+  }
   const model = buildUNet(size, classes);
   const opt = tf.train.adam(1e-3);
   const x = tf.randomNormal([batch, size, size, 3], 0, 1, "float32", 1);
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch, size, size], 0, classes, "int32", 2) as tf.Tensor3D, classes));
-  const step = () => {
+  const step = async () => {
     const loss = opt.minimize(
       () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
       true,
     )!;
-    const v = loss.dataSync()[0]; // waits for the device
+    const v = (await loss.data())[0]; // waits for the device (async: WebGPU cannot always read synchronously)
     loss.dispose();
     return v;
   };
   const t0 = performance.now();
-  let lossValue = warmup ? step() : NaN;
+  let lossValue = warmup ? await step() : NaN;
   const first = performance.now() - t0;
   const tensorsAfterWarmup = tf.memory().numTensors;
   const times: number[] = [], cpu: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now(), c = process.cpuUsage();
-    lossValue = step();
+    lossValue = await step();
     times.push(performance.now() - t);
     const d = process.cpuUsage(c);
     cpu.push((d.user + d.system) / 1000);
@@ -92,8 +96,8 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
     const t = performance.now();
     let info: Awaited<ReturnType<typeof tf.profile>>;
     try {
-      info = await tf.profile(() => {
-        step();
+      info = await tf.profile(async () => {
+        await step();
       });
     } finally {
       restore();

@@ -79,12 +79,12 @@ export function backendInfo(): BackendInfo | null {
   return last;
 }
 
-function start(name: BackendName, probes: Probes, softwareGpu: boolean, threads: number): Promise<StartResult> {
+function start(name: BackendName, probes: Probes, softwareGpu: boolean, threads: number, named: boolean): Promise<StartResult> {
   switch (name) {
     case "tensorflow":
       return startTensorflow(probes);
     case "webgpu":
-      return startWebgpu(probes, softwareGpu);
+      return startWebgpu(probes, softwareGpu, named);
     case "wasm":
       return startWasm(threads);
     case "cpu":
@@ -125,7 +125,7 @@ export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<
       return report({ ...last, skipped, source }, opts);
     }
     const named = requested !== "auto" && name === requested;
-    const r = await start(name, probes, softwareGpu || (named && name === "webgpu"), threads);
+    const r = await start(name, probes, softwareGpu || (named && name === "webgpu"), threads, named);
     if (r.ok) {
       return report({
         name,
