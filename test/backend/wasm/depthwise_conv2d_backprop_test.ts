@@ -23,6 +23,10 @@ const CASES: Case[] = [
   { x: [2, 8, 8, 2], k: 2, m: 1, s: 1, pad: "same" },
   { x: [2, 10, 9, 3], k: 3, m: 2, s: 1, pad: "same", d: 2 },
   { x: [1, 14, 13, 2], k: 3, m: 1, s: 1, pad: "valid", d: 3 },
+  // Channels divisible by 4 and multiplier 1: the SIMD filter gradient.
+  { x: [2, 10, 9, 8], k: 3, m: 1, s: 2, pad: "same" },
+  { x: [1, 11, 10, 8], k: 3, m: 1, s: 1, pad: "same", d: 2 },
+  { x: [3, 16, 16, 12], k: 5, m: 1, s: 1, pad: "valid" },
 ];
 const label = (c: Case) => `x${c.x.join("x")} k${c.k} m${c.m} s${c.s} ${c.pad} d${c.d ?? 1}`;
 
