@@ -56,12 +56,17 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
     return { backend: name, skipped: (e as Error).message };
   }
   if (name === "webgpu" && /software adapter/.test(backendInfo()?.detail ?? "") && !args["software-gpu"]) {
-    return { backend: name, skipped: `software adapter only (${backendInfo()?.detail}); --software-gpu runs it anyway` };
+    return {
+      backend: name,
+      skipped: `software adapter only (${backendInfo()?.detail}); --software-gpu runs it anyway`,
+    };
   }
   const model = buildUNet(size, classes);
   const opt = tf.train.adam(1e-3);
   const x = tf.randomNormal([batch, size, size, 3], 0, 1, "float32", 1);
-  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch, size, size], 0, classes, "int32", 2) as tf.Tensor3D, classes));
+  const y = tf.tidy(() =>
+    tf.oneHot(tf.randomUniform([batch, size, size], 0, classes, "int32", 2) as tf.Tensor3D, classes)
+  );
   const step = async () => {
     const loss = opt.minimize(
       () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
@@ -110,10 +115,16 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
       e.calls++;
       byName.set(k.name, e);
     }
-    kernelTotal = [...byName.values()].reduce((a, v) => a + v.ms, 0) - (byName.get("fusedConv2d__op")?.ms ?? 0);
+    kernelTotal = [...byName.values()].reduce((a, v) => a + v.ms, 0) -
+      (byName.get("fusedConv2d__op")?.ms ?? 0);
     kernelCalls = info.kernels.length;
     kernels = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)
-      .map(([k, v]) => ({ kernel: k, ms: round(v.ms), calls: v.calls, cpu_ms: cpuByName.has(k) ? round(cpuByName.get(k)!) : undefined }));
+      .map(([k, v]) => ({
+        kernel: k,
+        ms: round(v.ms),
+        calls: v.calls,
+        cpu_ms: cpuByName.has(k) ? round(cpuByName.get(k)!) : undefined,
+      }));
     if (cpuByName.size) kernelCpuTotal = [...cpuByName.values()].reduce((a, b) => a + b, 0);
   }
   const info = backendInfo();
@@ -185,7 +196,19 @@ function torchBench(): Record<string, unknown> {
   const py = "/usr/bin/python3";
   if (!existsSync(py)) return { skipped: "/usr/bin/python3 not found" };
   const script = new URL("./train_step_torch.py", import.meta.url).pathname;
-  const r = spawnSync(py, [script, "--threads", "2", "--steps", String(Math.max(steps, 3)), "--batch", String(batch), "--size", String(size), "--classes", String(classes)], { encoding: "utf8" });
+  const r = spawnSync(py, [
+    script,
+    "--threads",
+    "2",
+    "--steps",
+    String(Math.max(steps, 3)),
+    "--batch",
+    String(batch),
+    "--size",
+    String(size),
+    "--classes",
+    String(classes),
+  ], { encoding: "utf8" });
   if (r.status !== 0) return { skipped: `python3 failed: ${(r.stderr || "").trim().split("\n").pop()}` };
   try {
     return JSON.parse(r.stdout);

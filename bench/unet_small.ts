@@ -13,7 +13,13 @@ export const MIDDLE = 64;
 
 function block(x: tf.SymbolicTensor, filters: number, name: string): tf.SymbolicTensor {
   for (let i = 1; i <= 2; i++) {
-    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: "same", useBias: false, name: `${name}_conv${i}` })
+    x = tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      padding: "same",
+      useBias: false,
+      name: `${name}_conv${i}`,
+    })
       .apply(x) as tf.SymbolicTensor;
     x = tf.layers.batchNormalization({ name: `${name}_bn${i}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `${name}_relu${i}` }).apply(x) as tf.SymbolicTensor;
@@ -33,11 +39,15 @@ export function buildUNet(size = 128, classes = 8): tf.LayersModel {
   });
   x = block(x, MIDDLE, "middle");
   for (let i = LEVELS.length - 1; i >= 0; i--) {
-    x = tf.layers.upSampling2d({ size: [2, 2], interpolation: "bilinear", name: `up${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.upSampling2d({ size: [2, 2], interpolation: "bilinear", name: `up${i + 1}` }).apply(
+      x,
+    ) as tf.SymbolicTensor;
     x = tf.layers.concatenate({ name: `cat${i + 1}` }).apply([x, skips[i]]) as tf.SymbolicTensor;
     x = block(x, LEVELS[i], `dec${i + 1}`);
   }
-  const logits = tf.layers.conv2d({ filters: classes, kernelSize: 1, name: "head" }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.conv2d({ filters: classes, kernelSize: 1, name: "head" }).apply(
+    x,
+  ) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: "unet_small" });
 }
 

@@ -22,11 +22,26 @@ const script = new URL("./train_step.ts", import.meta.url).pathname;
 const deno = Deno.execPath();
 
 function tryConfig(size: number, batch: number) {
-  const env = { ...Deno.env.toObject(), NO_COLOR: "1", ...(args.threads ? { SEGLAB_WASM_THREADS: args.threads } : {}) };
+  const env = {
+    ...Deno.env.toObject(),
+    NO_COLOR: "1",
+    ...(args.threads ? { SEGLAB_WASM_THREADS: args.threads } : {}),
+  };
   const t = performance.now();
   const r = spawnSync(deno, [
-    "run", "-A", script, "--backends", "wasm", "--steps", "1", "--no-torch", "--no-profile",
-    "--batch", String(batch), "--size", String(size),
+    "run",
+    "-A",
+    script,
+    "--backends",
+    "wasm",
+    "--steps",
+    "1",
+    "--no-torch",
+    "--no-profile",
+    "--batch",
+    String(batch),
+    "--size",
+    String(size),
   ], { encoding: "utf8", env, maxBuffer: 64 << 20 });
   const seconds = Math.round((performance.now() - t) / 100) / 10;
   try {
@@ -34,7 +49,9 @@ function tryConfig(size: number, batch: number) {
     if (res.skipped || !Number.isFinite(res.loss)) throw new Error(res.skipped ?? "no loss");
     return { size, batch, ok: true, heap_mib: res.wasm_heap_mib, step_ms: res.median_ms, seconds };
   } catch {
-    const err = (r.stderr || r.stdout || "").trim().split("\n").filter((l) => /rror|abort|memory|OOM/i.test(l)).pop();
+    const err = (r.stderr || r.stdout || "").trim().split("\n").filter((l) =>
+      /rror|abort|memory|OOM/i.test(l)
+    ).pop();
     return { size, batch, ok: false, error: (err ?? `exit ${r.status}`).slice(0, 300), seconds };
   }
 }
@@ -50,11 +67,15 @@ for (const size of args.sizes.split(",").map(Number)) {
     largest[String(size)] = { batch, heap_mib: r.heap_mib };
   }
 }
-console.log(JSON.stringify({
-  benchmark: "wasm_memory",
-  network: "unet_small (bench/unet_small.ts), Adam, softmax cross entropy",
-  heap_cap_mib: 4096,
-  cpus: os.cpus().length,
-  largest_batch_per_size: largest,
-  tries: results,
-}, null, 2));
+console.log(JSON.stringify(
+  {
+    benchmark: "wasm_memory",
+    network: "unet_small (bench/unet_small.ts), Adam, softmax cross entropy",
+    heap_cap_mib: 4096,
+    cpus: os.cpus().length,
+    largest_batch_per_size: largest,
+    tries: results,
+  },
+  null,
+  2,
+));

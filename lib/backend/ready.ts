@@ -79,7 +79,13 @@ export function backendInfo(): BackendInfo | null {
   return last;
 }
 
-function start(name: BackendName, probes: Probes, softwareGpu: boolean, threads: number, named: boolean): Promise<StartResult> {
+function start(
+  name: BackendName,
+  probes: Probes,
+  softwareGpu: boolean,
+  threads: number,
+  named: boolean,
+): Promise<StartResult> {
   switch (name) {
     case "tensorflow":
       return startTensorflow(probes);
@@ -106,7 +112,9 @@ export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<
   const source = backend ? "argument" : fromEnv ? "SEGLAB_BACKEND" : "default";
   if (requested !== "auto" && !(BACKENDS as readonly string[]).includes(requested)) {
     throw new Error(
-      `ready(): unknown backend "${backend ?? fromEnv}" (from ${source}); valid backends: ${BACKENDS.join(", ")}, or "auto"`,
+      `ready(): unknown backend "${backend ?? fromEnv}" (from ${source}); valid backends: ${
+        BACKENDS.join(", ")
+      }, or "auto"`,
     );
   }
   registerSeglabGradients();
@@ -145,7 +153,9 @@ export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<
       );
     }
   }
-  throw new Error(`ready(): no backend could start: ${skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}`);
+  throw new Error(
+    `ready(): no backend could start: ${skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}`,
+  );
 }
 
 function wasmThreadsOption(fromArg: number | undefined): number {
@@ -154,7 +164,9 @@ function wasmThreadsOption(fromArg: number | undefined): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
     throw new Error(
-      `ready(): threads must be a whole number ≥ 0 (got ${JSON.stringify(raw)}${fromArg === undefined ? " from SEGLAB_WASM_THREADS" : ""}); 0 or 1 turns wasm threads off`,
+      `ready(): threads must be a whole number ≥ 0 (got ${JSON.stringify(raw)}${
+        fromArg === undefined ? " from SEGLAB_WASM_THREADS" : ""
+      }); 0 or 1 turns wasm threads off`,
     );
   }
   return Math.max(1, Math.min(8, n));

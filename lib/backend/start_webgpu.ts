@@ -20,7 +20,11 @@ import type { StartResult } from "./start_result.ts";
 export const WEBGPU_PACKAGE = "@tensorflow/tfjs-backend-webgpu";
 
 /** Starts `webgpu` if a suitable adapter exists; `allowSoftware` accepts a software adapter. */
-export async function startWebgpu(probes: Probes, allowSoftware: boolean, named = false): Promise<StartResult> {
+export async function startWebgpu(
+  probes: Probes,
+  allowSoftware: boolean,
+  named = false,
+): Promise<StartResult> {
   const adapter = await probes.gpuAdapter();
   if (typeof adapter === "string") return { ok: false, reason: adapter };
   if (adapter.software && !allowSoftware) {
@@ -42,11 +46,16 @@ export async function startWebgpu(probes: Probes, allowSoftware: boolean, named 
       };
     }
     if (!tf.findBackendFactory("webgpu")) {
-      return { ok: false, reason: `${WEBGPU_PACKAGE} registered its backend with another copy of @tensorflow/tfjs-core` };
+      return {
+        ok: false,
+        reason: `${WEBGPU_PACKAGE} registered its backend with another copy of @tensorflow/tfjs-core`,
+      };
     }
   }
   try {
-    if (!(await tf.setBackend("webgpu"))) return { ok: false, reason: "the webgpu backend failed to initialise" };
+    if (!(await tf.setBackend("webgpu"))) {
+      return { ok: false, reason: "the webgpu backend failed to initialise" };
+    }
     await tf.ready();
   } catch (e) {
     return { ok: false, reason: `the webgpu backend failed to initialise: ${firstLine(e)}` };
@@ -55,14 +64,17 @@ export async function startWebgpu(probes: Probes, allowSoftware: boolean, named 
   if (syncProblem && !named) {
     return {
       ok: false,
-      reason: `synchronous reads fail in this runtime (${syncProblem}); ready("webgpu") uses it anyway, with await t.data()`,
+      reason:
+        `synchronous reads fail in this runtime (${syncProblem}); ready("webgpu") uses it anyway, with await t.data()`,
     };
   }
   markDeviceBackend("webgpu", !adapter.software);
   return {
     ok: true,
     detail: `${adapter.description}${adapter.software ? " (software adapter, opted in)" : ""}` +
-      (syncProblem ? `; dataSync()/arraySync() FAIL here (${syncProblem}): read tensors with await t.data()` : ""),
+      (syncProblem
+        ? `; dataSync()/arraySync() FAIL here (${syncProblem}): read tensors with await t.data()`
+        : ""),
     onDevice: !adapter.software,
     warning: syncProblem !== null,
   };

@@ -21,7 +21,9 @@ export function batchNormTraining(
   eps: number,
 ): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   if (hasFused(BN_TRAIN) && x.dtype === "float32") {
-    return tf.engine().runKernel(BN_TRAIN, { x, scale: gamma, offset: beta }, { varianceEpsilon: eps }) as unknown as [
+    return tf.engine().runKernel(BN_TRAIN, { x, scale: gamma, offset: beta }, {
+      varianceEpsilon: eps,
+    }) as unknown as [
       tf.Tensor,
       tf.Tensor1D,
       tf.Tensor1D,

@@ -71,8 +71,21 @@ function kernels(backendName: string): tf.KernelConfig[] {
         const c = x.shape[x.shape.length - 1];
         if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, c)) {
           const b = backend as unknown as WasmBackend;
-          const [y, mean, variance] = [b.makeOutput(x.shape, "float32"), b.makeOutput([c], "float32"), b.makeOutput([c], "float32")];
-          batchNormTrainForwardSimd(b, x, io.read(scale).slice(), io.read(offset).slice(), attrs!.varianceEpsilon as number, y, mean, variance);
+          const [y, mean, variance] = [
+            b.makeOutput(x.shape, "float32"),
+            b.makeOutput([c], "float32"),
+            b.makeOutput([c], "float32"),
+          ];
+          batchNormTrainForwardSimd(
+            b,
+            x,
+            io.read(scale).slice(),
+            io.read(offset).slice(),
+            attrs!.varianceEpsilon as number,
+            y,
+            mean,
+            variance,
+          );
           return [y, mean, variance];
         }
         return io.outputs([x.shape, [c], [c]], ([y, mean, variance]) =>
@@ -96,7 +109,11 @@ function kernels(backendName: string): tf.KernelConfig[] {
         const c = x.shape[x.shape.length - 1];
         if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, c)) {
           const b = backend as unknown as WasmBackend;
-          const [dx, dgamma, dbeta] = [b.makeOutput(x.shape, "float32"), b.makeOutput([c], "float32"), b.makeOutput([c], "float32")];
+          const [dx, dgamma, dbeta] = [
+            b.makeOutput(x.shape, "float32"),
+            b.makeOutput([c], "float32"),
+            b.makeOutput([c], "float32"),
+          ];
           batchNormTrainBackwardSimd(
             b,
             dy,
@@ -135,8 +152,18 @@ function kernels(backendName: string): tf.KernelConfig[] {
       kernelFunc: ({ inputs, attrs, backend }) => {
         const io = access(backendName, backend as AnyBackend);
         const { value, m, v, g } = inputs as Record<string, tf.TensorInfo>;
-        return io.outputs([value.shape, value.shape, value.shape], (outs) =>
-          adamMath(io.read(value), io.read(m), io.read(v), io.read(g), attrs as never, outs as [Float32Array, Float32Array, Float32Array]));
+        return io.outputs(
+          [value.shape, value.shape, value.shape],
+          (outs) =>
+            adamMath(
+              io.read(value),
+              io.read(m),
+              io.read(v),
+              io.read(g),
+              attrs as never,
+              outs as [Float32Array, Float32Array, Float32Array],
+            ),
+        );
       },
     },
     {

@@ -38,7 +38,10 @@ export function patchLayersBatchNorm(): boolean {
     const training = kwargs?.training === true;
     const rank = input?.rank ?? 0;
     const lastAxis = this.axis === -1 || this.axis === rank - 1;
-    if (!training || !lastAxis || rank < 2 || !this.gamma || !this.beta || input.dtype !== "float32" || !hasFused(BN_TRAIN)) {
+    if (
+      !training || !lastAxis || rank < 2 || !this.gamma || !this.beta || input.dtype !== "float32" ||
+      !hasFused(BN_TRAIN)
+    ) {
       return original.call(this, inputs, kwargs);
     }
     return tf.tidy(() => {

@@ -67,7 +67,15 @@ export function patchFusedConvRouting(): boolean {
       const plain = a.bias == null && (a.activation ?? "linear") === "linear";
       if (((dh === 1 && dwid === 1) && !plain) || !recording()) return conv(a);
       return tf.tidy(() => {
-        let y: tf.Tensor = tf.conv2d(a.x as tf.Tensor4D, a.filter as tf.Tensor4D, a.strides, a.pad, a.dataFormat ?? "NHWC", a.dilations, a.dimRoundingMode);
+        let y: tf.Tensor = tf.conv2d(
+          a.x as tf.Tensor4D,
+          a.filter as tf.Tensor4D,
+          a.strides,
+          a.pad,
+          a.dataFormat ?? "NHWC",
+          a.dilations,
+          a.dimRoundingMode,
+        );
         if (a.bias) y = tf.add(y, a.bias);
         return activate(y, a);
       });
@@ -76,7 +84,15 @@ export function patchFusedConvRouting(): boolean {
       const [dh, dwid] = dilationPair(a.dilations as number | number[]);
       if ((dh === 1 && dwid === 1) || !recording()) return dw(a);
       return tf.tidy(() => {
-        let y: tf.Tensor = tf.depthwiseConv2d(a.x as tf.Tensor4D, a.filter as tf.Tensor4D, a.strides, a.pad, a.dataFormat ?? "NHWC", a.dilations, a.dimRoundingMode);
+        let y: tf.Tensor = tf.depthwiseConv2d(
+          a.x as tf.Tensor4D,
+          a.filter as tf.Tensor4D,
+          a.strides,
+          a.pad,
+          a.dataFormat ?? "NHWC",
+          a.dilations,
+          a.dimRoundingMode,
+        );
         if (a.bias) y = tf.add(y, a.bias);
         return activate(y, a);
       });

@@ -24,7 +24,11 @@ export interface GradientEntry {
 export const SEGLAB_GRADIENTS: readonly GradientEntry[] = [
   { config: conv2DGradConfig, kind: "replaced", why: "adds dilation rates > 1 (atrous convolution)" },
   { config: depthwiseConv2dGradConfig, kind: "replaced", why: "adds dilation rates > 1" },
-  { config: fusedBatchNormGradConfig, kind: "replaced", why: "broadcasting instead of a full-size Tile; shared sums" },
+  {
+    config: fusedBatchNormGradConfig,
+    kind: "replaced",
+    why: "broadcasting instead of a full-size Tile; shared sums",
+  },
   { config: stridedSliceGradConfig, kind: "added", why: "tf.stridedSlice had no gradient" },
   { config: topKGradConfig, kind: "added", why: "tf.topk values had no gradient" },
   { config: gatherNdGradConfig, kind: "added", why: "tf.gatherND had no gradient" },

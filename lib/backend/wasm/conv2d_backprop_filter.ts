@@ -29,7 +29,8 @@ import { kernelsFor } from "./simd/fused_simd.ts";
 /** The kernel function. */
 export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   let { x, dy } = inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+    attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   const dilations = (attrs.dilations ?? 1) as number | [number, number];
   const temps: TensorInfo[] = [];
   try {
@@ -112,7 +113,10 @@ function rowsFilterGrad(
     // Pad x along W so that every tap's run of OW columns is in range, transpose, copy the runs.
     const wp = Math.max(w + pl, (kw - 1) * dw + ow);
     const xp = pl > 0 || wp > w
-      ? callKernel("PadV2", { x }, { paddings: [[0, 0], [0, 0], [pl, wp - w - pl], [0, 0]], constantValue: 0 }, backend)
+      ? callKernel("PadV2", { x }, {
+        paddings: [[0, 0], [0, 0], [pl, wp - w - pl], [0, 0]],
+        constantValue: 0,
+      }, backend)
       : x;
     if (xp !== x) temps.push(xp);
     const xT = transposeInfo(backend, xp, [1, 3, 2, 0]); // [H, Ci, Wp, N]
@@ -120,7 +124,9 @@ function rowsFilterGrad(
     const src = f32(backend, xT), dst = f32(backend, xs);
     const srcRow = wp * n;
     for (let r = 0, s0 = 0, d0 = 0; r < h * ci; r++, s0 += srcRow) {
-      for (let j = 0; j < kw; j++, d0 += run) dst.set(src.subarray(s0 + j * dw * n, s0 + j * dw * n + run), d0);
+      for (let j = 0; j < kw; j++, d0 += run) {
+        dst.set(src.subarray(s0 + j * dw * n, s0 + j * dw * n + run), d0);
+      }
     }
   }
   const dyT = transposeInfo(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, Co]

@@ -32,7 +32,8 @@ export function copyRows(
   const k = kernelsFor(backend);
   const size = BYTES[src.dtype] ?? 4;
   if (k) {
-    const s = backend.dataIdMap.get(src.dataId)!.memoryOffset, d = backend.dataIdMap.get(dst.dataId)!.memoryOffset;
+    const s = backend.dataIdMap.get(src.dataId)!.memoryOffset,
+      d = backend.dataIdMap.get(dst.dataId)!.memoryOffset;
     k.copy2d(s + srcAt * size, d + dstAt * size, rows, run * size, srcStride * size, dstStride * size);
     return;
   }

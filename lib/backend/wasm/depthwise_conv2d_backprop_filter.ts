@@ -13,7 +13,8 @@ import { kernelsFor } from "./simd/fused_simd.ts";
 /** The kernel function. */
 export function depthwiseConv2dNativeBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { x, dy } = inputs;
-  const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  const { strides, pad, dimRoundingMode, filterShape } =
+    attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
   const dilations = (attrs.dilations ?? 1) as number | [number, number];
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],

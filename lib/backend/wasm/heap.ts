@@ -66,7 +66,12 @@ export function reshapeInfo(backend: WasmBackend, x: TensorInfo, shape: number[]
  * ownership: release it with {@linkcode releaseView}, never `release` (which would free memory
  * inside `base`). For handing kernels a contiguous part of a tensor.
  */
-export function viewInfo(backend: WasmBackend, base: TensorInfo, offset: number, shape: number[]): TensorInfo {
+export function viewInfo(
+  backend: WasmBackend,
+  base: TensorInfo,
+  offset: number,
+  shape: number[],
+): TensorInfo {
   const at = backend.dataIdMap.get(base.dataId)!.memoryOffset + offset * 4;
   return backend.makeOutput(shape, base.dtype, at);
 }

@@ -28,7 +28,10 @@ export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo 
   const dx = backend.makeOutput(input.shape, "float32");
   const k = kernelsFor(backend);
   // The common 2×2 stride-2 pooling of even sizes (no padding, windows tile the input) in SIMD.
-  if (k && fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && h === 2 * oh && w === 2 * ow && c % 4 === 0) {
+  if (
+    k && fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && h === 2 * oh &&
+    w === 2 * ow && c % 4 === 0
+  ) {
     const at = (i: TensorInfo) => backend.dataIdMap.get(i.dataId)!.memoryOffset;
     k.maxpool2_grad(at(input), at(dy), at(dx), n * oh, w * c * 4, ow * c * 4, c * 4);
     return dx;

@@ -17,7 +17,8 @@ export function relu(args: KernelArgs): TensorInfo {
   const px = b.dataIdMap.get(x.dataId)!.memoryOffset, py = b.dataIdMap.get(out.dataId)!.memoryOffset;
   k.relu(px, py, n4 * 4);
   if (n4 < n) {
-    const src = new Float32Array(b.wasm.HEAPU8.buffer, px, n), dst = new Float32Array(b.wasm.HEAPU8.buffer, py, n);
+    const src = new Float32Array(b.wasm.HEAPU8.buffer, px, n),
+      dst = new Float32Array(b.wasm.HEAPU8.buffer, py, n);
     for (let i = n4; i < n; i++) dst[i] = src[i] > 0 ? src[i] : src[i] !== src[i] ? NaN : 0;
   }
   return out;

@@ -29,12 +29,17 @@ function table(out: number, inp: number, alignCorners: boolean): ArrayBuffer {
 /** The kernel function. */
 export function resizeBilinearGrad(args: KernelArgs): TensorInfo {
   const { images, dy } = args.inputs;
-  const { alignCorners, halfPixelCenters } = args.attrs as { alignCorners: boolean; halfPixelCenters: boolean };
+  const { alignCorners, halfPixelCenters } = args.attrs as {
+    alignCorners: boolean;
+    halfPixelCenters: boolean;
+  };
   const b = args.backend;
   const [n, xh, xw, c] = images.shape;
   const [, yh, yw] = dy.shape;
   const k = kernelsFor(b);
-  if (!k || halfPixelCenters || c % 4 !== 0 || dy.dtype !== "float32") return callOriginal("ResizeBilinearGrad", args);
+  if (!k || halfPixelCenters || c % 4 !== 0 || dy.dtype !== "float32") {
+    return callOriginal("ResizeBilinearGrad", args);
+  }
   const dx = b.makeOutput([...images.shape], "float32");
   const rows = table(yh, xh, alignCorners), cols = table(yw, xw, alignCorners);
   const scratch = b.wasm._malloc(rows.byteLength + cols.byteLength + 16) >>> 0;
@@ -43,7 +48,19 @@ export function resizeBilinearGrad(args: KernelArgs): TensorInfo {
     b.wasm.HEAPU8.set(new Uint8Array(rows), base);
     b.wasm.HEAPU8.set(new Uint8Array(cols), base + rows.byteLength);
     const at = (t: TensorInfo) => b.dataIdMap.get(t.dataId)!.memoryOffset;
-    k.resize_grad(at(dy), at(dx), n * xh * xw * c * 4, n, yh, yw, xh, xw, c * 4, base, base + rows.byteLength);
+    k.resize_grad(
+      at(dy),
+      at(dx),
+      n * xh * xw * c * 4,
+      n,
+      yh,
+      yw,
+      xh,
+      xw,
+      c * 4,
+      base,
+      base + rows.byteLength,
+    );
   } finally {
     b.wasm._free(scratch);
   }

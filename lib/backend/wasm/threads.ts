@@ -72,7 +72,10 @@ function workerScript(dir: string): string {
  * and a worker pool of `threads` instead of the build's fixed 8 (each pool worker instantiates
  * the module at start-up; XNNPACK's pool needs `threads − 1` of them plus the main thread).
  */
-function threadedFactory(dir: string, threads: number): (config: Record<string, unknown>) => Promise<EmscriptenModule> {
+function threadedFactory(
+  dir: string,
+  threads: number,
+): (config: Record<string, unknown>) => Promise<EmscriptenModule> {
   const file = path.join(dir, "tfjs-backend-wasm-threaded-simd.js");
   const POOL = "var pthreadPoolSize=8;";
   let text = fs.readFileSync(file, "utf8");
@@ -81,7 +84,13 @@ function threadedFactory(dir: string, threads: number): (config: Record<string, 
   const fakeOs = { ...os, cpus: () => Array.from({ length: 2 * threads }, () => cpu) };
   const localRequire = (id: string) => (id === "os" || id === "node:os" ? fakeOs : require(id));
   const mod = { exports: {} as unknown };
-  new Function("require", "module", "exports", "__filename", "__dirname", text)(localRequire, mod, mod.exports, file, dir);
+  new Function("require", "module", "exports", "__filename", "__dirname", text)(
+    localRequire,
+    mod,
+    mod.exports,
+    file,
+    dir,
+  );
   return mod.exports as (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 }
 
@@ -90,7 +99,9 @@ function threadedFactory(dir: string, threads: number): (config: Record<string, 
  * is first initialised. Returns null on success, else why threads are off.
  */
 export async function installThreadedWasm(threads: number): Promise<string | null> {
-  if (installed) return installed.threads === threads ? null : `already started with ${installed.threads} threads`;
+  if (installed) {
+    return installed.threads === threads ? null : `already started with ${installed.threads} threads`;
+  }
   if (tf.engine().registry.wasm) return "the wasm backend was already initialised single-threaded";
   if (typeof SharedArrayBuffer === "undefined") return "this runtime has no SharedArrayBuffer";
   if (!(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"))) return "no WebAssembly SIMD";
@@ -101,7 +112,11 @@ export async function installThreadedWasm(threads: number): Promise<string | nul
     const worker = workerScript(dir);
     module = await factory({
       locateFile: (p: string, prefix: string) =>
-        p.endsWith(".worker.js") ? worker : p.endsWith(".wasm") ? path.join(dir, "tfjs-backend-wasm-threaded-simd.wasm") : prefix + p,
+        p.endsWith(".worker.js")
+          ? worker
+          : p.endsWith(".wasm")
+          ? path.join(dir, "tfjs-backend-wasm-threaded-simd.wasm")
+          : prefix + p,
       mainScriptUrlOrBlob: path.join(dir, "tfjs-backend-wasm-threaded-simd.js"),
       print: () => {},
       printErr: (s: string) => console.error(`seglab wasm threads: ${s}`),

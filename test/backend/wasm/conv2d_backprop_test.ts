@@ -36,7 +36,9 @@ const CASES: Case[] = [
 ];
 
 function label(c: Case): string {
-  return `x${c.x.join("x")} k${c.k}→${c.co} s${c.s} ${typeof c.pad === "string" ? c.pad : "explicit"} d${c.d ?? 1}`;
+  return `x${c.x.join("x")} k${c.k}→${c.co} s${c.s} ${typeof c.pad === "string" ? c.pad : "explicit"} d${
+    c.d ?? 1
+  }`;
 }
 
 /** y, dL/dx, dL/dw for L = Σ conv2d(x, w)·r. */
@@ -81,7 +83,18 @@ Deno.test("fused conv2d with bias (what tf.layers.conv2d runs) trains on wasm an
     const b = randTensor<tf.Rank.R1>([4], 23);
     const r = randTensor([2, 4, 5, 4], 24);
     const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, bias: b, strides: 2, pad: "same" }), r));
+      tf.sum(
+        tf.mul(
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            bias: b,
+            strides: 2,
+            pad: "same",
+          }),
+          r,
+        ),
+      );
     return tf.grads(f)([x, w, b]);
   });
 });
@@ -94,10 +107,26 @@ Deno.test("the NCHW data format of the wasm conv gradient kernels agrees with NH
     const dy = randTensor<tf.Rank.R4>([2, 4, 5, 4], 33);
     const attrs = { strides: 2, pad: "same" };
     const nchw = (t: tf.Tensor) => tf.transpose(t, [0, 3, 1, 2]);
-    const dxA = tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, dataFormat: "NHWC", inputShape: x.shape } as never) as tf.Tensor;
-    const dxB = tf.engine().runKernel("Conv2DBackpropInput", { dy: nchw(dy), filter: w }, { ...attrs, dataFormat: "NCHW", inputShape: [2, 3, 7, 9] } as never) as tf.Tensor;
-    const dwA = tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, dataFormat: "NHWC", filterShape: w.shape } as never) as tf.Tensor;
-    const dwB = tf.engine().runKernel("Conv2DBackpropFilter", { x: nchw(x), dy: nchw(dy) }, { ...attrs, dataFormat: "NCHW", filterShape: w.shape } as never) as tf.Tensor;
+    const dxA = tf.engine().runKernel(
+      "Conv2DBackpropInput",
+      { dy, filter: w },
+      { ...attrs, dataFormat: "NHWC", inputShape: x.shape } as never,
+    ) as tf.Tensor;
+    const dxB = tf.engine().runKernel(
+      "Conv2DBackpropInput",
+      { dy: nchw(dy), filter: w },
+      { ...attrs, dataFormat: "NCHW", inputShape: [2, 3, 7, 9] } as never,
+    ) as tf.Tensor;
+    const dwA = tf.engine().runKernel(
+      "Conv2DBackpropFilter",
+      { x, dy },
+      { ...attrs, dataFormat: "NHWC", filterShape: w.shape } as never,
+    ) as tf.Tensor;
+    const dwB = tf.engine().runKernel(
+      "Conv2DBackpropFilter",
+      { x: nchw(x), dy: nchw(dy) },
+      { ...attrs, dataFormat: "NCHW", filterShape: w.shape } as never,
+    ) as tf.Tensor;
     assert.deepEqual(Array.from(nchw(dxA).dataSync()), Array.from(dxB.dataSync()));
     assert.deepEqual(Array.from(dwA.dataSync()), Array.from(dwB.dataSync()));
   });
@@ -112,7 +141,9 @@ for (const c of [CASES[1], CASES[8], CASES[10]]) {
       const y = tf.conv2d(x, w, c.s, c.pad, "NHWC", c.d ?? 1);
       const r = randTensor(y.shape, 13);
       const loss = (a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad, "NHWC", c.d ?? 1), r)) as tf.Scalar;
+        tf.sum(
+          tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad, "NHWC", c.d ?? 1), r),
+        ) as tf.Scalar;
       const [dx, dw] = tf.grads(loss)([x, w]);
       // The loss is linear in each argument, so central differences are exact up to rounding.
       const cx = someCoords(x.size), cw = someCoords(w.size);

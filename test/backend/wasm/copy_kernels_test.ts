@@ -15,7 +15,13 @@ const cases: [string, () => tf.Tensor[]][] = [
   ["split channels (concat gradient)", () => tf.split(randTensor([2, 5, 6, 48], 6), [32, 16], 3)],
   ["split axis 1 in 3", () => tf.split(randTensor([4, 9, 3], 7), 3, 1)],
   ["concat channels", () => [tf.concat([randTensor([2, 5, 6, 32], 8), randTensor([2, 5, 6, 16], 9)], 3)]],
-  ["concat axis 0 and 1", () => [tf.concat([randTensor([2, 3], 10), randTensor([1, 3], 11)], 0), tf.concat([randTensor([2, 3, 2], 12), randTensor([2, 1, 2], 13), randTensor([2, 4, 2], 14)], 1)]],
+  [
+    "concat axis 0 and 1",
+    () => [
+      tf.concat([randTensor([2, 3], 10), randTensor([1, 3], 11)], 0),
+      tf.concat([randTensor([2, 3, 2], 12), randTensor([2, 1, 2], 13), randTensor([2, 4, 2], 14)], 1),
+    ],
+  ],
   ["concat with an empty part", () => [tf.concat([randTensor([2, 0, 3], 15), randTensor([2, 2, 3], 16)], 1)]],
   ["int32 and bool", () => {
     const i = tf.tensor3d(Array.from({ length: 60 }, (_, k) => k - 30), [3, 4, 5], "int32");
@@ -28,7 +34,9 @@ const cases: [string, () => tf.Tensor[]][] = [
     ];
   }],
   ["concat/split gradients", () => {
-    const a = randTensor([2, 4, 4, 3], 17), b = randTensor([2, 4, 4, 5], 18), r = randTensor([2, 4, 4, 8], 19);
+    const a = randTensor([2, 4, 4, 3], 17),
+      b = randTensor([2, 4, 4, 5], 18),
+      r = randTensor([2, 4, 4, 8], 19);
     return tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.concat([x, y], 3), r)))([a, b]);
   }],
 ];
@@ -40,17 +48,21 @@ for (const [name, f] of cases) {
 
 for (const n of [4096, 4099]) {
   Deno.test(`wasm Relu (SIMD) matches cpu, ${n} values with NaN and ±0`, async () => {
-    await assertWasmMatchesCpu(`relu ${n}`, () => {
-      const v = randTensor([n], 30).arraySync() as number[];
-      v[0] = NaN;
-      v[1] = -0;
-      v[n - 1] = NaN;
-      v[n - 2] = -5;
-      const y = tf.relu(tf.tensor1d(v));
-      const nan = tf.isNaN(y);
-      return [tf.where(nan, tf.fill([n], 999), y), tf.cast(nan, "float32")]; // NaN stays NaN
-
-    }, 0, 0);
+    await assertWasmMatchesCpu(
+      `relu ${n}`,
+      () => {
+        const v = randTensor([n], 30).arraySync() as number[];
+        v[0] = NaN;
+        v[1] = -0;
+        v[n - 1] = NaN;
+        v[n - 2] = -5;
+        const y = tf.relu(tf.tensor1d(v));
+        const nan = tf.isNaN(y);
+        return [tf.where(nan, tf.fill([n], 999), y), tf.cast(nan, "float32")]; // NaN stays NaN
+      },
+      0,
+      0,
+    );
   });
 }
 

@@ -47,15 +47,20 @@ for (const c of CASES) {
 }
 
 Deno.test("separableConv2d gradients on wasm match cpu", async () => {
-  await assertWasmMatchesCpu("separable", () => {
-    const x = randTensor<tf.Rank.R4>([2, 9, 10, 3], 51);
-    const dw = randTensor<tf.Rank.R4>([3, 3, 3, 2], 52);
-    const pw = randTensor<tf.Rank.R4>([1, 1, 6, 5], 53);
-    const r = randTensor([2, 5, 5, 5], 54);
-    return tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-      tf.sum(tf.mul(tf.separableConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, 2, "same"), r))
-    )([x, dw, pw]);
-  }, 5e-5, 2e-5);
+  await assertWasmMatchesCpu(
+    "separable",
+    () => {
+      const x = randTensor<tf.Rank.R4>([2, 9, 10, 3], 51);
+      const dw = randTensor<tf.Rank.R4>([3, 3, 3, 2], 52);
+      const pw = randTensor<tf.Rank.R4>([1, 1, 6, 5], 53);
+      const r = randTensor([2, 5, 5, 5], 54);
+      return tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.mul(tf.separableConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, 2, "same"), r))
+      )([x, dw, pw]);
+    },
+    5e-5,
+    2e-5,
+  );
 });
 
 Deno.test("depthwiseConv2d gradients on wasm agree with finite differences", async () => {

@@ -53,7 +53,8 @@ export function batchNormTrainForwardSimd(
     k.sums(ptr(b, x), s1, s2, c * 4, total);
     const S1 = new Float64Array(heap(), s1, c), S2 = new Float64Array(heap(), s2, c);
     const A = new Float32Array(heap(), a, c), B = new Float32Array(heap(), off, c);
-    const mean = new Float32Array(heap(), ptr(b, meanOut), c), variance = new Float32Array(heap(), ptr(b, varianceOut), c);
+    const mean = new Float32Array(heap(), ptr(b, meanOut), c),
+      variance = new Float32Array(heap(), ptr(b, varianceOut), c);
     for (let j = 0; j < c; j++) {
       const mu = S1[j] / m, v = Math.max(0, S2[j] / m - mu * mu);
       mean[j] = mu;
@@ -91,9 +92,12 @@ export function batchNormTrainBackwardSimd(
     new Float64Array(heap(), sdy, 2 * c).fill(0);
     k.sums2(ptr(b, dy), ptr(b, x), ptr(b, meanInfo), sdy, sdyx, c * 4, total);
     const SDY = new Float64Array(heap(), sdy, c), SDYX = new Float64Array(heap(), sdyx, c);
-    const P = new Float32Array(heap(), p, c), Q = new Float32Array(heap(), q, c), R = new Float32Array(heap(), r, c);
+    const P = new Float32Array(heap(), p, c),
+      Q = new Float32Array(heap(), q, c),
+      R = new Float32Array(heap(), r, c);
     const mean = new Float32Array(heap(), ptr(b, meanInfo), c);
-    const dgamma = new Float32Array(heap(), ptr(b, dgammaOut), c), dbeta = new Float32Array(heap(), ptr(b, dbetaOut), c);
+    const dgamma = new Float32Array(heap(), ptr(b, dgammaOut), c),
+      dbeta = new Float32Array(heap(), ptr(b, dbetaOut), c);
     for (let j = 0; j < c; j++) {
       const rs = 1 / Math.sqrt(variance[j] + eps);
       dbeta[j] = SDY[j];

@@ -17,25 +17,64 @@ export interface SimdKernels {
   /** `s1[k] += Σ_r x[r, k]`, `s2[k] += Σ_r x[r, k]²` (f64 s1, s2). */
   sums(x: number, s1: number, s2: number, rowBytes: number, totalBytes: number): void;
   /** `sdy[k] += Σ_r dy`, `sdyx[k] += Σ_r dy·(x − mean[k])` (f32 mean, f64 sums). */
-  sums2(dy: number, x: number, mean: number, sdy: number, sdyx: number, rowBytes: number, totalBytes: number): void;
+  sums2(
+    dy: number,
+    x: number,
+    mean: number,
+    sdy: number,
+    sdyx: number,
+    rowBytes: number,
+    totalBytes: number,
+  ): void;
   /** `y = max(x, 0)` over `bytes` (a multiple of 16). */
   relu(x: number, y: number, bytes: number): void;
   /**
    * Max-pool 2×2 stride 2 gradient, first maximum (row-major) wins: for `rows` = N·OH output rows
    * of `rowBytesDy` bytes, the input rows are `rowBytesX` bytes, `cBytes` = channels·4.
    */
-  maxpool2_grad(x: number, dy: number, dx: number, rows: number, rowBytesX: number, rowBytesDy: number, cBytes: number): void;
+  maxpool2_grad(
+    x: number,
+    dy: number,
+    dx: number,
+    rows: number,
+    rowBytesX: number,
+    rowBytesDy: number,
+    cBytes: number,
+  ): void;
   /**
    * The weight-gradient layout of an NHWC `x` (all sizes in elements):
    * `dst[h, c, k, o, b] = x[b, h, o + k·dw − pl, c]`, zero where the column is out of range.
    */
-  im2row(x: number, dst: number, n: number, h: number, w: number, c: number, kw: number, ow: number, dw: number, pl: number): void;
+  im2row(
+    x: number,
+    dst: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    kw: number,
+    ow: number,
+    dw: number,
+    pl: number,
+  ): void;
   /**
    * Bilinear-resize gradient by scattering: `dx` (zeroed here, `dxBytes` long) receives each
    * `dy[b, r, c, :]` at the four source pixels of `(r, c)`. `rows`/`cols` tables hold, per output
    * row / column, `[lo: i32, hi: i32, wLo: f32, wHi: f32]`; `cBytes` = channels·4 (a multiple of 16).
    */
-  resize_grad(dy: number, dx: number, dxBytes: number, n: number, yh: number, yw: number, xh: number, xw: number, cBytes: number, rows: number, cols: number): void;
+  resize_grad(
+    dy: number,
+    dx: number,
+    dxBytes: number,
+    n: number,
+    yh: number,
+    yw: number,
+    xh: number,
+    xw: number,
+    cBytes: number,
+    rows: number,
+    cols: number,
+  ): void;
   /**
    * Depthwise-conv weight gradient (channel multiplier 1, `cBytes` = channels·4, a multiple of 16):
    * `acc64[t, c] += Σ x[b, y·sh + i·dh − pt, o·sw + j·dw − pl, c] · dy[b, y, o, c]` for each tap
@@ -43,17 +82,54 @@ export interface SimdKernels {
    * are flushed into the float64 `acc64`).
    */
   dw_filter_grad(
-    x: number, dy: number, acc32: number, acc64: number, n: number, h: number, w: number, cBytes: number,
-    oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number,
+    x: number,
+    dy: number,
+    acc32: number,
+    acc64: number,
+    n: number,
+    h: number,
+    w: number,
+    cBytes: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    pt: number,
+    pl: number,
   ): void;
   /** Copies `rows` runs of `runBytes`: row i from `src + i·srcStride` to `dst + i·dstStride`. */
-  copy2d(src: number, dst: number, rows: number, runBytes: number, srcStride: number, dstStride: number): void;
+  copy2d(
+    src: number,
+    dst: number,
+    rows: number,
+    runBytes: number,
+    srcStride: number,
+    dstStride: number,
+  ): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
-  lincomb(dy: number, x: number, p: number, q: number, c: number, dx: number, rowBytes: number, totalBytes: number): void;
+  lincomb(
+    dy: number,
+    x: number,
+    p: number,
+    q: number,
+    c: number,
+    dx: number,
+    rowBytes: number,
+    totalBytes: number,
+  ): void;
 }
 
 /** `for each row r (byte offset), each 4-channel group g (byte offset in the row): body()`. */
-function rowsAndGroups(f: FuncBuilder, rowBytes: number, total: number, body: (r: number, g: number) => void): void {
+function rowsAndGroups(
+  f: FuncBuilder,
+  rowBytes: number,
+  total: number,
+  body: (r: number, g: number) => void,
+): void {
   const r = f.local("i32"), g = f.local("i32");
   f.i32(0).set(r);
   f.forRange(r, total, { local: rowBytes }, () => {
@@ -232,12 +308,24 @@ export function buildSimdModule(shared: boolean): Uint8Array {
     });
   }
   {
-    const f = m.func("resize_grad", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"]);
+    const f = m.func("resize_grad", [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+    ]);
     const [dy, dx, dxBytes, n, yh, yw, xh, xw, cb, rowsT, colsT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     const b = f.local("i32"), r = f.local("i32"), c = f.local("i32"), g = f.local("i32");
     const src = f.local("i32"), img = f.local("i32"), rt = f.local("i32"), ct = f.local("i32");
     const top = f.local("i32"), bot = f.local("i32"), left = f.local("i32"), right = f.local("i32");
-    const v = f.local("v128"), w = f.local("v128");
+    const v = f.local("v128");
     const wt = f.local("f32"), wb = f.local("f32"), wl = f.local("f32"), wr = f.local("f32");
     f.get(dx).i32(0).get(dxBytes).memoryFill();
     f.get(dy).set(src);
@@ -280,10 +368,20 @@ export function buildSimdModule(shared: boolean): Uint8Array {
   }
   {
     const f = m.func("dw_filter_grad", Array(18).fill("i32"));
-    const [x, dy, acc32, acc64, n, h, w, cb, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl] = Array.from({ length: 18 }, (_, i) => i);
+    const [x, dy, acc32, acc64, n, h, w, cb, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl] = Array.from({
+      length: 18,
+    }, (_, i) => i);
     const b = f.local("i32"), y = f.local("i32"), i = f.local("i32"), xo = f.local("i32"), j = f.local("i32");
-    const g = f.local("i32"), xy = f.local("i32"), xx = f.local("i32"), xrow = f.local("i32"), goff = f.local("i32");
-    const xoff = f.local("i32"), aoff = f.local("i32"), accBytes = f.local("i32"), a = f.local("i32"), v = f.local("v128");
+    const g = f.local("i32"),
+      xy = f.local("i32"),
+      xx = f.local("i32"),
+      xrow = f.local("i32"),
+      goff = f.local("i32");
+    const xoff = f.local("i32"),
+      aoff = f.local("i32"),
+      accBytes = f.local("i32"),
+      a = f.local("i32"),
+      v = f.local("v128");
     f.get(kh).get(kw).mul().get(cb).mul().set(accBytes);
     f.i32(0).set(b);
     f.forRange(b, n, 1, () => {
@@ -299,7 +397,9 @@ export function buildSimdModule(shared: boolean): Uint8Array {
           f.i32(0).set(xo);
           f.forRange(xo, ow, 1, () => {
             // goff = dy + ((b·oh + y)·ow + xo)·cb
-            f.get(dy).get(b).get(oh).mul().get(y).add().get(ow).mul().get(xo).add().get(cb).mul().add().set(goff);
+            f.get(dy).get(b).get(oh).mul().get(y).add().get(ow).mul().get(xo).add().get(cb).mul().add().set(
+              goff,
+            );
             f.i32(0).set(j);
             f.forRange(j, kw, 1, () => {
               f.get(xo).get(sw).mul().get(j).get(dw).mul().add().get(pl).sub().tee(xx).get(w).ltU();

@@ -26,7 +26,9 @@ Deno.test("an assembled module with locals, loops and SIMD runs on an imported m
   const bytes = m.build({ shared: false });
   assert.ok(WebAssembly.validate(bytes as BufferSource));
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const { scale } = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env: { memory } })
+  const { scale } = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {
+    env: { memory },
+  })
     .exports as { scale(p: number, n: number, k: number): void };
   const view = new Float32Array(memory.buffer, 64, 12);
   view.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -34,5 +36,9 @@ Deno.test("an assembled module with locals, loops and SIMD runs on an imported m
   assert.deepEqual(Array.from(view), [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 9, 10, 11, 12]);
   const shared = m.build({ shared: true });
   const sharedMemory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
-  assert.ok(new WebAssembly.Instance(new WebAssembly.Module(shared as BufferSource), { env: { memory: sharedMemory } }));
+  assert.ok(
+    new WebAssembly.Instance(new WebAssembly.Module(shared as BufferSource), {
+      env: { memory: sharedMemory },
+    }),
+  );
 });
