@@ -175,10 +175,3 @@ Deno.test("a software WebGPU adapter is skipped in automatic selection, usable w
   );
   await ready("wasm", { quiet: true });
 });
-
-Deno.test("wasm runs XNNPACK on threads (default: the logical cores, at most 8) and says so", async () => {
-  await ready("wasm", { quiet: true });
-  const want = Math.max(1, Math.min(8, (await import("node:os")).cpus().length));
-  assert.match(backendInfo()!.detail, new RegExp(`^SIMD, ${want} threads?, seglab training kernels: \\d+$`));
-  await assert.rejects(() => ready("wasm", { threads: -2 }), /threads must be a whole number ≥ 0 \(got -2\)/);
-});
