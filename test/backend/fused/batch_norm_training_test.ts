@@ -1,7 +1,7 @@
 /**
  * seglab's fused training batch norm (kernels for wasm and cpu) against `tf.moments` +
  * `tf.batchNorm` differentiated by tfjs-core, including gradients through the returned
- * statistics; and `tf.layers.batchNormalization` using it while training.
+ * statistics.
  */
 import { batchNormTraining, tf } from "../../../lib/mod.ts";
 import { testOnBackends } from "../../support/backends.ts";
