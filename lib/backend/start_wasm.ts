@@ -10,6 +10,8 @@ import { firstLine } from "./probes.ts";
 import type { StartResult } from "./start_result.ts";
 import { registerWasmTrainingKernels } from "./wasm/register_kernels.ts";
 import { installThreadedWasm, threadedInstalled, wasmThreads } from "./wasm/threads.ts";
+import { guardWasmHeap } from "./wasm/heap_guard.ts";
+import type { WasmBackend } from "./wasm/heap.ts";
 
 /** The thread count used when none is asked for: the logical cores, at most 8 (XNNPACK's pool). */
 export function defaultWasmThreads(): number {
@@ -34,6 +36,7 @@ export async function startWasm(threads: number): Promise<StartResult> {
   } catch (e) {
     return { ok: false, reason: `the wasm backend failed to initialise: ${firstLine(e)}` };
   }
+  guardWasmHeap(tf.backend() as unknown as WasmBackend);
   const kernels = registerWasmTrainingKernels();
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
   const n = wasmThreads();
