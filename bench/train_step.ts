@@ -3,10 +3,11 @@
  * (`bench/unet_small.ts`: batch 4, 128×128×3, 8 classes, softmax cross entropy) on each
  * available backend, GFLOP/s, where the time goes (`tf.profile` per-kernel totals), the peak
  * wasm heap, and the same network in PyTorch (`bench/train_step_torch.py`, Debian's
- * python3-torch, 2 threads) with the ratio. Prints one JSON document.
+ * python3-torch, 2 threads) with the ratio — of wall time, and of CPU time per step, which a busy
+ * machine distorts less. Prints one JSON document.
  *
  *   deno run -A bench/train_step.ts [--backends wasm,webgpu,tensorflow] [--steps 5]
- *       [--batch 4] [--size 128] [--cpu-steps 0] [--no-torch] [--no-profile] [--top 15]
+ *       [--batch 4] [--size 128] [--cpu-steps 0] [--no-torch] [--torch-threads 2] [--no-profile] [--top 15]
  *
  * The `cpu` backend takes ~13 minutes per step on this network (stock tfjs; seglab's kernels are
  * for wasm), so it runs only with `--cpu-steps N` (N steps, no warm-up, no profile).
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     "no-torch": { type: "boolean" },
     "no-profile": { type: "boolean" },
     "software-gpu": { type: "boolean" },
+    "torch-threads": { type: "string", default: "2" },
     top: { type: "string", default: "15" },
   },
 });
@@ -199,7 +201,7 @@ function torchBench(): Record<string, unknown> {
   const r = spawnSync(py, [
     script,
     "--threads",
-    "2",
+    args["torch-threads"],
     "--steps",
     String(Math.max(steps, 3)),
     "--batch",
@@ -226,6 +228,10 @@ const torch = args["no-torch"] ? { skipped: "--no-torch" } : torchBench();
 const torchMs = typeof torch.median_ms === "number" ? torch.median_ms : null;
 for (const r of results) {
   if (torchMs && typeof r.median_ms === "number") r.vs_torch = round((r.median_ms as number) / torchMs, 2);
+  const torchCpu = typeof torch.cpu_ms_median === "number" ? torch.cpu_ms_median : null;
+  if (torchCpu && typeof r.cpu_ms_median === "number") {
+    r.cpu_vs_torch = round((r.cpu_ms_median as number) / torchCpu, 2);
+  }
 }
 console.log(JSON.stringify(
   {

@@ -79,16 +79,18 @@ def main():
     first_t = time.perf_counter()
     step()
     first = (time.perf_counter() - first_t) * 1000
-    times = []
+    times, cpu = [], []
     for _ in range(a.steps):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     print(json.dumps({
         "torch": torch.__version__, "threads": torch.get_num_threads(), "batch": a.batch, "size": a.size,
         "params": params, "first_ms": round(first, 1), "median_ms": round(statistics.median(times), 1),
         "min_ms": round(min(times), 1), "steps_ms": [round(t, 1) for t in times],
+        "cpu_ms_median": round(statistics.median(cpu), 1),
     }))
 
 
