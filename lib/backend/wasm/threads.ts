@@ -98,7 +98,15 @@ function threadedFactory(
  * Makes the `wasm` backend start with `threads` XNNPACK threads. Must run before the backend
  * is first initialised. Returns null on success, else why threads are off.
  */
-export async function installThreadedWasm(threads: number): Promise<string | null> {
+export function installThreadedWasm(threads: number): Promise<string | null> {
+  // Concurrent first calls (two ready()s at start-up) share one start.
+  installing ??= install(threads).finally(() => (installing = null));
+  return installing;
+}
+
+let installing: Promise<string | null> | null = null;
+
+async function install(threads: number): Promise<string | null> {
   if (installed) {
     return installed.threads === threads ? null : `already started with ${installed.threads} threads`;
   }
