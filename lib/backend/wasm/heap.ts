@@ -114,8 +114,3 @@ export function callOriginal(name: string, args: KernelArgs): TensorInfo {
   if (!k) throw new Error(`seglab: no original wasm kernel ${name}`);
   return k.kernelFunc(args as never) as TensorInfo;
 }
-
-/** Bytes the wasm heap currently spans (it grows, never shrinks; 4 GiB at most). */
-export function heapBytes(backend: WasmBackend): number {
-  return backend.wasm.HEAPU8.buffer.byteLength;
-}
