@@ -60,7 +60,10 @@ export interface StepPlan {
 }
 
 /** The batch schedule of {@linkcode batches}, as a pure function of the options. */
-export function batchPlan(length: number, opts: BatchOptions): { perEpoch: number; total: number; at(step: number): StepPlan } {
+export function batchPlan(
+  length: number,
+  opts: BatchOptions,
+): { perEpoch: number; total: number; at(step: number): StepPlan } {
   const B = opts.batchSize;
   if (!Number.isInteger(B) || B < 1) throw new DatasetError(`batchSize must be a positive integer, got ${B}`);
   const loop = opts.loop ?? false;
@@ -70,7 +73,9 @@ export function batchPlan(length: number, opts: BatchOptions): { perEpoch: numbe
   if (length === 0) throw new DatasetError("the data set is empty");
   const perEpoch = dropLast ? Math.floor(length / B) : Math.ceil(length / B);
   if (perEpoch === 0) {
-    throw new DatasetError(`batchSize ${B} is larger than the data set (${length} samples) and dropLast is on: no batch can be made; lower batchSize or set dropLast: false`);
+    throw new DatasetError(
+      `batchSize ${B} is larger than the data set (${length} samples) and dropLast is on: no batch can be made; lower batchSize or set dropLast: false`,
+    );
   }
   let cachedEpoch = -1, cached: number[] = [];
   const order = (epoch: number): number[] => {
@@ -136,9 +141,13 @@ export async function* batches(ds: SegDataset, opts: BatchOptions): AsyncGenerat
   const plan = batchPlan(ds.length, opts);
   const seed = opts.seed ?? 0;
   const prefetch = opts.prefetch ?? 2;
-  if (!Number.isInteger(prefetch) || prefetch < 0) throw new DatasetError(`prefetch must be an integer ≥ 0, got ${prefetch}`);
+  if (!Number.isInteger(prefetch) || prefetch < 0) {
+    throw new DatasetError(`prefetch must be an integer ≥ 0, got ${prefetch}`);
+  }
   const start = opts.startStep ?? 0;
-  if (!Number.isInteger(start) || start < 0) throw new DatasetError(`startStep must be an integer ≥ 0, got ${start}`);
+  if (!Number.isInteger(start) || start < 0) {
+    throw new DatasetError(`startStep must be an integer ≥ 0, got ${start}`);
+  }
   const workers = opts.workers ?? 0;
   const pool: SampleFetcher | null = workers > 0 ? await createWorkerPool(ds, workers) : null;
   const fetch = (i: number, epoch: number) => (pool ? pool.get(i, seed, epoch) : ds.get(i, { seed, epoch }));

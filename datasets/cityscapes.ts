@@ -19,7 +19,14 @@ import type { SegDataset } from "./types.ts";
 
 /** Builds a `Cityscapes` data set. */
 export async function cityscapes(spec: Record<string, unknown>, baseDir: string): Promise<SegDataset> {
-  const r = new SpecReader("Cityscapes", spec, baseDir, [...COMMON_KEYS, "num_classes", "train_path", "val_path", "test_path", "separator"]);
+  const r = new SpecReader("Cityscapes", spec, baseDir, [
+    ...COMMON_KEYS,
+    "num_classes",
+    "train_path",
+    "val_path",
+    "test_path",
+    "separator",
+  ]);
   const mode = r.mode(["train", "val", "test"]);
   const ignoreIndex = 255;
   const transforms = r.transforms(ignoreIndex);
@@ -28,7 +35,11 @@ export async function cityscapes(spec: Record<string, unknown>, baseDir: string)
   const separator = r.separator();
   const source = await r.source();
   try {
-    const cls = await r.classes(source, { numClasses: 19, names: CITYSCAPES_CLASSES, palette: CITYSCAPES_PALETTE });
+    const cls = await r.classes(source, {
+      numClasses: 19,
+      names: CITYSCAPES_CLASSES,
+      palette: CITYSCAPES_PALETTE,
+    });
     let entries: ListEntry[], listFile: string | undefined;
     if (spec[`${mode}_path`] !== undefined) {
       const l = await r.listFile(source, `${mode}_path`, null, mode !== "test", separator);
@@ -36,26 +47,47 @@ export async function cityscapes(spec: Record<string, unknown>, baseDir: string)
       listFile = l.file;
     } else {
       const suffix = labelRemap.type === "cityscapes" ? "_gtFine_labelIds.png" : "_gtFine_labelTrainIds.png";
-      const images = (await source.list(`leftImg8bit/${mode}`)).filter((p) => /_leftImg8bit\.(png|jpe?g)$/i.test(p));
+      const images = (await source.list(`leftImg8bit/${mode}`)).filter((p) =>
+        /_leftImg8bit\.(png|jpe?g)$/i.test(p)
+      );
       if (images.length === 0) {
-        throw new DatasetError(`no images found: expected leftImg8bit/${mode}/<city>/<name>_leftImg8bit.png`, { file: source.describe(`leftImg8bit/${mode}`) });
+        throw new DatasetError(
+          `no images found: expected leftImg8bit/${mode}/<city>/<name>_leftImg8bit.png`,
+          { file: source.describe(`leftImg8bit/${mode}`) },
+        );
       }
       entries = images.map((image, i) => {
-        const label = image.replace(/^leftImg8bit\//, "gtFine/").replace(/_leftImg8bit\.(png|jpe?g)$/i, suffix);
+        const label = image.replace(/^leftImg8bit\//, "gtFine/").replace(
+          /_leftImg8bit\.(png|jpe?g)$/i,
+          suffix,
+        );
         if (!source.has(label)) {
           if (mode === "test") return { image, label: null, line: i + 1 };
           const raw = label.replace(suffix, "_gtFine_labelIds.png");
           const hint = suffix.includes("TrainIds") && source.has(raw)
             ? "; the raw labelIds are there: set label_remap: cityscapes (or run cityscapesScripts' createTrainIdLabelImgs)"
             : "";
-          throw new DatasetError(`label file not found for image ${source.describe(image)}${hint}`, { file: source.describe(label) });
+          throw new DatasetError(`label file not found for image ${source.describe(image)}${hint}`, {
+            file: source.describe(label),
+          });
         }
         return { image, label, line: i + 1 };
       });
     }
     return makeDataset({
-      type: "Cityscapes", source, entries, listFile, mode,
-      numClasses: cls.numClasses, ignoreIndex, classNames: cls.names, palette: cls.palette, imgChannels: 3, transforms, edge, labelRemap,
+      type: "Cityscapes",
+      source,
+      entries,
+      listFile,
+      mode,
+      numClasses: cls.numClasses,
+      ignoreIndex,
+      classNames: cls.names,
+      palette: cls.palette,
+      imgChannels: 3,
+      transforms,
+      edge,
+      labelRemap,
     });
   } catch (e) {
     source.close();

@@ -24,7 +24,9 @@ import { paddleDataset } from "./paddle_dataset.ts";
 import { RECIPE, type SegDataset } from "./types.ts";
 
 /** Loader functions by PaddleSeg type name. */
-export const DATASET_TYPES: Readonly<Record<string, (spec: Record<string, unknown>, baseDir: string) => Promise<SegDataset>>> = {
+export const DATASET_TYPES: Readonly<
+  Record<string, (spec: Record<string, unknown>, baseDir: string) => Promise<SegDataset>>
+> = {
   Dataset: paddleDataset,
   Cityscapes: cityscapes,
   MiniDeepGlobeRoadExtraction: miniDeepGlobeRoadExtraction,
@@ -36,14 +38,19 @@ export const DATASET_TYPES: Readonly<Record<string, (spec: Record<string, unknow
  *   num_classes, ignore_index, mode, transforms: [{ type: "ResizeStepScaling", ... }, ...], edge, ... }.
  * Relative paths resolve against `baseDir` (the config file's folder).
  */
-export async function createDataset(spec: Record<string, unknown>, opts: { baseDir?: string } = {}): Promise<SegDataset> {
+export async function createDataset(
+  spec: Record<string, unknown>,
+  opts: { baseDir?: string } = {},
+): Promise<SegDataset> {
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
     throw new DatasetError(`a data set spec must be a mapping with a "type", got ${JSON.stringify(spec)}`);
   }
   const type = spec.type;
   const make = typeof type === "string" ? DATASET_TYPES[type] : undefined;
   if (!make) {
-    throw new DatasetError(`unknown data set type ${JSON.stringify(type)}; known types: ${Object.keys(DATASET_TYPES).join(", ")}`);
+    throw new DatasetError(
+      `unknown data set type ${JSON.stringify(type)}; known types: ${Object.keys(DATASET_TYPES).join(", ")}`,
+    );
   }
   const baseDir = opts.baseDir ?? process.cwd();
   const ds = await make(spec, baseDir);

@@ -7,11 +7,11 @@
  */
 import { DISPLAY, type MimeBundle } from "../lib/display/mime.ts";
 import { escapeHtml } from "../lib/display/escape.ts";
-import { type ImageU8, decodeRaster, rasterToImage } from "./decode/image.ts";
+import { decodeRaster, type ImageU8, rasterToImage } from "./decode/image.ts";
 import type { Raster } from "./decode/raster.ts";
 import { maskToBinaryEdge } from "./edge.ts";
 import { DatasetError } from "./errors.ts";
-import { type LabelRemap, labelProblem, rasterToLabel } from "./label_remap.ts";
+import { labelProblem, type LabelRemap, rasterToLabel } from "./label_remap.ts";
 import type { ListEntry } from "./list_file.ts";
 import { rngFor } from "./rng.ts";
 import type { FileSource } from "./source.ts";
@@ -47,11 +47,19 @@ interface Decoded {
 export function makeDataset(parts: DatasetParts): SegDataset & { readonly parts: DatasetParts } {
   const { source, entries, listFile } = parts;
   checkFilesExist(parts);
-  const loc = (e: ListEntry, file: string) => ({ file: source.describe(file), list: listFile, line: listFile ? e.line : undefined });
+  const loc = (e: ListEntry, file: string) => ({
+    file: source.describe(file),
+    list: listFile,
+    line: listFile ? e.line : undefined,
+  });
 
   const decode = async (i: number): Promise<Decoded> => {
     if (!Number.isInteger(i) || i < 0 || i >= entries.length) {
-      throw new RangeError(`sample index ${i} is out of range: the data set has ${entries.length} samples (0–${entries.length - 1})`);
+      throw new RangeError(
+        `sample index ${i} is out of range: the data set has ${entries.length} samples (0–${
+          entries.length - 1
+        })`,
+      );
     }
     const e = entries[i];
     const [imBytes, lbBytes] = await Promise.all([
@@ -75,12 +83,17 @@ export function makeDataset(parts: DatasetParts): SegDataset & { readonly parts:
       }
       if (lr.width !== image.width || lr.height !== image.height) {
         throw new DatasetError(
-          `the label is ${lr.width}×${lr.height} but its image ${source.describe(e.image)} is ${image.width}×${image.height}`,
+          `the label is ${lr.width}×${lr.height} but its image ${
+            source.describe(e.image)
+          } is ${image.width}×${image.height}`,
           loc(e, e.label),
         );
       }
       try {
-        label = rasterToLabel(lr, parts.labelRemap, { ignoreIndex: parts.ignoreIndex, palette: parts.palette });
+        label = rasterToLabel(lr, parts.labelRemap, {
+          ignoreIndex: parts.ignoreIndex,
+          palette: parts.palette,
+        });
       } catch (err) {
         throw new DatasetError((err as Error).message, loc(e, e.label));
       }
@@ -106,11 +119,23 @@ export function makeDataset(parts: DatasetParts): SegDataset & { readonly parts:
     files(i: number): SampleFiles {
       const e = entries[i];
       if (!e) throw new RangeError(`sample index ${i} is out of range (0–${entries.length - 1})`);
-      return { image: source.describe(e.image), label: e.label ? source.describe(e.label) : null, list: listFile, line: listFile ? e.line : undefined };
+      return {
+        image: source.describe(e.image),
+        label: e.label ? source.describe(e.label) : null,
+        list: listFile,
+        line: listFile ? e.line : undefined,
+      };
     },
     async getRaw(i: number): Promise<RawSample> {
       const d = await decode(i);
-      return { image: d.image.data, label: d.label, height: d.image.height, width: d.image.width, channels: d.image.channels, name: name(i) };
+      return {
+        image: d.image.data,
+        label: d.label,
+        height: d.image.height,
+        width: d.image.width,
+        channels: d.image.channels,
+        name: name(i),
+      };
     },
     async get(i: number, opts: { seed?: number; epoch?: number } = {}): Promise<SegSample> {
       const d = await decode(i);
@@ -125,10 +150,22 @@ export function makeDataset(parts: DatasetParts): SegDataset & { readonly parts:
       try {
         w = applyTransforms(parts.transforms, w0, rngFor(opts.seed ?? 0, opts.epoch ?? 0, i));
       } catch (err) {
-        throw new DatasetError(`transforms failed: ${(err as Error).message}`, { file: source.describe(entries[i].image), list: listFile, line: listFile ? entries[i].line : undefined });
+        throw new DatasetError(`transforms failed: ${(err as Error).message}`, {
+          file: source.describe(entries[i].image),
+          list: listFile,
+          line: listFile ? entries[i].line : undefined,
+        });
       }
-      const label = w.label ?? new (parts.ignoreIndex > 255 ? Int32Array : Uint8Array)(w.height * w.width).fill(parts.ignoreIndex);
-      const sample: SegSample = { image: w.image, label, height: w.height, width: w.width, channels: w.channels, name: name(i) };
+      const label = w.label ??
+        new (parts.ignoreIndex > 255 ? Int32Array : Uint8Array)(w.height * w.width).fill(parts.ignoreIndex);
+      const sample: SegSample = {
+        image: w.image,
+        label,
+        height: w.height,
+        width: w.width,
+        channels: w.channels,
+        name: name(i),
+      };
       if (parts.edge) sample.edge = maskToBinaryEdge(label, w.width, w.height, parts.numClasses, 2);
       return sample;
     },
@@ -139,11 +176,18 @@ export function makeDataset(parts: DatasetParts): SegDataset & { readonly parts:
       const text = describeDataset(parts);
       const swatches = parts.classNames.map((n, k) => {
         const [r, g, b] = parts.palette[k] ?? [0, 0, 0];
-        return `<span style="display:inline-block;width:0.9em;height:0.9em;background:rgb(${r},${g},${b});border:1px solid #999;vertical-align:middle"></span> ${k} ${escapeHtml(n)}`;
+        return `<span style="display:inline-block;width:0.9em;height:0.9em;background:rgb(${r},${g},${b});border:1px solid #999;vertical-align:middle"></span> ${k} ${
+          escapeHtml(n)
+        }`;
       }).join(" &nbsp; ");
-      const html = `<div><b>${escapeHtml(parts.type)}</b> (${parts.mode}): ${entries.length} samples from <code>${escapeHtml(source.location)}</code>` +
+      const html =
+        `<div><b>${escapeHtml(parts.type)}</b> (${parts.mode}): ${entries.length} samples from <code>${
+          escapeHtml(source.location)
+        }</code>` +
         `<br/>${parts.numClasses} classes, ignore_index ${parts.ignoreIndex}: ${swatches}` +
-        `<br/>transforms: ${escapeHtml(parts.transforms.map((t) => t.type).join(" → ") || "none")}${parts.edge ? "; with edge maps" : ""}</div>`;
+        `<br/>transforms: ${escapeHtml(parts.transforms.map((t) => t.type).join(" → ") || "none")}${
+          parts.edge ? "; with edge maps" : ""
+        }</div>`;
       return { "text/plain": text, "text/html": html };
     },
   };
@@ -152,16 +196,27 @@ export function makeDataset(parts: DatasetParts): SegDataset & { readonly parts:
 
 function describeDataset(p: DatasetParts): string {
   return `${p.type} (${p.mode}): ${p.entries.length} samples from ${p.source.location}; ${p.numClasses} classes ` +
-    `(${p.classNames.join(", ")}), ignore_index ${p.ignoreIndex}; transforms: ${p.transforms.map((t) => t.type).join(" → ") || "none"}` +
+    `(${p.classNames.join(", ")}), ignore_index ${p.ignoreIndex}; transforms: ${
+      p.transforms.map((t) => t.type).join(" → ") || "none"
+    }` +
     (p.edge ? "; with edge maps" : "");
 }
 
-async function readWithLine(source: FileSource, rel: string, e: ListEntry, listFile?: string): Promise<Uint8Array> {
+async function readWithLine(
+  source: FileSource,
+  rel: string,
+  e: ListEntry,
+  listFile?: string,
+): Promise<Uint8Array> {
   try {
     return await source.read(rel);
   } catch (err) {
     if (err instanceof DatasetError && listFile && err.line === undefined) {
-      throw new DatasetError(err.message.slice(err.file ? err.file.length + 2 : 0), { file: err.file, list: listFile, line: e.line });
+      throw new DatasetError(err.message.slice(err.file ? err.file.length + 2 : 0), {
+        file: err.file,
+        list: listFile,
+        line: e.line,
+      });
     }
     throw err;
   }
@@ -176,7 +231,9 @@ function checkFilesExist(parts: DatasetParts): void {
   if (missing.length === 0) return;
   const m = missing[0];
   const more = missing.length > 1
-    ? ` (and ${missing.length - 1} more missing file${missing.length > 2 ? "s" : ""}: ${missing.slice(1, 4).map((x) => x.file).join(", ")}${missing.length > 4 ? ", …" : ""})`
+    ? ` (and ${missing.length - 1} more missing file${missing.length > 2 ? "s" : ""}: ${
+      missing.slice(1, 4).map((x) => x.file).join(", ")
+    }${missing.length > 4 ? ", …" : ""})`
     : "";
   throw new DatasetError(`${m.what} file not found${more}`, {
     file: parts.source.describe(m.file),

@@ -14,12 +14,20 @@
 import type { LabelArray } from "./transforms/sample.ts";
 
 /** The binary edge map (0/1) of a label map. */
-export function maskToBinaryEdge(label: LabelArray, width: number, height: number, numClasses: number, radius = 2): Uint8Array {
+export function maskToBinaryEdge(
+  label: LabelArray,
+  width: number,
+  height: number,
+  numClasses: number,
+  radius = 2,
+): Uint8Array {
   if (!(radius >= 1)) throw new Error(`mask_to_binary_edge: radius must be ≥ 1, got ${radius}`);
   const r = Math.floor(radius);
   const offs: [number, number][] = [];
   for (let dy = -r; dy <= r; dy++) {
-    for (let dx = -r; dx <= r; dx++) if ((dx || dy) && dx * dx + dy * dy <= radius * radius) offs.push([dx, dy]);
+    for (let dx = -r; dx <= r; dx++) {
+      if ((dx || dy) && dx * dx + dy * dy <= radius * radius) offs.push([dx, dy]);
+    }
   }
   const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {

@@ -19,12 +19,11 @@ export interface DataLocation {
   line?: number;
 }
 
-/** Formats a location as `file (train.txt line 3)`. */
+/** Formats a location as `file (train.txt line 3)`, or `train.txt line 3` for the list itself. */
 export function describeLocation(loc: DataLocation): string {
-  const parts: string[] = [];
-  if (loc.file) parts.push(loc.file);
-  if (loc.list) parts.push(`(${loc.list}${loc.line ? ` line ${loc.line}` : ""})`);
-  return parts.join(" ");
+  const where = loc.list ? `${loc.list}${loc.line ? ` line ${loc.line}` : ""}` : "";
+  if (!loc.file) return where;
+  return where ? `${loc.file} (${where})` : loc.file;
 }
 
 /** An error in a data set: names the file, and the list line where there is one. */

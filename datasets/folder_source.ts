@@ -19,7 +19,9 @@ export function openFolder(folder: string): FileSource {
   } catch {
     throw new DatasetError("dataset_root does not exist", { file: root });
   }
-  if (!st.isDirectory()) throw new DatasetError("dataset_root is not a folder or a .zip file", { file: root });
+  if (!st.isDirectory()) {
+    throw new DatasetError("dataset_root is not a folder or a .zip file", { file: root });
+  }
   const abs = (rel: string) => (path.isAbsolute(rel) ? rel : path.join(root, rel));
   return {
     kind: "folder",
@@ -37,7 +39,10 @@ export function openFolder(folder: string): FileSource {
         return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
       } catch (e) {
         const code = (e as { code?: string }).code;
-        throw new DatasetError(code === "ENOENT" ? "file not found" : `cannot read (${(e as Error).message})`, { file: abs(rel) });
+        throw new DatasetError(
+          code === "ENOENT" ? "file not found" : `cannot read (${(e as Error).message})`,
+          { file: abs(rel) },
+        );
       }
     },
     async list(prefix) {

@@ -52,10 +52,16 @@ export function parseLabelRemap(v: unknown): LabelRemap {
   };
   const keys = allowed[String(o.type)];
   if (!keys) return bad(`unknown type ${JSON.stringify(o.type)}`);
-  for (const k of Object.keys(o)) if (!keys.includes(k)) bad(`"${k}" is not a parameter of ${o.type} (it takes ${keys.slice(1).join(", ") || "none"})`);
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) {
+      bad(`"${k}" is not a parameter of ${o.type} (it takes ${keys.slice(1).join(", ") || "none"})`);
+    }
+  }
   if (o.type === "threshold" || o.type === "deepglobe") {
     const t = o.threshold ?? 128;
-    if (typeof t !== "number" || !(t > 0 && t <= 255)) bad(`threshold must be a number in (0, 255], got ${JSON.stringify(t)}`);
+    if (typeof t !== "number" || !(t > 0 && t <= 255)) {
+      bad(`threshold must be a number in (0, 255], got ${JSON.stringify(t)}`);
+    }
     return { type: "threshold", threshold: t as number };
   }
   if (o.type === "cityscapes") return { type: "cityscapes" };
@@ -64,20 +70,28 @@ export function parseLabelRemap(v: unknown): LabelRemap {
     if (unknown !== "error" && unknown !== "ignore") bad(`unknown must be error or ignore`);
     let palette: RGB[] | null = null;
     if (o.palette !== undefined) {
-      if (!Array.isArray(o.palette) || !o.palette.every(isRgb)) bad("palette must be a list of [r, g, b] (0–255)");
+      if (!Array.isArray(o.palette) || !o.palette.every(isRgb)) {
+        bad("palette must be a list of [r, g, b] (0–255)");
+      }
       palette = o.palette as RGB[];
     }
     return { type: "palette", palette, unknown: unknown as "error" | "ignore" };
   }
   const m = o.map;
-  if (typeof m !== "object" || m === null || Array.isArray(m)) return bad("map must be a mapping {stored id: class id}");
+  if (typeof m !== "object" || m === null || Array.isArray(m)) {
+    return bad("map must be a mapping {stored id: class id}");
+  }
   const map = new Map<number, number>();
   for (const [k, val] of Object.entries(m as Record<string, unknown>)) {
-    if (!/^\d+$/.test(k) || typeof val !== "number" || !Number.isInteger(val) || val < 0) bad(`map entry ${k}: ${JSON.stringify(val)} is not "id: class id"`);
+    if (!/^\d+$/.test(k) || typeof val !== "number" || !Number.isInteger(val) || val < 0) {
+      bad(`map entry ${k}: ${JSON.stringify(val)} is not "id: class id"`);
+    }
     map.set(Number(k), val as number);
   }
   const d = o.default ?? 255;
-  if (d !== "keep" && (typeof d !== "number" || !Number.isInteger(d) || d < 0)) bad(`default must be a class id or keep`);
+  if (d !== "keep" && (typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
+    bad(`default must be a class id or keep`);
+  }
   return { type: "map", map, default: d as number | "keep" };
 }
 
@@ -102,7 +116,9 @@ export interface RemapContext {
 export function rasterToLabel(r: Raster, remap: LabelRemap, ctx: RemapContext): LabelArray {
   const n = r.width * r.height, c = r.channels, src = r.data;
   if (r.format === "jpeg" && remap.type !== "threshold") {
-    throw new Error("the label is a JPEG: lossy compression changes class ids at edges; store labels as PNG (or use label_remap: deepglobe for 0/255 masks)");
+    throw new Error(
+      "the label is a JPEG: lossy compression changes class ids at edges; store labels as PNG (or use label_remap: deepglobe for 0/255 masks)",
+    );
   }
   switch (remap.type) {
     case "none":
@@ -110,8 +126,10 @@ export function rasterToLabel(r: Raster, remap: LabelRemap, ctx: RemapContext): 
     case "map": {
       if (c !== 1) {
         const what = c === 2 ? "gray+alpha" : c === 3 ? "RGB" : "RGBA";
-        throw new Error(`the label is ${what} (${c} channels); labels must be single-channel PNGs (gray or palette indices)` +
-          (c >= 3 ? ", or set label_remap: palette for colour masks (or deepglobe for 0/255 masks)" : ""));
+        throw new Error(
+          `the label is ${what} (${c} channels); labels must be single-channel PNGs (gray or palette indices)` +
+            (c >= 3 ? ", or set label_remap: palette for colour masks (or deepglobe for 0/255 masks)" : ""),
+        );
       }
       if (remap.type === "none") {
         if (src instanceof Uint16Array) return Int32Array.from(src);
@@ -154,7 +172,11 @@ export function rasterToLabel(r: Raster, remap: LabelRemap, ctx: RemapContext): 
         const key = (R << 16) | (G << 8) | B;
         if (!index.has(key)) index.set(key, k);
       });
-      if (c < 3 && !r.palette) throw new Error(`label_remap: palette needs RGB colour masks, but the label has ${c} channel${c > 1 ? "s" : ""}`);
+      if (c < 3 && !r.palette) {
+        throw new Error(
+          `label_remap: palette needs RGB colour masks, but the label has ${c} channel${c > 1 ? "s" : ""}`,
+        );
+      }
       const res = new Int32Array(n);
       const unknown = new Map<number, number>();
       for (let p = 0; p < n; p++) {
@@ -172,8 +194,12 @@ export function rasterToLabel(r: Raster, remap: LabelRemap, ctx: RemapContext): 
       if (unknown.size && remap.unknown === "error") {
         const list = [...unknown.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5)
           .map(([k, cnt]) => `[${k >> 16}, ${(k >> 8) & 255}, ${k & 255}] (${cnt} px)`);
-        throw new Error(`${unknown.size} colour${unknown.size > 1 ? "s" : ""} not in the palette: ${list.join(", ")}` +
-          `${unknown.size > 5 ? ", …" : ""}; add them to the palette or set label_remap: {type: palette, unknown: ignore}`);
+        throw new Error(
+          `${unknown.size} colour${unknown.size > 1 ? "s" : ""} not in the palette: ${list.join(", ")}` +
+            `${
+              unknown.size > 5 ? ", …" : ""
+            }; add them to the palette or set label_remap: {type: palette, unknown: ignore}`,
+        );
       }
       return fits8(res) ? Uint8Array.from(res) : res;
     }
@@ -184,7 +210,12 @@ export function rasterToLabel(r: Raster, remap: LabelRemap, ctx: RemapContext): 
  * Checks that every value is a class id (< numClasses) or `ignoreIndex`; returns a message
  * naming the offending values, where the first is, and the likely fix — or null.
  */
-export function labelProblem(label: LabelArray, width: number, numClasses: number, ignoreIndex: number): string | null {
+export function labelProblem(
+  label: LabelArray,
+  width: number,
+  numClasses: number,
+  ignoreIndex: number,
+): string | null {
   let first = -1;
   const bad = new Map<number, number>();
   for (let p = 0; p < label.length; p++) {
@@ -195,11 +226,16 @@ export function labelProblem(label: LabelArray, width: number, numClasses: numbe
   }
   if (first < 0) return null;
   const vals = [...bad.keys()].sort((a, b) => a - b);
-  const shown = vals.slice(0, 8).map((v) => `${v} (${bad.get(v)} px)`).join(", ") + (vals.length > 8 ? ", …" : "");
+  const shown = vals.slice(0, 8).map((v) => `${v} (${bad.get(v)} px)`).join(", ") +
+    (vals.length > 8 ? ", …" : "");
   let hint = "";
-  if (numClasses === 2 && vals.every((v) => v === 255 || v >= 128)) hint = "; raw 0/255 masks? set label_remap: deepglobe";
-  else if (numClasses === 19 && vals.every((v) => v <= 33)) hint = "; Cityscapes labelIds? set label_remap: cityscapes";
-  else hint = "; check num_classes and ignore_index, or map the values with label_remap";
-  return `label values ${shown} are neither a class id (0–${numClasses - 1}) nor ignore_index ${ignoreIndex}; ` +
+  if (numClasses === 2 && vals.every((v) => v === 255 || v >= 128)) {
+    hint = "; raw 0/255 masks? set label_remap: deepglobe";
+  } else if (numClasses === 19 && vals.every((v) => v <= 33)) {
+    hint = "; Cityscapes labelIds? set label_remap: cityscapes";
+  } else hint = "; check num_classes and ignore_index, or map the values with label_remap";
+  return `label values ${shown} are neither a class id (0–${
+    numClasses - 1
+  }) nor ignore_index ${ignoreIndex}; ` +
     `first at x=${first % width}, y=${Math.floor(first / width)}${hint}`;
 }

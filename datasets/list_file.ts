@@ -42,19 +42,25 @@ export function parseListFile(text: string, opts: ListFileOptions): ListEntry[] 
     if (line === "") return;
     const sep = opts.separator;
     let items: string[];
-    if (sep === undefined) items = line.includes("|") ? line.split("|").map((s) => s.trim()) : line.split(/\s+/);
-    else if (sep.trim() === "") items = line.split(/\s+/);
+    if (sep === undefined) {
+      items = line.includes("|") ? line.split("|").map((s) => s.trim()) : line.split(/\s+/);
+    } else if (sep.trim() === "") items = line.split(/\s+/);
     else items = line.split(sep).map((s) => s.trim());
-    const loc = { file: opts.file, line: i + 1 };
+    const loc = { list: opts.file, line: i + 1 };
     if (items.some((s) => s === "") || items.length > 2) {
       const want = sep === undefined ? "`image|label` or `image label`" : `image${sep}label`;
       throw new DatasetError(`list line "${line}" should be ${want} (${items.length} fields)`, loc);
     }
     if (items.length === 1 && opts.requireLabels) {
-      throw new DatasetError(`list line "${line}" names no label; train and val lists need image and label paths`, loc);
+      throw new DatasetError(
+        `list line "${line}" names no label; train and val lists need image and label paths`,
+        loc,
+      );
     }
     out.push({ image: items[0], label: items[1] ?? null, line: i + 1 });
   });
-  if (out.length === 0) throw new DatasetError("the list file is empty: it names no samples", { file: opts.file });
+  if (out.length === 0) {
+    throw new DatasetError("the list file is empty: it names no samples", { file: opts.file });
+  }
   return out;
 }

@@ -21,8 +21,16 @@ import { COMMON_KEYS, SpecReader } from "./spec.ts";
 import type { SegDataset } from "./types.ts";
 
 /** Builds a `MiniDeepGlobeRoadExtraction` data set. */
-export async function miniDeepGlobeRoadExtraction(spec: Record<string, unknown>, baseDir: string): Promise<SegDataset> {
-  const r = new SpecReader("MiniDeepGlobeRoadExtraction", spec, baseDir, [...COMMON_KEYS, "train_path", "val_path", "separator"]);
+export async function miniDeepGlobeRoadExtraction(
+  spec: Record<string, unknown>,
+  baseDir: string,
+): Promise<SegDataset> {
+  const r = new SpecReader("MiniDeepGlobeRoadExtraction", spec, baseDir, [
+    ...COMMON_KEYS,
+    "train_path",
+    "val_path",
+    "separator",
+  ]);
   const mode = r.mode(["train", "val"]);
   const ignoreIndex = 255;
   const transforms = r.transforms(ignoreIndex);
@@ -33,10 +41,23 @@ export async function miniDeepGlobeRoadExtraction(spec: Record<string, unknown>,
   try {
     const list = await r.listFile(source, `${mode}_path`, `${mode}.txt`, true, separator);
     const cls = await r.classes(source, { numClasses: 2, names: ROAD_CLASSES, palette: ROAD_PALETTE });
-    if (cls.numClasses !== 2) r.fail(`the road set has 2 classes (background, road), but ${cls.numClasses} were given`);
+    if (cls.numClasses !== 2) {
+      r.fail(`the road set has 2 classes (background, road), but ${cls.numClasses} were given`);
+    }
     return makeDataset({
-      type: "MiniDeepGlobeRoadExtraction", source, entries: list.entries, listFile: list.file, mode,
-      numClasses: 2, ignoreIndex, classNames: cls.names, palette: cls.palette, imgChannels: 3, transforms, edge, labelRemap,
+      type: "MiniDeepGlobeRoadExtraction",
+      source,
+      entries: list.entries,
+      listFile: list.file,
+      mode,
+      numClasses: 2,
+      ignoreIndex,
+      classNames: cls.names,
+      palette: cls.palette,
+      imgChannels: 3,
+      transforms,
+      edge,
+      labelRemap,
     });
   } catch (e) {
     source.close();

@@ -25,9 +25,9 @@ export type { Batch, RawSample, SampleFiles, SegDataset, SegSample } from "./typ
 export { createDataset, DATASET_TYPES } from "./create_dataset.ts";
 export { batches, batchPlan } from "./batches.ts";
 export type { BatchOptions, StepPlan } from "./batches.ts";
-export { shippedDataPath, SHIPPED_DATASETS } from "./shipped.ts";
+export { SHIPPED_DATASETS, shippedDataPath } from "./shipped.ts";
 export { DatasetError } from "./errors.ts";
-export { applyTransforms, createTransforms, TRANSFORMS, TransformError } from "./transforms/mod.ts";
+export { applyTransforms, createTransforms, TransformError, TRANSFORMS } from "./transforms/mod.ts";
 export type { Transform, WorkSample } from "./transforms/mod.ts";
 export { maskToBinaryEdge } from "./edge.ts";
 export { labelProblem, parseLabelRemap, rasterToLabel } from "./label_remap.ts";
@@ -39,6 +39,20 @@ export type { ListEntry } from "./list_file.ts";
 export { openFolder } from "./folder_source.ts";
 export { DEFAULT_MAX_ZIP_BYTES, openZip } from "./zip_source.ts";
 export type { FileSource } from "./source.ts";
-export { CITYSCAPES_CLASSES, CITYSCAPES_LABEL_TO_TRAIN, CITYSCAPES_PALETTE, ROAD_CLASSES, ROAD_PALETTE } from "./classes.ts";
+export {
+  CITYSCAPES_CLASSES,
+  CITYSCAPES_LABEL_TO_TRAIN,
+  CITYSCAPES_PALETTE,
+  ROAD_CLASSES,
+  ROAD_PALETTE,
+} from "./classes.ts";
 export { rngFor } from "./rng.ts";
 export type { Rng } from "./rng.ts";
+export { classFrequencyPlot, imbalancePlot, overlayGrid, pixelStats } from "./explore/mod.ts";
+export type {
+  DatasetStats,
+  FrequencyPlotOptions,
+  ImbalancePlotOptions,
+  OverlayGridOptions,
+  PixelStatsOptions,
+} from "./explore/mod.ts";

@@ -21,7 +21,14 @@ import type { SegDataset } from "./types.ts";
 /** Builds PaddleSeg's generic `Dataset`. */
 export async function paddleDataset(spec: Record<string, unknown>, baseDir: string): Promise<SegDataset> {
   const r = new SpecReader("Dataset", spec, baseDir, [
-    ...COMMON_KEYS, "num_classes", "ignore_index", "img_channels", "train_path", "val_path", "test_path", "separator",
+    ...COMMON_KEYS,
+    "num_classes",
+    "ignore_index",
+    "img_channels",
+    "train_path",
+    "val_path",
+    "test_path",
+    "separator",
   ]);
   const mode = r.mode(["train", "val", "test"]);
   if (spec.num_classes === undefined) r.fail("num_classes is required");
@@ -34,13 +41,25 @@ export async function paddleDataset(spec: Record<string, unknown>, baseDir: stri
   const source = await r.source();
   try {
     const key = `${mode}_path`;
-    if (spec[key] === undefined) r.fail(`When \`mode\` is "${mode}", \`${key}\` is necessary, but it is not set`);
+    if (spec[key] === undefined) {
+      r.fail(`When \`mode\` is "${mode}", \`${key}\` is necessary, but it is not set`);
+    }
     const list = await r.listFile(source, key, null, mode !== "test", separator);
     const cls = await r.classes(source, {});
     const parts: DatasetParts = {
-      type: "Dataset", source, entries: list.entries, listFile: list.file, mode,
-      numClasses: cls.numClasses, ignoreIndex, classNames: cls.names, palette: cls.palette,
-      imgChannels, transforms, edge, labelRemap,
+      type: "Dataset",
+      source,
+      entries: list.entries,
+      listFile: list.file,
+      mode,
+      numClasses: cls.numClasses,
+      ignoreIndex,
+      classNames: cls.names,
+      palette: cls.palette,
+      imgChannels,
+      transforms,
+      edge,
+      labelRemap,
     };
     return makeDataset(parts);
   } catch (e) {

@@ -14,7 +14,14 @@ const scope = globalThis as unknown as Scope;
 let ds: SegDataset | null = null;
 
 scope.onmessage = async (ev: MessageEvent) => {
-  const m = ev.data as { kind: string; recipe?: DatasetRecipe; id?: number; index?: number; seed?: number; epoch?: number };
+  const m = ev.data as {
+    kind: string;
+    recipe?: DatasetRecipe;
+    id?: number;
+    index?: number;
+    seed?: number;
+    epoch?: number;
+  };
   if (m.kind === "init") {
     try {
       ds = await createDataset(m.recipe!.spec, { baseDir: m.recipe!.baseDir });

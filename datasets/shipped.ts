@@ -16,7 +16,13 @@ export const SHIPPED_DATASETS = {
 /** Absolute paths of the shipped data sets ("synthetic-roads" → its zip, "synthetic-city" → its folder). */
 export function shippedDataPath(name: "synthetic-roads" | "synthetic-city"): string {
   const file = SHIPPED_DATASETS[name];
-  if (!file) throw new Error(`unknown shipped data set ${JSON.stringify(name)}; shipped: ${Object.keys(SHIPPED_DATASETS).join(", ")}`);
+  if (!file) {
+    throw new Error(
+      `unknown shipped data set ${JSON.stringify(name)}; shipped: ${
+        Object.keys(SHIPPED_DATASETS).join(", ")
+      }`,
+    );
+  }
   const here = path.dirname(fileURLToPath(import.meta.url));
   // From source (datasets/), or from the build (dist/datasets/ → ../../datasets/data).
   const candidates = [path.join(here, "data", file), path.join(here, "..", "..", "datasets", "data", file)];

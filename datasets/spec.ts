@@ -17,7 +17,17 @@ import type { Transform } from "./transforms/sample.ts";
 import { openZip } from "./zip_source.ts";
 
 /** Keys every loader accepts (seglab's additions to PaddleSeg's). */
-export const COMMON_KEYS = ["type", "dataset_root", "transforms", "mode", "edge", "label_remap", "class_names", "palette", "max_zip_bytes"];
+export const COMMON_KEYS = [
+  "type",
+  "dataset_root",
+  "transforms",
+  "mode",
+  "edge",
+  "label_remap",
+  "class_names",
+  "palette",
+  "max_zip_bytes",
+];
 
 /** A spec being read: remembers the loader's name for messages. */
 export class SpecReader {
@@ -30,7 +40,9 @@ export class SpecReader {
     this.baseDir = baseDir;
     for (const k of Object.keys(spec)) {
       if (!keys.includes(k)) {
-        throw new DatasetError(`${type}: unknown key "${k}"; ${type} accepts ${keys.filter((x) => x !== "type").join(", ")}`);
+        throw new DatasetError(
+          `${type}: unknown key "${k}"; ${type} accepts ${keys.filter((x) => x !== "type").join(", ")}`,
+        );
       }
     }
   }
@@ -40,7 +52,9 @@ export class SpecReader {
   mode(allowed: readonly ("train" | "val" | "test")[]): "train" | "val" | "test" {
     const m = this.spec.mode ?? "train";
     if (typeof m !== "string" || !(allowed as readonly string[]).includes(m)) {
-      this.fail(`\`mode\` should be ${allowed.map((a) => `'${a}'`).join(" or ")}, but got ${JSON.stringify(m)}`);
+      this.fail(
+        `\`mode\` should be ${allowed.map((a) => `'${a}'`).join(" or ")}, but got ${JSON.stringify(m)}`,
+      );
     }
     return m as "train" | "val" | "test";
   }
@@ -52,7 +66,9 @@ export class SpecReader {
   int(key: string, dflt: number | undefined, min = 0): number | undefined {
     const v = this.spec[key] ?? dflt;
     if (v === undefined) return undefined;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min) this.fail(`${key} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+      this.fail(`${key} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+    }
     return v as number;
   }
   /** Resolves a path against the config's folder. */
@@ -63,20 +79,32 @@ export class SpecReader {
   async source(): Promise<FileSource> {
     const root = this.spec.dataset_root;
     if (typeof root !== "string" || root === "") {
-      this.fail("dataset_root is required (a folder or a .zip); seglab downloads nothing — for a ready-made set use shippedDataPath(\"synthetic-roads\") or shippedDataPath(\"synthetic-city\")");
+      this.fail(
+        'dataset_root is required (a folder or a .zip); seglab downloads nothing — for a ready-made set use shippedDataPath("synthetic-roads") or shippedDataPath("synthetic-city")',
+      );
     }
     const abs = this.resolve(root as string);
     const maxBytes = this.int("max_zip_bytes", undefined, 1);
-    if (/\.zip$/i.test(abs) && !(fs.existsSync(abs) && fs.statSync(abs).isDirectory())) return await openZip(abs, { maxBytes });
+    if (/\.zip$/i.test(abs) && !(fs.existsSync(abs) && fs.statSync(abs).isDirectory())) {
+      return await openZip(abs, { maxBytes });
+    }
     return openFolder(abs);
   }
   /**
    * Reads the list file `key` (`train_path`…): an absolute path, or relative to the config's
    * folder, or else relative to `dataset_root` (inside the archive for a zip).
    */
-  async listFile(source: FileSource, key: string, fallback: string | null, requireLabels: boolean, separator?: string): Promise<{ entries: ListEntry[]; file: string }> {
+  async listFile(
+    source: FileSource,
+    key: string,
+    fallback: string | null,
+    requireLabels: boolean,
+    separator?: string,
+  ): Promise<{ entries: ListEntry[]; file: string }> {
     const given = this.spec[key];
-    if (given !== undefined && (typeof given !== "string" || given === "")) this.fail(`${key} must be a path, got ${JSON.stringify(given)}`);
+    if (given !== undefined && (typeof given !== "string" || given === "")) {
+      this.fail(`${key} must be a path, got ${JSON.stringify(given)}`);
+    }
     const name = (given as string | undefined) ?? fallback;
     if (!name) this.fail(`${key} is required in mode '${this.spec.mode ?? "train"}'`);
     const tried: string[] = [];
@@ -103,7 +131,9 @@ export class SpecReader {
   separator(): string | undefined {
     const s = this.spec.separator;
     if (s === undefined) return undefined;
-    if (typeof s !== "string" || s === "") this.fail(`separator must be a non-empty string, got ${JSON.stringify(s)}`);
+    if (typeof s !== "string" || s === "") {
+      this.fail(`separator must be a non-empty string, got ${JSON.stringify(s)}`);
+    }
     return s as string;
   }
   transforms(ignoreIndex: number): Transform[] {
@@ -133,7 +163,9 @@ export class SpecReader {
       try {
         meta = JSON.parse(new TextDecoder().decode(await source.read("dataset.json")));
       } catch (e) {
-        throw new DatasetError(`dataset.json is not valid JSON (${(e as Error).message})`, { file: source.describe("dataset.json") });
+        throw new DatasetError(`dataset.json is not valid JSON (${(e as Error).message})`, {
+          file: source.describe("dataset.json"),
+        });
       }
     }
     const names = this.spec.class_names ?? meta.class_names;
@@ -141,15 +173,21 @@ export class SpecReader {
       this.fail(`class_names must be a list of strings, got ${JSON.stringify(names)}`);
     }
     const pal = this.spec.palette ?? meta.palette;
-    if (pal !== undefined && (!Array.isArray(pal) || !pal.every(isRgb))) this.fail(`palette must be a list of [r, g, b] (0–255)`);
+    if (pal !== undefined && (!Array.isArray(pal) || !pal.every(isRgb))) {
+      this.fail(`palette must be a list of [r, g, b] (0–255)`);
+    }
     const fromSpec = this.int("num_classes", undefined, 1);
     const n = fromSpec ?? (names as string[] | undefined)?.length ?? dflt.numClasses;
     if (n === undefined) this.fail("num_classes is required");
     const nn = n as number;
-    let outNames = (names as string[] | undefined) ?? (dflt.names && dflt.names.length === nn ? [...dflt.names] : undefined);
-    if (outNames && outNames.length !== nn) this.fail(`class_names has ${outNames.length} names but num_classes is ${nn}`);
+    let outNames = (names as string[] | undefined) ??
+      (dflt.names && dflt.names.length === nn ? [...dflt.names] : undefined);
+    if (outNames && outNames.length !== nn) {
+      this.fail(`class_names has ${outNames.length} names but num_classes is ${nn}`);
+    }
     outNames ??= Array.from({ length: nn }, (_, k) => `class ${k}`);
-    let outPal = (pal as RGB[] | undefined) ?? (dflt.palette && dflt.palette.length >= nn ? dflt.palette.slice(0, nn) as RGB[] : undefined);
+    let outPal = (pal as RGB[] | undefined) ??
+      (dflt.palette && dflt.palette.length >= nn ? dflt.palette.slice(0, nn) as RGB[] : undefined);
     outPal ??= defaultPalette(nn);
     if (outPal.length < nn) outPal = [...outPal, ...defaultPalette(nn).slice(outPal.length)];
     return { numClasses: nn, names: outNames, palette: outPal.slice(0, nn) };

@@ -33,12 +33,27 @@ export function hasWebWorkers(): boolean {
 /** A pool of `n` workers decoding samples of `ds` (or the calling thread where there are none). */
 export async function createWorkerPool(ds: SegDataset, n: number): Promise<SampleFetcher> {
   const recipe = (ds as unknown as Record<symbol, DatasetRecipe | undefined>)[RECIPE];
-  const inThread: SampleFetcher = { get: (i, seed, epoch) => ds.get(i, { seed, epoch }), close() {}, threads: 0 };
+  const inThread: SampleFetcher = {
+    get: (i, seed, epoch) => ds.get(i, { seed, epoch }),
+    close() {},
+    threads: 0,
+  };
   if (!hasWebWorkers() || n < 1) return inThread;
-  if (!recipe) throw new DatasetError("workers: the data set was not made by createDataset, so workers cannot rebuild it; use workers: 0");
-  const url = new URL(import.meta.url.endsWith(".js") ? "./sample_worker.js" : "./sample_worker.ts", import.meta.url);
-  const Worker = (globalThis as unknown as { Worker: new (u: URL, o: { type: "module" }) => WorkerLike }).Worker;
-  const pending = new Map<number, { resolve: (s: SegSample) => void; reject: (e: Error) => void; worker: number }>();
+  if (!recipe) {
+    throw new DatasetError(
+      "workers: the data set was not made by createDataset, so workers cannot rebuild it; use workers: 0",
+    );
+  }
+  const url = new URL(
+    import.meta.url.endsWith(".js") ? "./sample_worker.js" : "./sample_worker.ts",
+    import.meta.url,
+  );
+  const Worker =
+    (globalThis as unknown as { Worker: new (u: URL, o: { type: "module" }) => WorkerLike }).Worker;
+  const pending = new Map<
+    number,
+    { resolve: (s: SegSample) => void; reject: (e: Error) => void; worker: number }
+  >();
   const load = new Array(n).fill(0);
   let nextId = 0, closed = false;
   const workers: WorkerLike[] = [];
@@ -46,30 +61,34 @@ export async function createWorkerPool(ds: SegDataset, n: number): Promise<Sampl
   for (let k = 0; k < n; k++) {
     const w = new Worker(url, { type: "module" });
     workers.push(w);
-    ready.push(new Promise<void>((res, rej) => {
-      w.onmessage = (ev: MessageEvent) => {
-        const m = ev.data as { kind: string; id?: number; sample?: SegSample; message?: string };
-        if (m.kind === "ready") return res();
-        if (m.kind === "init-error") return rej(new DatasetError(m.message ?? "worker failed to open the data set"));
-        const p = pending.get(m.id!);
-        if (!p) return;
-        pending.delete(m.id!);
-        load[p.worker]--;
-        if (m.kind === "sample") p.resolve(m.sample!);
-        else p.reject(new DatasetError(m.message ?? "worker error"));
-      };
-      w.onerror = (ev: ErrorEvent) => {
-        ev.preventDefault?.();
-        const err = new DatasetError(`data worker crashed: ${ev.message}`);
-        rej(err);
-        for (const [id, p] of pending) {
-          if (p.worker === k) {
-            pending.delete(id);
-            p.reject(err);
+    ready.push(
+      new Promise<void>((res, rej) => {
+        w.onmessage = (ev: MessageEvent) => {
+          const m = ev.data as { kind: string; id?: number; sample?: SegSample; message?: string };
+          if (m.kind === "ready") return res();
+          if (m.kind === "init-error") {
+            return rej(new DatasetError(m.message ?? "worker failed to open the data set"));
           }
-        }
-      };
-    }));
+          const p = pending.get(m.id!);
+          if (!p) return;
+          pending.delete(m.id!);
+          load[p.worker]--;
+          if (m.kind === "sample") p.resolve(m.sample!);
+          else p.reject(new DatasetError(m.message ?? "worker error"));
+        };
+        w.onerror = (ev: ErrorEvent) => {
+          ev.preventDefault?.();
+          const err = new DatasetError(`data worker crashed: ${ev.message}`);
+          rej(err);
+          for (const [id, p] of pending) {
+            if (p.worker === k) {
+              pending.delete(id);
+              p.reject(err);
+            }
+          }
+        };
+      }),
+    );
     w.postMessage({ kind: "init", recipe });
   }
   try {

@@ -32,7 +32,11 @@ interface Entry {
 }
 
 function formatBytes(n: number): string {
-  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${n} bytes`;
+  return n >= 1024 ** 3
+    ? `${(n / 1024 ** 3).toFixed(2)} GiB`
+    : n >= 1024 ** 2
+    ? `${(n / 1024 ** 2).toFixed(1)} MiB`
+    : `${n} bytes`;
 }
 
 /** Inflates one entry, stopping once it passes `limit` bytes. */
@@ -48,7 +52,14 @@ function inflateBounded(file: JSZip.JSZipObject, limit: number, where: string): 
       if (total > limit) {
         done = true;
         helper.pause();
-        reject(new DatasetError(`zip entry inflates past ${formatBytes(limit)} (its declared size or the archive limit): refused as a zip bomb`, { file: where }));
+        reject(
+          new DatasetError(
+            `zip entry inflates past ${
+              formatBytes(limit)
+            } (its declared size or the archive limit): refused as a zip bomb`,
+            { file: where },
+          ),
+        );
         return;
       }
       chunks.push(chunk);
@@ -84,22 +95,33 @@ export async function openZip(zipPath: string, opts: ZipOptions = {}): Promise<F
   if (!fs.existsSync(location)) throw new DatasetError("dataset_root does not exist", { file: location });
   const stat = fs.statSync(location);
   if (stat.size > 2 ** 31 - 1) {
-    throw new DatasetError(`the archive is ${formatBytes(stat.size)}: too large to read into memory; unzip it and point dataset_root at the folder`, { file: location });
+    throw new DatasetError(
+      `the archive is ${
+        formatBytes(stat.size)
+      }: too large to read into memory; unzip it and point dataset_root at the folder`,
+      { file: location },
+    );
   }
   const bytes = await fsp.readFile(location);
   let zip: JSZip;
   try {
     zip = await JSZip.loadAsync(bytes, { createFolders: false });
   } catch (e) {
-    throw new DatasetError(`not a readable zip archive (${(e as Error).message.split(" : ")[0]})`, { file: location }, { cause: e });
+    throw new DatasetError(`not a readable zip archive (${(e as Error).message.split(" : ")[0]})`, {
+      file: location,
+    }, { cause: e });
   }
   const entries = new Map<string, Entry>();
   let declared = 0;
   for (const file of Object.values(zip.files)) {
     // jszip strips "../" from `name`; the name as stored is what must be judged.
     const stored = (file as unknown as { unsafeOriginalName?: string }).unsafeOriginalName ?? file.name;
-    if (isAbsoluteLike(stored) || normalizeRelative(stored) === null || stored.split(/[\\/]/).includes("..")) {
-      throw new DatasetError(`zip entry "${stored}" escapes the archive's root: refusing the archive`, { file: location });
+    if (
+      isAbsoluteLike(stored) || normalizeRelative(stored) === null || stored.split(/[\\/]/).includes("..")
+    ) {
+      throw new DatasetError(`zip entry "${stored}" escapes the archive's root: refusing the archive`, {
+        file: location,
+      });
     }
     if (file.dir) continue;
     const rel = normalizeRelative(stored)!;
@@ -107,7 +129,12 @@ export async function openZip(zipPath: string, opts: ZipOptions = {}): Promise<F
     const size = Number((file as any)._data?.uncompressedSize ?? 0);
     declared += size;
     if (declared > maxBytes) {
-      throw new DatasetError(`the archive declares more than ${formatBytes(maxBytes)} uncompressed (max_zip_bytes): refused as a possible zip bomb`, { file: location });
+      throw new DatasetError(
+        `the archive declares more than ${
+          formatBytes(maxBytes)
+        } uncompressed (max_zip_bytes): refused as a possible zip bomb`,
+        { file: location },
+      );
     }
     entries.set(rel, { file, size });
   }
@@ -129,7 +156,9 @@ export async function openZip(zipPath: string, opts: ZipOptions = {}): Promise<F
     },
     async read(rel) {
       const k = key(rel);
-      if (k === null) throw new DatasetError(`path "${rel}" escapes the archive's root: refused`, { file: location });
+      if (k === null) {
+        throw new DatasetError(`path "${rel}" escapes the archive's root: refused`, { file: location });
+      }
       const e = entries.get(k);
       if (!e) throw new DatasetError("file not found in the archive", { file: describe(rel) });
       return await inflateBounded(e.file, e.size, describe(rel));
@@ -137,7 +166,9 @@ export async function openZip(zipPath: string, opts: ZipOptions = {}): Promise<F
     list(pre) {
       const p = prefix + (normalizeRelative(pre) ?? "");
       const want = p && !p.endsWith("/") ? p + "/" : p;
-      return Promise.resolve([...entries.keys()].filter((k) => k.startsWith(want)).map((k) => k.slice(prefix.length)).sort());
+      return Promise.resolve(
+        [...entries.keys()].filter((k) => k.startsWith(want)).map((k) => k.slice(prefix.length)).sort(),
+      );
     },
     describe,
     close() {

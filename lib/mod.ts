@@ -35,3 +35,5 @@ export * from "./metrics/mod.ts";
 export * from "./config/mod.ts";
 export * from "./display/mod.ts";
 export * from "./plots/mod.ts";
+export * from "./models/mod.ts";
+export * from "./train/mod.ts";

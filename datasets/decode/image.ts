@@ -51,6 +51,8 @@ export function rasterToImage(r: Raster, channels: 1 | 3): ImageU8 {
   }
   if (channels === 3) return { data: rgb, width: r.width, height: r.height, channels: 3 };
   const gray = new Uint8Array(n);
-  for (let p = 0; p < n; p++) gray[p] = Math.round((rgb[p * 3] * 299 + rgb[p * 3 + 1] * 587 + rgb[p * 3 + 2] * 114) / 1000);
+  for (let p = 0; p < n; p++) {
+    gray[p] = Math.round((rgb[p * 3] * 299 + rgb[p * 3 + 1] * 587 + rgb[p * 3 + 2] * 114) / 1000);
+  }
   return { data: gray, width: r.width, height: r.height, channels: 1 };
 }

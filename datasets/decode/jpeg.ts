@@ -13,7 +13,9 @@ export function isJpeg(b: Uint8Array): boolean {
 
 function hasEndMarker(b: Uint8Array): boolean {
   // EOI (FFD9) is the last marker; tolerate trailing padding some writers add.
-  for (let i = b.length - 2; i >= Math.max(2, b.length - 4096); i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+  for (let i = b.length - 2; i >= Math.max(2, b.length - 4096); i--) {
+    if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+  }
   return false;
 }
 
@@ -22,7 +24,12 @@ export function decodeJpeg(bytes: Uint8Array): Raster {
   if (!isJpeg(bytes)) throw new Error("not a JPEG (no start-of-image marker)");
   let img;
   try {
-    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 2048, maxResolutionInMP: 250 });
+    img = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxMemoryUsageInMB: 2048,
+      maxResolutionInMP: 250,
+    });
   } catch (e) {
     throw new Error(`corrupt or truncated JPEG (${(e as Error).message})`);
   }

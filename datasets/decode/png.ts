@@ -55,17 +55,41 @@ export function decodePng(bytes: Uint8Array, forLabel: boolean): Raster {
   const channels = png.channels;
   const depth = png.depth as number;
   if (depth === 16) {
-    return { width, height, channels, data: png.data as Uint16Array, depth: 16, format: "png", storedDepth: 16 };
+    return {
+      width,
+      height,
+      channels,
+      data: png.data as Uint16Array,
+      depth: 16,
+      format: "png",
+      storedDepth: 16,
+    };
   }
   let data = png.data as Uint8Array;
-  if (depth < 8) data = unpack(data, width, height, channels, depth, png.palette ? "index" : forLabel && depth === 1 ? "bool" : "scale");
+  if (depth < 8) {
+    data = unpack(
+      data,
+      width,
+      height,
+      channels,
+      depth,
+      png.palette ? "index" : forLabel && depth === 1 ? "bool" : "scale",
+    );
+  }
   if (data.length !== width * height * channels) {
     throw new Error(`corrupt PNG data (${data.length} samples for ${width}×${height}×${channels})`);
   }
   return { width, height, channels, data, depth: 8, palette: png.palette, format: "png", storedDepth: depth };
 }
 
-function unpack(packed: Uint8Array, w: number, h: number, c: number, depth: number, mode: "index" | "bool" | "scale"): Uint8Array {
+function unpack(
+  packed: Uint8Array,
+  w: number,
+  h: number,
+  c: number,
+  depth: number,
+  mode: "index" | "bool" | "scale",
+): Uint8Array {
   const out = new Uint8Array(w * h * c);
   const perLine = Math.ceil((depth * c * w) / 8), mask = (1 << depth) - 1, per = 8 / depth;
   const scale = mode === "scale" ? 255 / mask : 1;

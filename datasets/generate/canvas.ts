@@ -28,7 +28,10 @@ export function valueNoise(rng: Rng, width: number, height: number, cell: number
     const fy = y / cell, y0 = Math.floor(fy), ty = fy - y0, sy = ty * ty * (3 - 2 * ty);
     for (let x = 0; x < width; x++) {
       const fx = x / cell, x0 = Math.floor(fx), tx = fx - x0, sx = tx * tx * (3 - 2 * tx);
-      const a = grid[y0 * gw + x0], b = grid[y0 * gw + x0 + 1], c = grid[(y0 + 1) * gw + x0], d = grid[(y0 + 1) * gw + x0 + 1];
+      const a = grid[y0 * gw + x0],
+        b = grid[y0 * gw + x0 + 1],
+        c = grid[(y0 + 1) * gw + x0],
+        d = grid[(y0 + 1) * gw + x0 + 1];
       out[y * width + x] = (a + (b - a) * sx) * (1 - sy) + (c + (d - c) * sx) * sy;
     }
   }
@@ -45,8 +48,10 @@ export function polylineDistance(cv: Canvas, pts: [number, number][], reach: num
   const d = new Float32Array(cv.width * cv.height).fill(Infinity);
   for (let i = 0; i + 1 < pts.length; i++) {
     const [ax, ay] = pts[i], [bx, by] = pts[i + 1];
-    const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - reach)), x1 = Math.min(cv.width - 1, Math.ceil(Math.max(ax, bx) + reach));
-    const y0 = Math.max(0, Math.floor(Math.min(ay, by) - reach)), y1 = Math.min(cv.height - 1, Math.ceil(Math.max(ay, by) + reach));
+    const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - reach)),
+      x1 = Math.min(cv.width - 1, Math.ceil(Math.max(ax, bx) + reach));
+    const y0 = Math.max(0, Math.floor(Math.min(ay, by) - reach)),
+      y1 = Math.min(cv.height - 1, Math.ceil(Math.max(ay, by) + reach));
     const vx = bx - ax, vy = by - ay, len2 = vx * vx + vy * vy || 1;
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
@@ -63,7 +68,14 @@ export function polylineDistance(cv: Canvas, pts: [number, number][], reach: num
 }
 
 /** A smooth random curve across the canvas: a heading that drifts, from one edge inwards. */
-export function wanderingCurve(rng: Rng, w: number, h: number, steps: number, stepLen: number, curl: number): [number, number][] {
+export function wanderingCurve(
+  rng: Rng,
+  w: number,
+  h: number,
+  steps: number,
+  stepLen: number,
+  curl: number,
+): [number, number][] {
   const side = rng.int(4);
   let x: number, y: number, a: number;
   if (side === 0) [x, y, a] = [-4, rng.uniform(0.1, 0.9) * h, rng.uniform(-0.6, 0.6)];

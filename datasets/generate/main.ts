@@ -32,7 +32,11 @@ async function put(rel: string, data: Uint8Array | string): Promise<void> {
 
 const roads = await buildSyntheticRoads();
 await put("synthetic_roads.zip", roads.zip);
-console.log(`synthetic_roads.zip: ${(roads.zip.length / 1024).toFixed(0)} KiB, roads ${(100 * roads.roadFraction).toFixed(2)}% of pixels, ignored ${(100 * roads.ignoredFraction).toFixed(2)}%`);
+console.log(
+  `synthetic_roads.zip: ${(roads.zip.length / 1024).toFixed(0)} KiB, roads ${
+    (100 * roads.roadFraction).toFixed(2)
+  }% of pixels, ignored ${(100 * roads.ignoredFraction).toFixed(2)}%`,
+);
 
 const city = buildSyntheticCity();
 if (!check) fs.rmSync(path.join(dataDir, "synthetic_city"), { recursive: true, force: true });
@@ -41,8 +45,14 @@ for (const [rel, data] of city.files) {
   await put(path.join("synthetic_city", rel), data);
   bytes += typeof data === "string" ? data.length : data.length;
 }
-console.log(`synthetic_city/: ${city.files.size} files, ${(bytes / 1024).toFixed(0)} KiB; class shares ${city.classFractions.map((f) => (100 * f).toFixed(2) + "%").join(", ")}`);
+console.log(
+  `synthetic_city/: ${city.files.size} files, ${(bytes / 1024).toFixed(0)} KiB; class shares ${
+    city.classFractions.map((f) => (100 * f).toFixed(2) + "%").join(", ")
+  }`,
+);
 if (check) {
-  console.log(mismatches ? `${mismatches} files differ from the generator` : "the shipped data matches the generator");
+  console.log(
+    mismatches ? `${mismatches} files differ from the generator` : "the shipped data matches the generator",
+  );
   if (mismatches) process.exit(1);
 }

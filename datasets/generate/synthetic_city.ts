@@ -3,7 +3,7 @@
  * (`leftImg8bit/{train,val}/<city>/<name>_leftImg8bit.png`,
  * `gtFine/{train,val}/<city>/<name>_gtFine_labelTrainIds.png`), 8 classes with Cityscapes'
  * names and colours — road, sidewalk, building, vegetation, sky, car, and two rare ones,
- * person and traffic sign (each well under 1% of pixels) — plus ignored pixels (255: sign
+ * person and traffic sign (1.3% and 0.4% of pixels) — plus ignored pixels (255: sign
  * poles and the ego vehicle's bonnet, as in Cityscapes). Classes differ in colour and texture so
  * a small model learns them in minutes; `dataset.json` carries the names and palette, and
  * `train.txt` / `val.txt` list the pairs as PaddleSeg's `create_dataset_list.py` writes them.
@@ -14,15 +14,39 @@ import { rngFor } from "../rng.ts";
 import { blendPixel, type Canvas, newCanvas, toBytes, valueNoise } from "./canvas.ts";
 
 /** The synthetic city's classes (trainIds 0–7). */
-export const CITY_CLASSES = ["road", "sidewalk", "building", "vegetation", "sky", "car", "person", "traffic sign"] as const;
+export const CITY_CLASSES = [
+  "road",
+  "sidewalk",
+  "building",
+  "vegetation",
+  "sky",
+  "car",
+  "person",
+  "traffic sign",
+] as const;
 /** Their colours (Cityscapes' official ones for the same classes). */
 export const CITY_PALETTE: [number, number, number][] = [
-  [128, 64, 128], [244, 35, 232], [70, 70, 70], [107, 142, 35], [70, 130, 180], [0, 0, 142], [220, 20, 60], [220, 220, 0],
+  [128, 64, 128],
+  [244, 35, 232],
+  [70, 70, 70],
+  [107, 142, 35],
+  [70, 130, 180],
+  [0, 0, 142],
+  [220, 20, 60],
+  [220, 220, 0],
 ];
 const [ROAD, SIDEWALK, BUILDING, VEGETATION, SKY, CAR, PERSON, SIGN] = [0, 1, 2, 3, 4, 5, 6, 7];
 const IGNORE = 255;
 
-function rect(cv: Canvas, x0: number, y0: number, x1: number, y1: number, color: (x: number, y: number) => number[], label: number | null): void {
+function rect(
+  cv: Canvas,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  color: (x: number, y: number) => number[],
+  label: number | null,
+): void {
   for (let y = Math.max(0, Math.floor(y0)); y < Math.min(cv.height, Math.ceil(y1)); y++) {
     for (let x = Math.max(0, Math.floor(x0)); x < Math.min(cv.width, Math.ceil(x1)); x++) {
       const p = y * cv.width + x;
@@ -35,7 +59,15 @@ function rect(cv: Canvas, x0: number, y0: number, x1: number, y1: number, color:
   }
 }
 
-function ellipse(cv: Canvas, cx: number, cy: number, rx: number, ry: number, color: (x: number, y: number) => number[], label: number | null): void {
+function ellipse(
+  cv: Canvas,
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+  color: (x: number, y: number) => number[],
+  label: number | null,
+): void {
   for (let y = Math.max(0, Math.floor(cy - ry)); y <= Math.min(cv.height - 1, Math.ceil(cy + ry)); y++) {
     for (let x = Math.max(0, Math.floor(cx - rx)); x <= Math.min(cv.width - 1, Math.ceil(cx + rx)); x++) {
       const d = ((x + 0.5 - cx) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2;
@@ -75,7 +107,8 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
     const base = [[150, 140, 128], [128, 92, 80], [110, 110, 115], [170, 160, 140]][rng.int(4)];
     const win = 3 + rng.int(3), gap = 3 + rng.int(3);
     rect(cv, x, top, x + bw, horizon, (px, py) => {
-      const inWin = (px - x) % (win + gap) >= gap && (py - top) % (win + gap + 1) >= gap + 1 && py < horizon - 4;
+      const inWin = (px - x) % (win + gap) >= gap && (py - top) % (win + gap + 1) >= gap + 1 &&
+        py < horizon - 4;
       const n = (tex[py * W + px] - 0.5) * 10;
       return inWin ? [50 + n, 60 + n, 75 + n] : [base[0] + n, base[1] + n, base[2] + n];
     }, BUILDING);
@@ -84,7 +117,10 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
   // Vegetation: tree crowns (noisy green blobs) and low hedges in front of buildings.
   const trees = rng.int(4);
   for (let t = 0; t < trees; t++) {
-    const cx = rng.uniform(0, W), cy = horizon - rng.uniform(8, 22), rx = rng.uniform(10, 22), ry = rng.uniform(9, 16);
+    const cx = rng.uniform(0, W),
+      cy = horizon - rng.uniform(8, 22),
+      rx = rng.uniform(10, 22),
+      ry = rng.uniform(9, 16);
     ellipse(cv, cx, cy, rx, ry, (px, py) => {
       const n = (tex[py * W + px] - 0.5) * 60;
       return [70 + n * 0.6, 115 + n, 40 + n * 0.5];
@@ -109,7 +145,7 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
   for (let c = 0; c < cars; c++) {
     const cw = rng.uniform(34, 56), ch = cw * rng.uniform(0.38, 0.48);
     const bottom = rng.uniform(curb + ch * 0.6, H - 2), left = rng.uniform(-cw / 3, W - cw * 2 / 3);
-    const body = [[30, 40, 120], [150, 150, 155], [25, 25, 30], [110, 20, 25], [230, 230, 235]][rng.int(5)];
+    const body = [[30, 50, 160], [20, 90, 200], [150, 25, 35], [40, 130, 150], [235, 235, 240]][rng.int(5)];
     rect(cv, left, bottom - ch * 0.62, left + cw, bottom - ch * 0.12, (px, py) => {
       const n = (tex[py * W + px] - 0.5) * 6;
       return [body[0] + n, body[1] + n, body[2] + n];
@@ -118,36 +154,43 @@ export function renderCityScene(seed: number, index: number, W = 256, H = 128): 
       const glass = (px - left) % 10 < 1 ? body : [40, 55, 70];
       return glass;
     }, CAR);
-    for (const wx of [left + cw * 0.2, left + cw * 0.8]) ellipse(cv, wx, bottom - ch * 0.14, ch * 0.16, ch * 0.16, () => [18, 18, 18], CAR);
+    for (const wx of [left + cw * 0.2, left + cw * 0.8]) {
+      ellipse(cv, wx, bottom - ch * 0.14, ch * 0.16, ch * 0.16, () => [18, 18, 18], CAR);
+    }
   }
   // People (rare): skin head, coloured torso, dark legs, standing on the sidewalk.
-  const people = rng.next() < 0.7 ? 1 + rng.int(3) : 0;
+  const people = rng.next() < 0.8 ? 1 + rng.int(3) : 0;
   for (let k = 0; k < people; k++) {
-    const ph = rng.uniform(20, 30), pw = ph * 0.3;
+    const ph = rng.uniform(24, 34), pw = ph * 0.34;
     const px0 = rng.uniform(2, W - pw - 2), feet = rng.uniform(horizon + 4, curb + 2);
-    const shirt = [[200, 40, 40], [40, 120, 200], [240, 200, 40], [40, 160, 80], [230, 110, 30]][rng.int(5)];
+    const shirt = [[215, 30, 60], [240, 90, 20], [200, 40, 160], [230, 60, 60]][rng.int(4)];
     ellipse(cv, px0 + pw / 2, feet - ph + ph * 0.09, pw * 0.32, ph * 0.09, () => [224, 172, 140], PERSON);
     rect(cv, px0, feet - ph * 0.82, px0 + pw, feet - ph * 0.42, () => shirt, PERSON);
     rect(cv, px0 + pw * 0.1, feet - ph * 0.42, px0 + pw * 0.45, feet, () => [35, 35, 50], PERSON);
     rect(cv, px0 + pw * 0.55, feet - ph * 0.42, px0 + pw * 0.9, feet, () => [35, 35, 50], PERSON);
   }
-  // Traffic signs (rare): a yellow diamond or a red-ringed white disc on a thin pole (pole ignored).
-  const signs = rng.next() < 0.6 ? 1 + rng.int(2) : 0;
+  // Traffic signs (rare): a yellow diamond or a yellow disc with a dark centre on a thin pole (pole ignored).
+  const signs = rng.next() < 0.75 ? 1 + rng.int(2) : 0;
   for (let k = 0; k < signs; k++) {
-    const sx = rng.uniform(6, W - 6), base = rng.uniform(horizon + 2, curb), r = rng.uniform(5, 7.5), sy = base - rng.uniform(26, 38);
+    const sx = rng.uniform(8, W - 8),
+      base = rng.uniform(horizon + 2, curb),
+      r = rng.uniform(6.5, 9),
+      sy = base - rng.uniform(28, 40);
     rect(cv, sx - 1, sy, sx + 1, base, () => [120, 120, 125], IGNORE);
     if (rng.next() < 0.5) {
       for (let y = Math.floor(sy - r); y <= Math.ceil(sy + r); y++) {
         for (let x2 = Math.floor(sx - r); x2 <= Math.ceil(sx + r); x2++) {
-          if (y < 0 || y >= H || x2 < 0 || x2 >= W || Math.abs(x2 + 0.5 - sx) + Math.abs(y + 0.5 - sy) > r) continue;
+          if (y < 0 || y >= H || x2 < 0 || x2 >= W || Math.abs(x2 + 0.5 - sx) + Math.abs(y + 0.5 - sy) > r) {
+            continue;
+          }
           const p = y * W + x2;
           cv.rgb.set([245, 205, 20], p * 3);
           cv.label[p] = SIGN;
         }
       }
     } else {
-      ellipse(cv, sx, sy, r, r, () => [210, 25, 30], SIGN);
-      ellipse(cv, sx, sy, r * 0.65, r * 0.65, () => [245, 245, 245], SIGN);
+      ellipse(cv, sx, sy, r, r, () => [250, 215, 10], SIGN);
+      ellipse(cv, sx, sy, r * 0.35, r * 0.35, () => [30, 30, 40], SIGN);
     }
   }
   // Ego vehicle's bonnet at the bottom of some frames: ignored, as in Cityscapes.
@@ -181,13 +224,17 @@ export interface CityOptions {
 }
 
 /** The files of the set: relative path → bytes (or text), and per-class pixel shares. */
-export function buildSyntheticCity(opts: CityOptions = {}): { files: Map<string, Uint8Array | string>; classFractions: number[] } {
+export function buildSyntheticCity(
+  opts: CityOptions = {},
+): { files: Map<string, Uint8Array | string>; classFractions: number[] } {
   const seed = opts.seed ?? 2016;
   const files = new Map<string, Uint8Array | string>();
   const counts = new Array(CITY_CLASSES.length).fill(0);
   let total = 0;
   const cities: Record<string, string[]> = { train: ["aachen", "bremen", "zurich"], val: ["frankfurt"] };
-  for (const [split, n, offset] of [["train", opts.train ?? 48, 0], ["val", opts.val ?? 12, 10000]] as const) {
+  for (
+    const [split, n, offset] of [["train", opts.train ?? 48, 0], ["val", opts.val ?? 12, 10000]] as const
+  ) {
     const lines: string[] = [];
     for (let i = 0; i < n; i++) {
       const s = renderCityScene(seed, offset + i);
@@ -195,20 +242,38 @@ export function buildSyntheticCity(opts: CityOptions = {}): { files: Map<string,
       const stem = `${city}_${String(i).padStart(6, "0")}_000019`;
       const img = `leftImg8bit/${split}/${city}/${stem}_leftImg8bit.png`;
       const lab = `gtFine/${split}/${city}/${stem}_gtFine_labelTrainIds.png`;
-      files.set(img, encode({ width: s.width, height: s.height, data: s.rgb, channels: 3, depth: 8 }, { zlib: { level: 9 } }));
-      files.set(lab, encode({ width: s.width, height: s.height, data: s.label, channels: 1, depth: 8 }, { zlib: { level: 9 } }));
+      files.set(
+        img,
+        encode({ width: s.width, height: s.height, data: s.rgb, channels: 3, depth: 8 }, {
+          zlib: { level: 9 },
+        }),
+      );
+      files.set(
+        lab,
+        encode({ width: s.width, height: s.height, data: s.label, channels: 1, depth: 8 }, {
+          zlib: { level: 9 },
+        }),
+      );
       lines.push(`${img} ${lab}`);
       for (const v of s.label) if (v !== IGNORE) counts[v]++;
       total += s.label.length;
     }
     files.set(`${split}.txt`, lines.join("\n") + "\n");
   }
-  files.set("dataset.json", JSON.stringify({
-    name: "synthetic-city",
-    description: "Synthetic street scenes in Cityscapes' layout (8 classes, person and traffic sign rare); generated by seglab's datasets/generate/synthetic_city.ts",
-    class_names: CITY_CLASSES,
-    palette: CITY_PALETTE,
-    ignore_index: 255,
-  }, null, 2) + "\n");
+  files.set(
+    "dataset.json",
+    JSON.stringify(
+      {
+        name: "synthetic-city",
+        description:
+          "Synthetic street scenes in Cityscapes' layout (8 classes, person and traffic sign rare); generated by seglab's datasets/generate/synthetic_city.ts",
+        class_names: CITY_CLASSES,
+        palette: CITY_PALETTE,
+        ignore_index: 255,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   return { files, classFractions: counts.map((c) => c / total) };
 }

@@ -48,13 +48,17 @@ export function createTransforms(list: unknown, ctx: TransformContext = { ignore
   }
   return list.map((raw, i) => {
     if (typeof raw !== "object" || raw === null || typeof (raw as { type?: unknown }).type !== "string") {
-      throw new TransformError(`transforms[${i}] must be a mapping with a "type", got ${JSON.stringify(raw)}`);
+      throw new TransformError(
+        `transforms[${i}] must be a mapping with a "type", got ${JSON.stringify(raw)}`,
+      );
     }
     const type = (raw as { type: string }).type;
     const f = TRANSFORMS[type];
     if (!f) {
       throw new TransformError(
-        `transforms[${i}]: unknown transform "${type}"; known transforms: ${Object.keys(TRANSFORMS).join(", ")}`,
+        `transforms[${i}]: unknown transform "${type}"; known transforms: ${
+          Object.keys(TRANSFORMS).join(", ")
+        }`,
       );
     }
     return f(raw as Record<string, unknown>, ctx);

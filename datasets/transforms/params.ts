@@ -21,7 +21,9 @@ export class Params {
       if (k === "type") continue;
       if (!known.includes(k)) {
         throw new TransformError(
-          `${type}: unknown parameter "${k}"; ${type} accepts ${known.length ? known.join(", ") : "no parameters"}`,
+          `${type}: unknown parameter "${k}"; ${type} accepts ${
+            known.length ? known.join(", ") : "no parameters"
+          }`,
         );
       }
     }
@@ -67,7 +69,10 @@ export class Params {
   numbers(name: string, dflt: number[], n: number): number[] {
     const v = this.#raw[name] ?? dflt;
     const arr = typeof v === "number" ? [v] : v;
-    if (!Array.isArray(arr) || !arr.every((x) => typeof x === "number" && Number.isFinite(x)) || (arr.length !== 1 && arr.length !== n)) {
+    if (
+      !Array.isArray(arr) || !arr.every((x) => typeof x === "number" && Number.isFinite(x)) ||
+      (arr.length !== 1 && arr.length !== n)
+    ) {
       this.#fail(name, `a number or a list of 1 or ${n} numbers`, v);
     }
     this.used[name] = v;

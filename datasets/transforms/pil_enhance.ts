@@ -35,7 +35,9 @@ export function enhanceBrightness(im: Uint8Array, f: number): void {
 export function enhanceContrast(im: Uint8Array, channels: number, f: number): void {
   let sum = 0;
   const n = im.length / channels;
-  for (let p = 0; p < n; p++) sum += channels === 1 ? im[p] : luma(im[p * channels], im[p * channels + 1], im[p * channels + 2]);
+  for (let p = 0; p < n; p++) {
+    sum += channels === 1 ? im[p] : luma(im[p * channels], im[p * channels + 1], im[p * channels + 2]);
+  }
   const mean = Math.trunc(sum / n + 0.5);
   blend(mean, im, f);
 }
@@ -44,12 +46,20 @@ export function enhanceContrast(im: Uint8Array, channels: number, f: number): vo
 export function enhanceColor(im: Uint8Array, channels: number, f: number): void {
   if (channels === 1) return; // L → L: the degenerate is the image itself
   const gray = new Uint8Array(im.length);
-  for (let p = 0; p < im.length; p += 3) gray[p] = gray[p + 1] = gray[p + 2] = luma(im[p], im[p + 1], im[p + 2]);
+  for (let p = 0; p < im.length; p += 3) {
+    gray[p] = gray[p + 1] = gray[p + 2] = luma(im[p], im[p + 1], im[p + 2]);
+  }
   blend(gray, im, f);
 }
 
 /** `ImageEnhance.Sharpness(im).enhance(f)`: blends with `ImageFilter.SMOOTH` (borders kept). */
-export function enhanceSharpness(im: Uint8Array, width: number, height: number, channels: number, f: number): void {
+export function enhanceSharpness(
+  im: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  f: number,
+): void {
   const smooth = im.slice();
   const k = [1 / 13, 1 / 13, 1 / 13, 1 / 13, 5 / 13, 1 / 13, 1 / 13, 1 / 13, 1 / 13].map(f32);
   const c = channels;
@@ -60,7 +70,9 @@ export function enhanceSharpness(im: Uint8Array, width: number, height: number, 
         let s = 0;
         for (let r = 0; r < 3; r++) {
           const row = ((y + 1 - r) * width + x) * c + ch;
-          const t = f32(f32(f32(im[row - c] * k[r * 3]) + f32(im[row] * k[r * 3 + 1])) + f32(im[row + c] * k[r * 3 + 2]));
+          const t = f32(
+            f32(f32(im[row - c] * k[r * 3]) + f32(im[row] * k[r * 3 + 1])) + f32(im[row + c] * k[r * 3 + 2]),
+          );
           s = f32(s + t);
         }
         smooth[(y * width + x) * c + ch] = s <= 0 ? 0 : s >= 255 ? 255 : Math.trunc(s + 0.5);
@@ -113,12 +125,23 @@ export function hsvToRgb(im: Uint8Array): void {
     const t = clip8(cRound(v * (1.0 - fs * (1.0 - f))));
     let r: number, g: number, b: number;
     switch (i % 6) {
-      case 0: [r, g, b] = [v, t, pp]; break;
-      case 1: [r, g, b] = [q, v, pp]; break;
-      case 2: [r, g, b] = [pp, v, t]; break;
-      case 3: [r, g, b] = [pp, q, v]; break;
-      case 4: [r, g, b] = [t, pp, v]; break;
-      default: [r, g, b] = [v, pp, q];
+      case 0:
+        [r, g, b] = [v, t, pp];
+        break;
+      case 1:
+        [r, g, b] = [q, v, pp];
+        break;
+      case 2:
+        [r, g, b] = [pp, v, t];
+        break;
+      case 3:
+        [r, g, b] = [pp, q, v];
+        break;
+      case 4:
+        [r, g, b] = [t, pp, v];
+        break;
+      default:
+        [r, g, b] = [v, pp, q];
     }
     im[p] = r;
     im[p + 1] = g;

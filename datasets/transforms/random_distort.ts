@@ -10,7 +10,13 @@
  */
 import type { Rng } from "../rng.ts";
 import { Params } from "./params.ts";
-import { enhanceBrightness, enhanceColor, enhanceContrast, enhanceSharpness, shiftHue } from "./pil_enhance.ts";
+import {
+  enhanceBrightness,
+  enhanceColor,
+  enhanceContrast,
+  enhanceSharpness,
+  shiftHue,
+} from "./pil_enhance.ts";
 import type { Transform, WorkSample } from "./sample.ts";
 
 type Op = "brightness" | "contrast" | "saturation" | "sharpness" | "hue";
@@ -22,11 +28,23 @@ export function randomDistort(raw: Record<string, unknown>): Transform {
   const prob01 = (v: number) => (v >= 0 && v <= 1 ? null : "in [0, 1]");
   const nonneg = (v: number) => (v >= 0 ? null : "≥ 0");
   const cfg = {
-    brightness: { range: p.number("brightness_range", 0.5, nonneg), prob: p.number("brightness_prob", 0.5, prob01) },
-    contrast: { range: p.number("contrast_range", 0.5, nonneg), prob: p.number("contrast_prob", 0.5, prob01) },
-    saturation: { range: p.number("saturation_range", 0.5, nonneg), prob: p.number("saturation_prob", 0.5, prob01) },
+    brightness: {
+      range: p.number("brightness_range", 0.5, nonneg),
+      prob: p.number("brightness_prob", 0.5, prob01),
+    },
+    contrast: {
+      range: p.number("contrast_range", 0.5, nonneg),
+      prob: p.number("contrast_prob", 0.5, prob01),
+    },
+    saturation: {
+      range: p.number("saturation_range", 0.5, nonneg),
+      prob: p.number("saturation_prob", 0.5, prob01),
+    },
     hue: { range: p.number("hue_range", 18, nonneg), prob: p.number("hue_prob", 0.5, prob01) },
-    sharpness: { range: p.number("sharpness_range", 0.5, nonneg), prob: p.number("sharpness_prob", 0, prob01) },
+    sharpness: {
+      range: p.number("sharpness_range", 0.5, nonneg),
+      prob: p.number("sharpness_prob", 0, prob01),
+    },
   };
   return {
     type: "RandomDistort",

@@ -39,7 +39,11 @@ export function flipVertical(s: WorkSample): WorkSample {
   return { ...s, image, label };
 }
 
-function flip(type: "RandomHorizontalFlip" | "RandomVerticalFlip", dflt: number, raw: Record<string, unknown>): Transform {
+function flip(
+  type: "RandomHorizontalFlip" | "RandomVerticalFlip",
+  dflt: number,
+  raw: Record<string, unknown>,
+): Transform {
   const p = new Params(type, raw, ["prob"]);
   const prob = p.number("prob", dflt, (v) => (v >= 0 && v <= 1 ? null : "in [0, 1]"));
   const fn = type === "RandomHorizontalFlip" ? flipHorizontal : flipVertical;
@@ -47,6 +51,8 @@ function flip(type: "RandomHorizontalFlip" | "RandomVerticalFlip", dflt: number,
 }
 
 /** Builds a `RandomHorizontalFlip` transform. */
-export const randomHorizontalFlip = (raw: Record<string, unknown>): Transform => flip("RandomHorizontalFlip", 0.5, raw);
+export const randomHorizontalFlip = (raw: Record<string, unknown>): Transform =>
+  flip("RandomHorizontalFlip", 0.5, raw);
 /** Builds a `RandomVerticalFlip` transform. */
-export const randomVerticalFlip = (raw: Record<string, unknown>): Transform => flip("RandomVerticalFlip", 0.1, raw);
+export const randomVerticalFlip = (raw: Record<string, unknown>): Transform =>
+  flip("RandomVerticalFlip", 0.1, raw);

@@ -12,14 +12,28 @@
  */
 import type { Rng } from "../rng.ts";
 import { Params } from "./params.ts";
-import { type LabelArray, newLabel, type Transform, type TransformContext, type WorkSample } from "./sample.ts";
+import {
+  type LabelArray,
+  newLabel,
+  type Transform,
+  type TransformContext,
+  type WorkSample,
+} from "./sample.ts";
 
 /** Pads `s` at the bottom/right to at least `w`×`h`. */
-export function padSample(s: WorkSample, w: number, h: number, imValue: number, labelValue: number): WorkSample {
+export function padSample(
+  s: WorkSample,
+  w: number,
+  h: number,
+  imValue: number,
+  labelValue: number,
+): WorkSample {
   const W = Math.max(w, s.width), H = Math.max(h, s.height), c = s.channels;
   if (W === s.width && H === s.height) return s;
   const image = new Float32Array(W * H * c).fill(imValue);
-  for (let y = 0; y < s.height; y++) image.set(s.image.subarray(y * s.width * c, (y + 1) * s.width * c), y * W * c);
+  for (let y = 0; y < s.height; y++) {
+    image.set(s.image.subarray(y * s.width * c, (y + 1) * s.width * c), y * W * c);
+  }
   let label: LabelArray | null = null;
   if (s.label) {
     label = newLabel(s.label, W * H).fill(labelValue);
@@ -47,7 +61,15 @@ export function cropSample(s: WorkSample, x0: number, y0: number, w: number, h: 
   return { image, label, height: h, width: w, channels: c };
 }
 
-function maxCategoryRatio(label: LabelArray, W: number, x0: number, y0: number, w: number, h: number, ignore: number): { classes: number; ratio: number } {
+function maxCategoryRatio(
+  label: LabelArray,
+  W: number,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  ignore: number,
+): { classes: number; ratio: number } {
   const counts = new Map<number, number>();
   let total = 0;
   for (let y = 0; y < h; y++) {
@@ -75,7 +97,11 @@ export function randomPaddingCrop(raw: Record<string, unknown>, ctx: TransformCo
   ]);
   const [cw, ch] = p.size("crop_size", [512, 512]);
   const imPad = p.number("im_padding_value", 127.5);
-  const labelPad = p.number("label_padding_value", ctx.ignoreIndex, (v) => (Number.isInteger(v) && v >= 0 ? null : "an integer ≥ 0"));
+  const labelPad = p.number(
+    "label_padding_value",
+    ctx.ignoreIndex,
+    (v) => (Number.isInteger(v) && v >= 0 ? null : "an integer ≥ 0"),
+  );
   const ratio = p.number("category_max_ratio", 1.0, (v) => (v > 0 && v <= 1 ? null : "in (0, 1]"));
   const ignore = p.number("ignore_index", ctx.ignoreIndex);
   const loops = p.number("loop_times", 10, (v) => (Number.isInteger(v) && v >= 1 ? null : "an integer ≥ 1"));

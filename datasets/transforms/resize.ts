@@ -37,7 +37,10 @@ export function resize(raw: Record<string, unknown>): Transform {
       let w = tw, h = th;
       if (keep) {
         // PaddleSeg's rescale_size: fit the long side to max(target), the short to min(target).
-        const scale = Math.min(Math.max(tw, th) / Math.max(s.width, s.height), Math.min(tw, th) / Math.min(s.width, s.height));
+        const scale = Math.min(
+          Math.max(tw, th) / Math.max(s.width, s.height),
+          Math.min(tw, th) / Math.min(s.width, s.height),
+        );
         w = roundHalfEven(s.width * scale);
         h = roundHalfEven(s.height * scale);
       }

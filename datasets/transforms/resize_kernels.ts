@@ -97,7 +97,13 @@ function nearestIndex(src: number, dst: number): Int32Array {
 }
 
 /** Nearest-neighbour resize of a label map (`cv2.INTER_NEAREST`). */
-export function resizeNearestLabel(src: LabelArray, sh: number, sw: number, dh: number, dw: number): LabelArray {
+export function resizeNearestLabel(
+  src: LabelArray,
+  sh: number,
+  sw: number,
+  dh: number,
+  dw: number,
+): LabelArray {
   if (dh === sh && dw === sw) return src.slice();
   const out = newLabel(src, dh * dw);
   const xs = nearestIndex(sw, dw), ys = nearestIndex(sh, dh);

@@ -8,6 +8,7 @@
 import type { MimeBundle } from "./mime.ts";
 import type { ProgressState } from "./progress_state.ts";
 import { terminalSink } from "./terminal.ts";
+import { tslabSink } from "./tslab_sink.ts";
 
 /** Options of one display call. */
 export interface DisplayOptions {
@@ -35,7 +36,12 @@ export function setOutputSink(sink: OutputSink | null): void {
   (globalThis as Holder)[KEY] = sink;
 }
 
-/** The installed sink, or the terminal fallback. */
+let tslab: OutputSink | null | undefined;
+
+/** The installed sink; else tslab's when running in a tslab kernel; else the terminal. */
 export function getOutputSink(): OutputSink {
-  return (globalThis as Holder)[KEY] ?? terminalSink;
+  const installed = (globalThis as Holder)[KEY];
+  if (installed) return installed;
+  if (tslab === undefined) tslab = tslabSink() ?? null;
+  return tslab ?? terminalSink;
 }

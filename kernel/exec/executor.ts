@@ -1,0 +1,499 @@
+/**
+ * The main thread's side of the kernel: runs cells and everything that reaches cell code
+ * (comms, interrupts, uncaught errors). One cell runs at a time; its reply is posted only after
+ * every output it made — including display bundles still being computed — so the I/O worker can
+ * send `idle` last.
+ * @module
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { CellDiagnostic, LangToMain, MainToIo, MainToLang } from "../bridge.ts";
+import type { Message } from "../protocol/message.ts";
+import { loadTypeScript } from "../typescript.ts";
+import { CELL_REGISTRY, rewriteCell } from "./rewrite.ts";
+import { CellContext, cellStorage, InterruptError } from "./context.ts";
+import { type Bundle, OutputRouter } from "./output.ts";
+import { type CellSource, codeFrame, type ErrorContent, formatError } from "./errors.ts";
+import { inspectText, isDisplayMachinery, renderValue } from "./render.ts";
+import { CommManager } from "./comm.ts";
+import { applyEdits } from "./edits.ts";
+
+/** What the executor needs from the kernel. */
+export interface ExecutorOptions {
+  post(m: MainToIo): void;
+  /** Posts to the language worker. */
+  lang(m: MainToLang): void;
+  /** `Int32Array` over the interrupt flag. */
+  flag: Int32Array;
+  /** Type-check every cell (`// @nocheck` opts out); otherwise only cells with `// @check`. */
+  check: boolean;
+  log(s: string): void;
+  cwd: string;
+  /** Cancels the timers a cell started (all cells' timers when none is given). */
+  cancelTimers(ctx?: CellContext): number;
+}
+
+/** The kernel's workspace: the folder of the deno.json Deno found (this checkout's). */
+const WORKSPACE = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.seglab-cell-${Deno.pid}-probe.ts`);
+    writeFileSync(probe, "");
+    rmSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where cell modules are written. Deno resolves imports (import map, package.json) for modules
+ * inside its workspace, and loads them ~10× faster there, so: the notebook's folder when it is
+ * inside the workspace; otherwise the workspace's `.seglab/cells` (relative imports and
+ * `import.meta` are then rewritten to the notebook's folder); a temporary folder as a last resort.
+ */
+function chooseCellDir(cwd: string, log: (s: string) => void): string {
+  if ((cwd === WORKSPACE || cwd.startsWith(WORKSPACE + "/")) && writable(cwd)) return cwd;
+  const inWorkspace = join(WORKSPACE, ".seglab", "cells");
+  if (writable(inWorkspace)) return inWorkspace;
+  const tmp = Deno.makeTempDirSync({ prefix: "seglab-cells-" });
+  log(`cannot write cells to ${cwd} or ${inWorkspace}; running them from ${tmp}`);
+  return tmp;
+}
+
+/** Thrown into a cell's race when its error was already sent. */
+class Reported extends Error {}
+
+interface ExecuteContent {
+  code?: string;
+  silent?: boolean;
+  store_history?: boolean;
+  user_expressions?: Record<string, string>;
+  allow_stdin?: boolean;
+  stop_on_error?: boolean;
+}
+
+/** Runs cells (see the module doc). */
+export class Executor {
+  executionCount = 0;
+  readonly router: OutputRouter;
+  readonly comms: CommManager;
+  readonly #cells = new Map<number, CellSource>();
+  readonly #hooks = new Map<number, CellContext>();
+  #seq = 0;
+  #cellDir: string;
+  #specifierBase: string | undefined;
+  #checkId = 0;
+  readonly #checks = new Map<number, (r: LangToMain) => void>();
+  readonly #filePattern: RegExp;
+
+  constructor(readonly opts: ExecutorOptions) {
+    this.router = new OutputRouter(opts.post, opts.log);
+    this.comms = new CommManager((msgType, content, metadata, buffers) => {
+      this.router.emit(cellStorage.getStore(), { kind: "message", msgType, content, metadata, buffers });
+    }, opts.log);
+    this.#cellDir = chooseCellDir(opts.cwd, opts.log);
+    if (this.#cellDir !== opts.cwd) this.#specifierBase = pathToFileURL(opts.cwd + "/").href;
+    this.#filePattern = new RegExp(`\\.seglab-cell-${Deno.pid}-(\\d+)\\.ts$`);
+    (globalThis as Record<symbol, unknown>)[Symbol.for(CELL_REGISTRY)] = (id: number) => this.#hook(id);
+  }
+
+  /** The cell a module URL belongs to. */
+  lookup = (url: string): CellSource | undefined => {
+    const m = this.#filePattern.exec(url);
+    return m ? this.#cells.get(Number(m[1])) : undefined;
+  };
+
+  /** Formats an error against the cells run so far. */
+  formatError(err: unknown): ErrorContent {
+    return formatError(err, this.lookup, this.opts.cwd);
+  }
+
+  /** Loads TypeScript and runs the rewriter once, so the first cell starts warm. */
+  warm(): void {
+    rewriteCell(loadTypeScript(), "const x = 1;\nfor (const y of [x]) await y;\nx", 0);
+  }
+
+  /** Called by the language worker with a check's diagnostics. */
+  onLang(m: LangToMain): void {
+    this.#checks.get(m.id)?.(m);
+    this.#checks.delete(m.id);
+  }
+
+  // ------------------------------------------------------------------ cell hooks
+
+  #hook(id: number) {
+    const ctx = this.#hooks.get(id);
+    this.#hooks.delete(id);
+    try {
+      rmSync(join(this.#cellDir, `.seglab-cell-${Deno.pid}-${id}.ts`), { force: true });
+    } catch { /* removed in finally */ }
+    const flag = this.opts.flag;
+    const label = ctx?.label ?? "a cell";
+    const base = this.#specifierBase ?? pathToFileURL(this.opts.cwd + "/").href;
+    const metaUrl = new URL(`${(ctx?.label ?? "cell").replace(/[^\w]+/g, "_")}.ts`, base);
+    const define = (name: string, get: () => unknown, set: (v: unknown) => void) => {
+      let busy = false;
+      try {
+        Object.defineProperty(globalThis, name, {
+          configurable: true,
+          enumerable: false,
+          get() {
+            if (busy) throw new ReferenceError(`${name} is not defined`);
+            busy = true;
+            try {
+              return get();
+            } finally {
+              busy = false;
+            }
+          },
+          set,
+        });
+      } catch {
+        throw new TypeError(
+          `${label} declares "${name}", a built-in global that cannot be replaced; choose another name`,
+        );
+      }
+    };
+    return {
+      flag,
+      meta: {
+        url: metaUrl.href,
+        dirname: this.opts.cwd,
+        filename: metaUrl.pathname,
+        main: false,
+        resolve: (
+          spec: string,
+        ) => (/^\.\.?\//.test(spec) || spec.startsWith("/")
+          ? new URL(spec, base).href
+          : import.meta.resolve(spec)),
+      },
+      def: (name: string, kind: string, get: () => unknown, set: ((v: unknown) => void) | 0) => {
+        define(
+          name,
+          get,
+          set || (() => {
+            throw new TypeError(
+              `Assignment to constant "${name}" (a ${kind} declared in ${label}); declare it again with let to change it`,
+            );
+          }),
+        );
+      },
+      imp: (name: string, ns: Record<string, unknown>, exported: string) => {
+        if (!(exported in ns)) return; // a type-only export: nothing to publish
+        define(name, () => ns[exported], () => {
+          throw new TypeError(
+            `Assignment to "${name}", imported in ${label}; import it again or declare a variable`,
+          );
+        });
+      },
+      result: (v: unknown) => {
+        if (ctx) {
+          ctx.result = v;
+          ctx.hasResult = true;
+        }
+        return v;
+      },
+      stop: () => {
+        if (Atomics.load(flag, 0) !== 0) throw new InterruptError();
+      },
+      ck: <T>(v: T): T => {
+        if (Atomics.load(flag, 0) !== 0 || cellStorage.getStore()?.cancelled) throw new InterruptError();
+        return v;
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ execute
+
+  /** Runs an `execute_request`; posts outputs, the reply and `done`. */
+  async execute(reqId: string, msg: Message): Promise<void> {
+    const c = msg.content as ExecuteContent;
+    const code = typeof c.code === "string" ? c.code : "";
+    const silent = Boolean(c.silent);
+    const storeHistory = silent ? false : c.store_history !== false;
+    if (storeHistory) this.executionCount++;
+    const ctx = new CellContext(
+      msg.header,
+      reqId,
+      silent ? null : this.executionCount,
+      c.allow_stdin !== false,
+      silent,
+    );
+    ctx.quiet = silent;
+    this.router.running = ctx;
+    if (!silent) {
+      this.opts.post({
+        t: "iopub",
+        parent: msg.header,
+        msgType: "execute_input",
+        content: { code, execution_count: this.executionCount },
+      });
+    }
+    this.router.flushHeld(ctx);
+    let ran = false;
+    let seq = 0;
+    await cellStorage.run(ctx, async () => {
+      try {
+        seq = await this.#run(ctx, code, () => (ran = true));
+      } catch (e) {
+        this.#fail(ctx, e);
+      }
+      // Every output of the cell leaves before its reply (async display bundles included).
+      try {
+        await Promise.race([ctx.tail, ctx.aborted]);
+      } catch (e) {
+        this.#fail(ctx, e);
+      }
+      // Let rejections left unhandled by the cell's last lines surface while it still runs.
+      await macrotask();
+    });
+    ctx.state = "finished";
+    this.router.running = undefined;
+    Atomics.store(this.opts.flag, 0, 0);
+    if (ran) this.opts.lang({ t: "executed", cell: seq, code });
+    const reply: Record<string, unknown> = ctx.error
+      ? { status: "error", execution_count: this.executionCount, ...ctx.error }
+      : {
+        status: "ok",
+        execution_count: this.executionCount,
+        user_expressions: await this.#userExpressions(c.user_expressions),
+        payload: [],
+      };
+    this.opts.post({ t: "reply", reqId, msgType: "execute_reply", content: reply });
+    this.opts.post({ t: "done", reqId });
+  }
+
+  /** Reports an error of the running cell once. */
+  #fail(ctx: CellContext, e: unknown): void {
+    if (e instanceof Reported) return;
+    if (e instanceof InterruptError) {
+      ctx.cancelled = true;
+      this.opts.cancelTimers(ctx);
+    }
+    const content = this.formatError(e);
+    if (e instanceof InterruptError && !content.traceback.some((l) => l.includes(ctx.label))) {
+      content.traceback.push(
+        "",
+        `(${ctx.label} was waiting — on an await, a timer or input — when it was interrupted)`,
+      );
+    }
+    ctx.error ??= content;
+    this.router.emit(ctx, { kind: "error", content });
+  }
+
+  async #run(ctx: CellContext, code: string, markRan: () => void): Promise<number> {
+    const ts = loadTypeScript();
+    const seq = ++this.#seq;
+    const rw = rewriteCell(ts, code, seq, this.#specifierBase);
+    if (rw.syntaxErrors.length) {
+      const cell: CellSource = { label: ctx.label, code, map: applyEdits(code, []).map };
+      const first = rw.syntaxErrors[0];
+      const content: ErrorContent = {
+        ename: "SyntaxError",
+        evalue: `${first.message} (${ctx.label}:${first.line}:${first.column})`,
+        traceback: [
+          `SyntaxError: ${first.message}`,
+          `    at ${ctx.label}:${first.line}:${first.column}`,
+          "",
+          ...codeFrame(cell, first.line, first.column),
+          ...rw.syntaxErrors.slice(1, 5).map((e) =>
+            `also: ${e.message} at ${ctx.label}:${e.line}:${e.column}`
+          ),
+        ],
+      };
+      ctx.error ??= content;
+      this.router.emit(ctx, { kind: "error", content });
+      return seq;
+    }
+    const wantCheck = this.opts.check
+      ? !/^\s*\/\/\s*@nocheck\b/m.test(code)
+      : /^\s*\/\/\s*@check\b/m.test(code);
+    if (wantCheck) {
+      const failed = await this.#typeCheck(ctx, seq, code);
+      if (failed) return seq;
+    }
+    this.#cells.set(seq, { label: ctx.label, code, map: rw.map });
+    const file = this.#writeCell(seq, rw.code);
+    this.#hooks.set(seq, ctx);
+    markRan();
+    const evaluation = import(pathToFileURL(file).href);
+    evaluation.catch((e) => {
+      // The cell was already ended (interrupt or an error from a callback); report what follows.
+      if (ctx.state === "finished" && !(e instanceof InterruptError && ctx.cancelled)) {
+        this.router.emit(ctx, { kind: "error", content: this.formatError(e) });
+      }
+    });
+    try {
+      await Promise.race([evaluation, ctx.aborted]);
+    } finally {
+      this.#hooks.delete(seq);
+      try {
+        rmSync(file, { force: true });
+      } catch { /* gone */ }
+    }
+    if (ctx.hasResult && ctx.result !== undefined && !ctx.silent && !isDisplayMachinery(ctx.result)) {
+      const bundle = await Promise.race([renderValue(ctx.result), ctx.aborted]);
+      this.router.emit(ctx, { kind: "result", bundle, count: ctx.count });
+    }
+    return seq;
+  }
+
+  #writeCell(seq: number, source: string): string {
+    const file = join(this.#cellDir, `.seglab-cell-${Deno.pid}-${seq}.ts`);
+    writeFileSync(file, source);
+    return file;
+  }
+
+  /** Type-checks a cell; reports and returns true when it has errors. */
+  async #typeCheck(ctx: CellContext, seq: number, code: string): Promise<boolean> {
+    const id = ++this.#checkId;
+    const result = new Promise<LangToMain>((resolve) => this.#checks.set(id, resolve));
+    this.opts.lang({ t: "check", id, cell: seq, code });
+    const r = await Promise.race([result, ctx.aborted]);
+    if (r.error) {
+      this.router.emit(ctx, { kind: "stream", name: "stderr", text: `type check unavailable: ${r.error}\n` });
+      return false;
+    }
+    const errors = r.diagnostics.filter((d) => d.category === "error");
+    const others = r.diagnostics.filter((d) => d.category === "warning");
+    if (others.length) {
+      this.router.emit(ctx, {
+        kind: "stream",
+        name: "stderr",
+        text: others.map((d) => formatDiagnostic(ctx.label, d)).join("\n") + "\n",
+      });
+    }
+    if (!errors.length) return false;
+    const cell: CellSource = { label: ctx.label, code, map: applyEdits(code, []).map };
+    const tb: string[] = [
+      `TypeError: ${errors.length} type error${
+        errors.length > 1 ? "s" : ""
+      } in ${ctx.label} (the cell did not run)`,
+    ];
+    for (const d of errors.slice(0, 20)) {
+      tb.push("", formatDiagnostic(ctx.label, d), ...codeFrame(cell, d.line, d.column).slice(1));
+    }
+    const content: ErrorContent = {
+      ename: "TypeError",
+      evalue: `${formatDiagnostic(ctx.label, errors[0])}${
+        errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""
+      }`,
+      traceback: tb,
+    };
+    ctx.error ??= content;
+    this.router.emit(ctx, { kind: "error", content });
+    return true;
+  }
+
+  async #userExpressions(exprs: Record<string, string> | undefined): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    if (!exprs || typeof exprs !== "object") return out;
+    const ts = loadTypeScript();
+    for (const [name, expr] of Object.entries(exprs)) {
+      try {
+        const js = ts.transpileModule(`(${expr})`, {
+          compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext },
+        }).outputText;
+        const value = (0, eval)(js.replace(/\n\/\/# sourceMappingURL.*$/, ""));
+        out[name] = { status: "ok", data: await renderValue(await value), metadata: {} };
+      } catch (e) {
+        out[name] = { status: "error", ...this.formatError(e) };
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ other requests
+
+  /** `comm_open`, `comm_msg`, `comm_close` from the frontend. */
+  async comm(reqId: string, msg: Message): Promise<void> {
+    const ctx = new CellContext(msg.header, reqId, null, false, true);
+    const previous = this.router.running;
+    this.router.running = ctx;
+    await cellStorage.run(ctx, async () => {
+      try {
+        await Promise.race([
+          this.comms.handle(msg.header.msg_type, msg.content, msg.metadata, msg.buffers),
+          ctx.aborted,
+        ]);
+        await Promise.race([ctx.tail, ctx.aborted]);
+      } catch (e) {
+        if (!(e instanceof Reported)) this.router.emit(ctx, { kind: "error", content: this.formatError(e) });
+      }
+    });
+    ctx.state = "finished";
+    this.router.running = previous;
+    this.opts.post({ t: "done", reqId });
+  }
+
+  /** An interrupt from the I/O worker. */
+  interrupt(): void {
+    const ctx = this.router.running;
+    if (!ctx) {
+      const n = this.opts.cancelTimers();
+      Atomics.store(this.opts.flag, 0, 0);
+      if (n) this.opts.log(`interrupt while idle: cancelled ${n} pending timer(s) of earlier cells`);
+      return;
+    }
+    if (ctx.state !== "running") return;
+    ctx.cancelled = true;
+    this.opts.cancelTimers(ctx);
+    ctx.abort(new InterruptError());
+  }
+
+  /** An error nobody caught (a callback threw, a promise rejected without a handler). */
+  uncaught(err: unknown, origin: CellContext | undefined): void {
+    if (err instanceof InterruptError && (origin?.cancelled || Atomics.load(this.opts.flag, 0) !== 0)) return;
+    const ctx = origin ?? this.router.running;
+    const content = this.formatError(err);
+    content.traceback.unshift(
+      `Uncaught ${content.ename} in a callback or promise of ${ctx?.label ?? "the kernel"}:`,
+    );
+    if (ctx && ctx.state === "running") {
+      ctx.error ??= content;
+      this.router.emit(ctx, { kind: "error", content });
+      ctx.abort(new Reported());
+    } else {
+      this.router.emit(ctx, { kind: "error", content });
+    }
+  }
+
+  /** A value displayed by the library's `display()` or `Progress`. */
+  display(
+    bundle: Bundle | Promise<Bundle>,
+    opts: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> },
+  ): void {
+    this.router.emit(cellStorage.getStore() ?? this.router.running, { kind: "display", bundle, ...opts });
+  }
+
+  /** Text written by cell code. */
+  print(name: "stdout" | "stderr", text: string): void {
+    if (!text) return;
+    this.router.emit(cellStorage.getStore() ?? this.router.running, { kind: "stream", name, text });
+  }
+}
+
+function formatDiagnostic(label: string, d: CellDiagnostic): string {
+  return `${label}:${d.line}:${d.column} - ${d.category} TS${d.code}: ${d.message}`;
+}
+
+let channel: MessageChannel | undefined;
+const waiting: Array<() => void> = [];
+/** Resolves after one turn of the event loop (faster than a zero timeout). */
+export function macrotask(): Promise<void> {
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => waiting.shift()?.();
+  }
+  const c = channel;
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    c.port2.postMessage(0);
+  });
+}
+
+export { inspectText };

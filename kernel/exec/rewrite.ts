@@ -1,0 +1,295 @@
+/**
+ * Turns a notebook cell into a module the kernel can run, keeping the cell's own positions:
+ *
+ * - a prologue publishes every top-level declaration (`const`, `let`, `var`, `function`, `class`,
+ *   `enum`, namespaces, imports) as a global accessor bound to this cell's binding, so later cells
+ *   see it and any later cell may declare the same name again (REPL semantics);
+ * - the last expression statement becomes the cell's result;
+ * - every loop gets a guard that reads the interrupt flag, and every `await` a check, so an
+ *   interrupt stops `while (true) {}` and interrupted async work does not resume;
+ * - syntax errors are found here, with the cell's line and column.
+ *
+ * Each cell runs as a real ES module (static imports, the import map, `npm:` specifiers and
+ * top-level await all work natively); Deno strips the types.
+ * @module
+ */
+import type { TS } from "../typescript.ts";
+import { applyEdits, type Edit, lineStarts, offsetToLineCol, type PositionMap } from "./edits.ts";
+
+/** How a published name was declared. */
+export type DeclKind = "const" | "let" | "var" | "function" | "class" | "enum" | "namespace" | "import";
+
+/** A syntax error at a cell position (1-based). */
+export interface CellSyntaxError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** The result of {@linkcode rewriteCell}. */
+export interface RewrittenCell {
+  /** The module source to run. */
+  code: string;
+  /** Maps positions in `code` back to the cell. */
+  map: PositionMap;
+  /** Syntax errors (the cell must not run when there are any). */
+  syntaxErrors: CellSyntaxError[];
+  /** Top-level names the cell declares. */
+  names: { name: string; kind: DeclKind }[];
+  /** True when the last statement is an expression (the cell has a result). */
+  hasResult: boolean;
+}
+
+/** Identifiers the rewrite introduces (chosen not to clash with user code). */
+export const CELL_HOOK = "$__sg";
+export const FLAG = "$__sgF";
+/** `globalThis[Symbol.for(CELL_REGISTRY)](id)` returns the cell's hook object. */
+export const CELL_REGISTRY = "seglab.kernel.cell";
+
+function hasModifier(_ts: typeof TS, node: TS.Node, kind: TS.SyntaxKind): boolean {
+  const mods = (node as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers;
+  return !!mods?.some((m) => m.kind === kind);
+}
+
+function bindingNames(ts: typeof TS, name: TS.BindingName, out: string[]): void {
+  if (ts.isIdentifier(name)) out.push(name.text);
+  else {
+    for (const el of name.elements) {
+      if (ts.isOmittedExpression(el)) continue;
+      bindingNames(ts, el.name, out);
+    }
+  }
+}
+
+/** True when a namespace declaration has runtime content (TypeScript emits an object for it). */
+function isInstantiated(ts: typeof TS, node: TS.ModuleDeclaration): boolean {
+  const body = node.body;
+  if (!body) return false;
+  if (ts.isModuleDeclaration(body)) return isInstantiated(ts, body);
+  if (!ts.isModuleBlock(body)) return false;
+  return body.statements.some((s) =>
+    !(ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) ||
+      (ts.isModuleDeclaration(s) && !isInstantiated(ts, s)) ||
+      (ts.isImportDeclaration(s)) || hasModifier(ts, s, ts.SyntaxKind.DeclareKeyword))
+  );
+}
+
+function jsString(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** The statement that gives the cell its result, skipping trailing type-only declarations. */
+function lastValueStatement(ts: typeof TS, sf: TS.SourceFile): TS.Statement | undefined {
+  for (let i = sf.statements.length - 1; i >= 0; i--) {
+    const s = sf.statements[i];
+    if (ts.isEmptyStatement(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) continue;
+    return s;
+  }
+  return undefined;
+}
+
+/** True when `{ … }` written as a statement reads as an object literal (`{ a: 1 }` at the end of a cell). */
+function blockIsObjectLiteral(ts: typeof TS, text: string): boolean {
+  const sf = ts.createSourceFile("obj.ts", `(${text})`, ts.ScriptTarget.ESNext, false, ts.ScriptKind.TS);
+  const diags = (sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics;
+  if (diags.length || sf.statements.length !== 1) return false;
+  const s = sf.statements[0];
+  return ts.isExpressionStatement(s) && ts.isParenthesizedExpression(s.expression) &&
+    ts.isObjectLiteralExpression(s.expression.expression);
+}
+
+/** Parses `code` as TypeScript; the syntax errors at cell positions. */
+export function syntaxErrors(
+  ts: typeof TS,
+  code: string,
+  fileName = "cell.ts",
+): { sf: TS.SourceFile; errors: CellSyntaxError[] } {
+  const sf = ts.createSourceFile(fileName, code, ts.ScriptTarget.ESNext, true, ts.ScriptKind.TS);
+  const diags = (sf as unknown as { parseDiagnostics: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const starts = lineStarts(code);
+  const errors = diags.map((d) => {
+    const { line, column } = offsetToLineCol(starts, d.start);
+    return { line, column, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") };
+  });
+  return { sf, errors };
+}
+
+/**
+ * Rewrites a cell (see the module doc). `cellId` selects the hook object the prologue fetches.
+ * `specifierBase`, when set, makes relative import specifiers (static, and dynamic ones written as
+ * string literals) absolute against it and turns `import.meta` into a description of that folder —
+ * for cells that run from another folder than the notebook's.
+ */
+export function rewriteCell(
+  ts: typeof TS,
+  code: string,
+  cellId: number,
+  specifierBase?: string,
+): RewrittenCell {
+  const { sf, errors } = syntaxErrors(ts, code);
+  const names: { name: string; kind: DeclKind }[] = [];
+  if (errors.length && /^\s*\{/.test(code) && blockIsObjectLiteral(ts, code.trim())) {
+    // `{ a: 1, b: 2 }` alone is an object, as in Deno's REPL (as a block it would not parse).
+    const inner = rewriteCell(ts, `(${code})`, cellId, specifierBase);
+    return inner;
+  }
+  if (errors.length) {
+    return { code, map: applyEdits(code, []).map, syntaxErrors: errors, names, hasResult: false };
+  }
+  const edits: Edit[] = [];
+  const importNs: string[] = []; // extra `import * as` lines, appended at the end of the cell
+  const defs: string[] = [];
+  const seen = new Set<string>();
+  const publish = (name: string, kind: DeclKind, expr: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    names.push({ name, kind });
+    defs.push(expr);
+  };
+  const local = (name: string, kind: DeclKind) => {
+    const setter = kind === "const" ? "0" : `(v) => { ${name} = v; }`;
+    publish(name, kind, `${CELL_HOOK}.def(${jsString(name)}, ${jsString(kind)}, () => ${name}, ${setter});`);
+  };
+
+  for (const s of sf.statements) {
+    if (hasModifier(ts, s, ts.SyntaxKind.DeclareKeyword)) continue;
+    if (ts.isVariableStatement(s)) {
+      const flags = s.declarationList.flags;
+      const kind: DeclKind = flags & ts.NodeFlags.Const || flags & ts.NodeFlags.Using
+        ? "const"
+        : flags & ts.NodeFlags.Let
+        ? "let"
+        : "var";
+      for (const d of s.declarationList.declarations) {
+        const ns: string[] = [];
+        bindingNames(ts, d.name, ns);
+        for (const n of ns) local(n, kind);
+      }
+    } else if (ts.isFunctionDeclaration(s) && s.name && s.body) {
+      local(s.name.text, "function");
+    } else if (ts.isClassDeclaration(s) && s.name) {
+      local(s.name.text, "class");
+    } else if (ts.isEnumDeclaration(s) && !hasModifier(ts, s, ts.SyntaxKind.ConstKeyword)) {
+      local(s.name.text, "enum");
+    } else if (ts.isModuleDeclaration(s) && ts.isIdentifier(s.name) && isInstantiated(ts, s)) {
+      local(s.name.text, "namespace");
+    } else if (ts.isImportDeclaration(s)) {
+      const clause = s.importClause;
+      const spec = s.moduleSpecifier as TS.StringLiteral;
+      if (specifierBase && (spec.text.startsWith("./") || spec.text.startsWith("../"))) {
+        edits.push({
+          pos: spec.getStart(sf),
+          del: spec.getWidth(sf),
+          text: jsString(new URL(spec.text, specifierBase).href),
+        });
+      }
+      if (!clause || clause.isTypeOnly) continue;
+      const nsName = `$__sgNs${importNs.length}`;
+      const specText = specifierBase && (spec.text.startsWith("./") || spec.text.startsWith("../"))
+        ? jsString(new URL(spec.text, specifierBase).href)
+        : spec.getText(sf);
+      const attrs = s.attributes ? ` ${s.attributes.getText(sf)}` : "";
+      let usesNs = false;
+      const viaNs = (local: string, exported: string) => {
+        usesNs = true;
+        publish(local, "import", `${CELL_HOOK}.imp(${jsString(local)}, ${nsName}, ${jsString(exported)});`);
+      };
+      if (clause.name) viaNs(clause.name.text, "default");
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) {
+        publish(
+          nb.name.text,
+          "import",
+          `${CELL_HOOK}.def(${jsString(nb.name.text)}, "import", () => ${nb.name.text}, 0);`,
+        );
+      } else if (nb && ts.isNamedImports(nb)) {
+        for (const el of nb.elements) {
+          if (el.isTypeOnly) continue;
+          viaNs(el.name.text, (el.propertyName ?? el.name).text);
+        }
+      }
+      if (usesNs) importNs.push(`import * as ${nsName} from ${specText}${attrs};`);
+    } else if (ts.isExportDeclaration(s) && s.moduleSpecifier && specifierBase) {
+      const spec = s.moduleSpecifier as TS.StringLiteral;
+      if (spec.text.startsWith("./") || spec.text.startsWith("../")) {
+        edits.push({
+          pos: spec.getStart(sf),
+          del: spec.getWidth(sf),
+          text: jsString(new URL(spec.text, specifierBase).href),
+        });
+      }
+    }
+  }
+
+  // Result: the last expression statement (or a trailing `{ a: 1 }` that reads as an object).
+  let hasResult = false;
+  const last = lastValueStatement(ts, sf);
+  if (last && ts.isExpressionStatement(last)) {
+    hasResult = true;
+    edits.push({ pos: last.expression.getStart(sf), del: 0, text: `${CELL_HOOK}.result(` });
+    edits.push({ pos: last.expression.end, del: 0, text: `)` });
+  } else if (last && ts.isBlock(last) && blockIsObjectLiteral(ts, last.getText(sf))) {
+    hasResult = true;
+    edits.push({ pos: last.getStart(sf), del: 0, text: `${CELL_HOOK}.result((` });
+    edits.push({ pos: last.end, del: 0, text: `))` });
+  }
+
+  // Interrupt guards in every loop body, checks after every await.
+  const guard = `if (${FLAG}[0] !== 0) ${CELL_HOOK}.stop();`;
+  const visit = (node: TS.Node): void => {
+    if (
+      ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node) ||
+      ts.isWhileStatement(node) || ts.isDoStatement(node)
+    ) {
+      const body = node.statement;
+      if (ts.isBlock(body)) {
+        edits.push({ pos: body.getStart(sf) + 1, del: 0, text: ` ${guard}` });
+        ts.forEachChild(node, visit);
+      } else {
+        edits.push({ pos: body.getStart(sf), del: 0, text: `{ ${guard} ` });
+        ts.forEachChild(node, visit);
+        edits.push({ pos: body.end, del: 0, text: ` }` });
+      }
+      return;
+    }
+    if (specifierBase && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      // The cell file lives elsewhere: import.meta describes the notebook's folder instead.
+      edits.push({ pos: node.getStart(sf), del: node.getWidth(sf), text: `${CELL_HOOK}.meta` });
+      return;
+    }
+    if (
+      specifierBase && ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0]) &&
+      /^\.\.?\//.test(node.arguments[0].text)
+    ) {
+      const a = node.arguments[0];
+      edits.push({
+        pos: a.getStart(sf),
+        del: a.getWidth(sf),
+        text: jsString(new URL(a.text, specifierBase).href),
+      });
+    }
+    if (ts.isAwaitExpression(node)) {
+      edits.push({ pos: node.getStart(sf), del: 0, text: `${CELL_HOOK}.ck(` });
+      ts.forEachChild(node, visit);
+      edits.push({ pos: node.end, del: 0, text: `)` });
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+
+  const prologue =
+    `const ${CELL_HOOK} = globalThis[Symbol.for(${
+      jsString(CELL_REGISTRY)
+    })](${cellId}), ${FLAG} = ${CELL_HOOK}.flag; ` +
+    defs.join(" ") + " ";
+  edits.push({ pos: 0, del: 0, text: prologue });
+  // Namespace imports go last: imports are hoisted, and the cell's lines stay where they were.
+  if (importNs.length) edits.push({ pos: code.length, del: 0, text: `\n${importNs.join("\n")}\n` });
+  else edits.push({ pos: code.length, del: 0, text: `\nexport {};\n` });
+  // The prologue must come first even when a loop or await starts at offset 0.
+  const ordered = [edits[edits.length - 2], ...edits.slice(0, -2), edits[edits.length - 1]];
+  const { text, map } = applyEdits(code, ordered);
+  return { code: text, map, syntaxErrors: [], names, hasResult };
+}

@@ -1,0 +1,130 @@
+/**
+ * Inference on whole images, PaddleSeg's way (`core/infer.py`): the main logits of the model in
+ * evaluation mode, at the image's size. Three modes:
+ *
+ * - `whole` (default): the image in one pass;
+ * - `slide` (PaddleSeg's `is_slide`): windows of `crop_size` every `stride` (the last window of
+ *   a row/column aligned to the border), their logits summed and divided by the number of
+ *   windows covering each pixel — for images too large for one pass;
+ * - `resize`: the image resized (bilinear) to `size`, and the logits resized back.
+ *
+ * `flip: true` adds the horizontally flipped pass (PaddleSeg's `flip_horizontal`), averaging
+ * the softmax probabilities of both.
+ *
+ * @example
+ * ```ts
+ * import { inferLogits } from "seglab";
+ * const logits = inferLogits(model, image, { mode: "slide", cropSize: [512, 512], stride: [384, 384] });
+ * ```
+ * @module
+ */
+import { tf } from "../backend/tf.ts";
+import type { SegModel } from "../models/seg_model.ts";
+import { ConfigError } from "../config/config_error.ts";
+import { boolean, integer, listOf, mapping, readSection } from "../config/schema.ts";
+
+/** How to run inference on whole images. */
+export interface InferOptions {
+  mode?: "whole" | "slide" | "resize";
+  /** Window size `[width, height]` for `slide`. */
+  cropSize?: [number, number];
+  /** Window step `[width, height]` for `slide` (default: the crop size). */
+  stride?: [number, number];
+  /** Target `[width, height]` for `resize`. */
+  size?: [number, number];
+  /** Also infer on the flipped image and average. */
+  flip?: boolean;
+}
+
+/** Reads PaddleSeg's `test_config:` section (`is_slide`, `crop_size`, `stride`, `flip_horizontal`; seglab's `resize_to`). */
+export function inferOptionsFromConfig(section: unknown, path = "test_config"): InferOptions {
+  if (section === undefined || section === null) return {};
+  const pair = listOf(integer({ min: 1 }), { length: 2 });
+  const p = readSection<Record<string, unknown>>(mapping(section, path), path, {
+    is_slide: { check: boolean, default: false },
+    crop_size: { check: pair, optional: true },
+    stride: { check: pair, optional: true },
+    flip_horizontal: { check: boolean, default: false },
+    resize_to: { check: pair, optional: true, doc: "seglab: [width, height] for resize inference" },
+    aug_eval: { check: boolean, default: false },
+    scales: { check: (v) => v, optional: true },
+    flip_vertical: { check: boolean, default: false },
+  }, { what: "test_config" });
+  if (p.is_slide && !p.crop_size) throw new ConfigError(`${path}.crop_size: is required with is_slide: true`);
+  if (p.flip_vertical) {
+    throw new ConfigError(`${path}.flip_vertical: not supported by seglab; use flip_horizontal`);
+  }
+  if (
+    p.scales !== undefined &&
+    !(p.scales === 1 || p.scales === 1.0 ||
+      (Array.isArray(p.scales) && p.scales.length === 1 && p.scales[0] === 1))
+  ) {
+    throw new ConfigError(
+      `${path}.scales: multi-scale evaluation is not supported by seglab; remove it (or use 1.0)`,
+    );
+  }
+  return {
+    mode: p.is_slide ? "slide" : p.resize_to ? "resize" : "whole",
+    cropSize: p.crop_size as [number, number] | undefined,
+    stride: (p.stride ?? p.crop_size) as [number, number] | undefined,
+    size: p.resize_to as [number, number] | undefined,
+    flip: p.flip_horizontal as boolean,
+  };
+}
+
+function once(model: SegModel, x: tf.Tensor4D, flip: boolean): tf.Tensor4D {
+  return tf.tidy(() => {
+    const main = model.apply(x)[0];
+    if (!flip) return main;
+    const flipped = tf.reverse(model.apply(tf.reverse(x, 2))[0], 2);
+    // Average the probabilities, returned as log-probabilities so argmax and softmax still apply.
+    return tf.log(tf.add(tf.div(tf.add(tf.softmax(main), tf.softmax(flipped)), 2), 1e-12)) as tf.Tensor4D;
+  });
+}
+
+/** The main logits `[N,H,W,K]` of `images` `[N,H,W,C]` at their size, by the chosen mode. */
+export function inferLogits(model: SegModel, images: tf.Tensor4D, opts: InferOptions = {}): tf.Tensor4D {
+  const mode = opts.mode ?? "whole", flip = opts.flip ?? false;
+  const [n, h, w] = images.shape;
+  if (mode === "whole") return once(model, images, flip);
+  if (mode === "resize") {
+    if (!opts.size) throw new Error("inferLogits: mode resize needs size [width, height]");
+    const [tw, th] = opts.size;
+    return tf.tidy(() => {
+      const small = tf.image.resizeBilinear(images, [th, tw], false, true);
+      return tf.image.resizeBilinear(once(model, small, flip), [h, w], false, true);
+    });
+  }
+  if (!opts.cropSize) throw new Error("inferLogits: mode slide needs cropSize [width, height]");
+  const [cw, ch] = [Math.min(opts.cropSize[0], w), Math.min(opts.cropSize[1], h)];
+  const [sw, sh] = opts.stride ?? opts.cropSize;
+  const rows = Math.max(Math.ceil((h - ch) / sh), 0) + 1, cols = Math.max(Math.ceil((w - cw) / sw), 0) + 1;
+  const k = model.numClasses;
+  const sum = new Float32Array(n * h * w * k), count = new Uint16Array(h * w);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const y2 = Math.min(r * sh + ch, h), x2 = Math.min(c * sw + cw, w);
+      const y1 = Math.max(y2 - ch, 0), x1 = Math.max(x2 - cw, 0);
+      const win = tf.tidy(() =>
+        once(model, tf.slice(images, [0, y1, x1, 0], [n, y2 - y1, x2 - x1, -1]), flip)
+      );
+      const data = win.dataSync() as Float32Array;
+      win.dispose();
+      const ww = x2 - x1, wh = y2 - y1;
+      for (let b = 0; b < n; b++) {
+        for (let y = 0; y < wh; y++) {
+          const src = ((b * wh + y) * ww) * k, dst = ((b * h + y1 + y) * w + x1) * k;
+          for (let i = 0; i < ww * k; i++) sum[dst + i] += data[src + i];
+        }
+      }
+      for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) count[y * w + x]++;
+    }
+  }
+  for (let b = 0; b < n; b++) {
+    for (let p = 0; p < h * w; p++) {
+      const inv = 1 / count[p];
+      for (let j = 0; j < k; j++) sum[(b * h * w + p) * k + j] *= inv;
+    }
+  }
+  return tf.tensor4d(sum, [n, h, w, k]);
+}

@@ -1,0 +1,90 @@
+/**
+ * The library's display helpers under tslab (Node), through nbclient: a notebook that imports the
+ * built library (dist/) shows a plot (SVG + PNG), a table (HTML) and a progress bar updated in
+ * place. tslab's kernelspec is installed into a temporary prefix with its own installer.
+ */
+import assert from "node:assert/strict";
+import { jupyterTest, notebook, PYTHON, runNotebook } from "../support/jupyter.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Builds dist/ when it is missing or older than a library source file. */
+async function freshDist(): Promise<void> {
+  let built = 0;
+  try {
+    built = (await Deno.stat(`${ROOT}dist/lib/mod.js`)).mtime?.getTime() ?? 0;
+  } catch { /* not built */ }
+  let newest = 0;
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(p);
+      else if (p.endsWith(".ts")) newest = Math.max(newest, (await Deno.stat(p)).mtime?.getTime() ?? 0);
+    }
+  };
+  await walk(`${ROOT}lib`);
+  if (built >= newest) return;
+  const out = await new Deno.Command("node", {
+    args: ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"],
+    cwd: ROOT,
+    stderr: "piped",
+    stdout: "piped",
+  }).output();
+  assert.ok(
+    out.success,
+    `npm run build failed:\n${new TextDecoder().decode(out.stdout)}${new TextDecoder().decode(out.stderr)}`,
+  );
+}
+
+jupyterTest(
+  "tslab: a notebook using the built library displays a plot, a table and a progress bar",
+  async () => {
+    await freshDist();
+    const prefix = await Deno.makeTempDir({ prefix: "seglab-tslab-" });
+    const nbDir = await Deno.makeTempDir({ dir: `${ROOT}notebooks`, prefix: ".tslab-test-" });
+    try {
+      const install = await new Deno.Command(`${ROOT}node_modules/.bin/tslab`, {
+        args: [
+          "install",
+          `--python=${PYTHON}`,
+          `--prefix=${prefix}`,
+          `--binary=${ROOT}node_modules/.bin/tslab`,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(install.success, new TextDecoder().decode(install.stderr));
+      const cells = [
+        'import { display, plot, Plot, Progress, table } from "../../dist/lib/mod.js";\nimport * as aq from "arquero";',
+        'display(plot({ title: "mIoU", marks: [Plot.line([{ it: 1, v: 0.5 }, { it: 2, v: 0.7 }], { x: "it", y: "v" })] }));\nawait new Promise((r) => setTimeout(r, 2000));',
+        "display(table(aq.table({ iter: [100, 200], mIoU: [0.61, 0.68] })));",
+        'const p = new Progress({ total: 3, label: "train", minIntervalMs: 0 });\nfor (let i = 0; i < 3; i++) p.tick(1, { loss: 1 / (i + 1) });\np.done();',
+      ];
+      const r = await runNotebook(notebook(cells, "tslab"), {
+        jupyterPath: `${prefix}/share/jupyter`,
+        cwd: nbDir,
+        timeout: 120,
+      });
+      assert.ok(r.ok, r.stderr.slice(-3000));
+      const outs = r.notebook!.cells.map((c) =>
+        c.outputs as unknown as Array<{ output_type: string; data?: Record<string, unknown>; text?: unknown }>
+      );
+      const errors = outs.flat().filter((o) =>
+        o.output_type === "error" || (o.output_type === "stream" && /Error/.test(String(o.text)))
+      );
+      assert.deepEqual(errors, []);
+      const fig = outs[1].find((o) => o.output_type === "display_data")!;
+      assert.ok(fig, JSON.stringify(outs).slice(0, 1500));
+      assert.match(String(fig.data!["image/svg+xml"]), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.ok(String(fig.data!["image/png"]).length > 1000, "a PNG rendering");
+      const tbl = outs[2].find((o) => o.output_type === "display_data")!;
+      assert.match(String(tbl.data!["text/html"]), /<table[\s\S]*mIoU[\s\S]*0\.68/);
+      const prog = outs[3].filter((o) => o.output_type === "display_data");
+      assert.equal(prog.length, 1, "progress is one display updated in place");
+      assert.match(String(prog[0].data!["text/plain"]), /train 100% .* 3\/3/);
+    } finally {
+      await Deno.remove(prefix, { recursive: true });
+      await Deno.remove(nbDir, { recursive: true });
+    }
+  },
+);
