@@ -18,6 +18,7 @@
 export { tf } from "./backend/tf.ts";
 export {
   backendInfo,
+  batchNormTraining,
   backendOnDevice,
   backendReport,
   BACKENDS,

@@ -10,3 +10,4 @@ export type { GpuAdapterSummary, Probes } from "./probes.ts";
 export { backendOnDevice, markDeviceBackend } from "./device.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm/register_kernels.ts";
 export { registerSeglabGradients, SEGLAB_GRADIENTS } from "./gradients/register_gradients.ts";
+export { batchNormTraining } from "./fused/batch_norm_training.ts";

@@ -37,7 +37,8 @@ async function defaultGpuAdapter(): Promise<GpuAdapterSummary | string> {
   const text = (k: string) => String(info[k] ?? "").trim();
   const description = text("description") || text("device") ||
     [text("vendor"), text("architecture")].filter(Boolean).join(" ") || "unnamed adapter";
-  const software = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || SOFTWARE.test(description);
+  const software = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true ||
+    SOFTWARE.test(description);
   return { description, software };
 }
 

@@ -23,9 +23,10 @@ import { defaultProbes, type Probes } from "./probes.ts";
 import type { StartResult } from "./start_result.ts";
 import { startTensorflow } from "./start_tensorflow.ts";
 import { startWebgpu } from "./start_webgpu.ts";
-import { startWasm } from "./start_wasm.ts";
+import { defaultWasmThreads, startWasm } from "./start_wasm.ts";
 import { startCpu } from "./start_cpu.ts";
 import { registerSeglabGradients } from "./gradients/register_gradients.ts";
+import { registerFusedTraining } from "./fused/register_fused.ts";
 
 /** Backends seglab knows, in the order `ready()` tries them. */
 export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
@@ -42,6 +43,11 @@ export interface ReadyOptions {
    * `SEGLAB_WEBGPU_SOFTWARE=1`. Asking for `"webgpu"` by name always accepts one.
    */
   softwareGpu?: boolean;
+  /**
+   * XNNPACK threads for `wasm` (also `SEGLAB_WASM_THREADS`); 1 turns threads off. Default: the
+   * logical cores, at most 8. Only the first start of the wasm backend in a process can choose.
+   */
+  threads?: number;
   /** Replaces how packages are imported and GPUs found (for tests and embedders). */
   probes?: Partial<Probes>;
 }
@@ -73,14 +79,20 @@ export function backendInfo(): BackendInfo | null {
   return last;
 }
 
-function start(name: BackendName, probes: Probes, softwareGpu: boolean): Promise<StartResult> {
+function start(
+  name: BackendName,
+  probes: Probes,
+  softwareGpu: boolean,
+  threads: number,
+  named: boolean,
+): Promise<StartResult> {
   switch (name) {
     case "tensorflow":
       return startTensorflow(probes);
     case "webgpu":
-      return startWebgpu(probes, softwareGpu);
+      return startWebgpu(probes, softwareGpu, named);
     case "wasm":
-      return startWasm();
+      return startWasm(threads);
     case "cpu":
       return startCpu();
   }
@@ -100,12 +112,16 @@ export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<
   const source = backend ? "argument" : fromEnv ? "SEGLAB_BACKEND" : "default";
   if (requested !== "auto" && !(BACKENDS as readonly string[]).includes(requested)) {
     throw new Error(
-      `ready(): unknown backend "${backend ?? fromEnv}" (from ${source}); valid backends: ${BACKENDS.join(", ")}, or "auto"`,
+      `ready(): unknown backend "${backend ?? fromEnv}" (from ${source}); valid backends: ${
+        BACKENDS.join(", ")
+      }, or "auto"`,
     );
   }
   registerSeglabGradients();
+  registerFusedTraining();
   const probes: Probes = { ...defaultProbes, ...opts.probes };
   const softwareGpu = opts.softwareGpu ?? env("SEGLAB_WEBGPU_SOFTWARE") === "1";
+  const threads = wasmThreadsOption(opts.threads);
   const order: BackendName[] = requested === "auto"
     ? [...BACKENDS]
     : opts.fallback
@@ -117,7 +133,7 @@ export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<
       return report({ ...last, skipped, source }, opts);
     }
     const named = requested !== "auto" && name === requested;
-    const r = await start(name, probes, softwareGpu || (named && name === "webgpu"));
+    const r = await start(name, probes, softwareGpu || (named && name === "webgpu"), threads, named);
     if (r.ok) {
       return report({
         name,
@@ -137,7 +153,23 @@ export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<
       );
     }
   }
-  throw new Error(`ready(): no backend could start: ${skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}`);
+  throw new Error(
+    `ready(): no backend could start: ${skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}`,
+  );
+}
+
+function wasmThreadsOption(fromArg: number | undefined): number {
+  const raw = fromArg ?? env("SEGLAB_WASM_THREADS");
+  if (raw === undefined) return defaultWasmThreads();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(
+      `ready(): threads must be a whole number ≥ 0 (got ${JSON.stringify(raw)}${
+        fromArg === undefined ? " from SEGLAB_WASM_THREADS" : ""
+      }); 0 or 1 turns wasm threads off`,
+    );
+  }
+  return Math.max(1, Math.min(8, n));
 }
 
 function report(info: BackendInfo, opts: ReadyOptions): string {

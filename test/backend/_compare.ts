@@ -20,7 +20,7 @@ export function rand(n: number, seed = 1): Float32Array {
 export function randTensor<R extends tf.Rank>(shape: number[], seed = 1, offset = 0): tf.Tensor<R> {
   const n = shape.reduce((a, b) => a * b, 1);
   const v = rand(n, seed);
-  if (offset) for (let i = 0; i < n; i++) v[i] += offset;
+  if (offset) { for (let i = 0; i < n; i++) v[i] += offset; }
   return tf.tensor(v, shape as never, "float32") as tf.Tensor<R>;
 }
 

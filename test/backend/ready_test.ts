@@ -5,9 +5,18 @@
  */
 import assert from "node:assert/strict";
 import process from "node:process";
-import { backendInfo, backendOnDevice, backendReport, BACKENDS, type Probes, ready, tf } from "../../lib/mod.ts";
+import {
+  backendInfo,
+  backendOnDevice,
+  backendReport,
+  BACKENDS,
+  type Probes,
+  ready,
+  tf,
+} from "../../lib/mod.ts";
 
-const notInstalled = (s: string) => Object.assign(new Error(`Cannot find package '${s}'`), { code: "ERR_MODULE_NOT_FOUND" });
+const notInstalled = (s: string) =>
+  Object.assign(new Error(`Cannot find package '${s}'`), { code: "ERR_MODULE_NOT_FOUND" });
 const noPackages: Probes["importModule"] = (s) => Promise.reject(notInstalled(s));
 const noGpu: Probes["gpuAdapter"] = () => Promise.resolve("no WebGPU adapter (test)");
 
@@ -50,10 +59,16 @@ Deno.test("ready() picks a backend, reports it in one line, and honours an expli
 
 Deno.test("the order is tensorflow, webgpu, wasm, cpu; skipped ones are named with the reason", async () => {
   assert.deepEqual([...BACKENDS], ["tensorflow", "webgpu", "wasm", "cpu"]);
-  const name = await ready(undefined, { quiet: true, probes: { importModule: noPackages, gpuAdapter: noGpu } });
+  const name = await ready(undefined, {
+    quiet: true,
+    probes: { importModule: noPackages, gpuAdapter: noGpu },
+  });
   assert.equal(name, "wasm");
   const line = backendReport();
-  assert.match(line, /^seglab: backend wasm \(SIMD, \d+ threads?, seglab training kernels: \d+\); skipped tensorflow: not installed \(npm install @tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node\); webgpu: no WebGPU adapter \(test\)$/);
+  assert.match(
+    line,
+    /^seglab: backend wasm \(SIMD, \d+ threads?, seglab training kernels: \d+\); skipped tensorflow: not installed \(npm install @tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node\); webgpu: no WebGPU adapter \(test\)$/,
+  );
   assert.deepEqual(backendInfo()!.skipped.map((s) => s.name), ["tensorflow", "webgpu"]);
 });
 
@@ -82,7 +97,9 @@ Deno.test("a requested backend that cannot start says why and does not fall back
     gpuAdapter: noGpu,
     importModule: (s: string) =>
       s.endsWith("-gpu")
-        ? Promise.reject(new Error("libcudart.so.11.0: cannot open shared object file: No such file or directory"))
+        ? Promise.reject(
+          new Error("libcudart.so.11.0: cannot open shared object file: No such file or directory"),
+        )
         : Promise.reject(notInstalled(s)),
   };
   await assert.rejects(
@@ -96,7 +113,10 @@ Deno.test("a requested backend that cannot start says why and does not fall back
 
 Deno.test("installing tfjs-node-gpu makes ready() pick it; on a GPU it is marked device-resident", async () => {
   await withoutFakeBackend(async () => {
-    assert.equal(await ready(undefined, { quiet: true, probes: fakeTfjsNode("@tensorflow/tfjs-node-gpu", true) }), "tensorflow");
+    assert.equal(
+      await ready(undefined, { quiet: true, probes: fakeTfjsNode("@tensorflow/tfjs-node-gpu", true) }),
+      "tensorflow",
+    );
     assert.match(backendReport(), /^seglab: backend tensorflow \(@tensorflow\/tfjs-node-gpu on the GPU\)$/);
     assert.equal(backendInfo()!.onDevice, true);
     assert.equal(backendOnDevice(), true, "the Lovász losses take their tensor path");
@@ -105,7 +125,10 @@ Deno.test("installing tfjs-node-gpu makes ready() pick it; on a GPU it is marked
 
 Deno.test("tfjs-node-gpu that silently runs on the CPU is picked but reported as such, not device-resident", async () => {
   await withoutFakeBackend(async () => {
-    assert.equal(await ready(undefined, { quiet: true, probes: fakeTfjsNode("@tensorflow/tfjs-node-gpu", false) }), "tensorflow");
+    assert.equal(
+      await ready(undefined, { quiet: true, probes: fakeTfjsNode("@tensorflow/tfjs-node-gpu", false) }),
+      "tensorflow",
+    );
     assert.match(backendReport(), /tfjs-node-gpu, but RUNNING ON THE CPU: .*CUDA 11\.2 and cuDNN 8\.1/);
     assert.equal(backendInfo()!.warning, true);
     assert.equal(backendOnDevice(), false);
@@ -114,8 +137,14 @@ Deno.test("tfjs-node-gpu that silently runs on the CPU is picked but reported as
 
 Deno.test("tfjs-node (CPU package) is picked when tfjs-node-gpu is absent", async () => {
   await withoutFakeBackend(async () => {
-    assert.equal(await ready(undefined, { quiet: true, probes: fakeTfjsNode("@tensorflow/tfjs-node", false) }), "tensorflow");
-    assert.match(backendReport(), /^seglab: backend tensorflow \(@tensorflow\/tfjs-node, libtensorflow on the CPU\)$/);
+    assert.equal(
+      await ready(undefined, { quiet: true, probes: fakeTfjsNode("@tensorflow/tfjs-node", false) }),
+      "tensorflow",
+    );
+    assert.match(
+      backendReport(),
+      /^seglab: backend tensorflow \(@tensorflow\/tfjs-node, libtensorflow on the CPU\)$/,
+    );
     assert.equal(backendOnDevice(), false);
   });
 });
@@ -126,7 +155,10 @@ Deno.test("a software WebGPU adapter is skipped in automatic selection, usable w
     gpuAdapter: () => Promise.resolve({ description: "llvmpipe (LLVM 15.0.6, 256 bits)", software: true }),
   };
   assert.equal(await ready(undefined, { quiet: true, probes: soft }), "wasm");
-  assert.match(backendReport(), /webgpu: adapter "llvmpipe .*" is a software rasteriser .*SEGLAB_WEBGPU_SOFTWARE=1/);
+  assert.match(
+    backendReport(),
+    /webgpu: adapter "llvmpipe .*" is a software rasteriser .*SEGLAB_WEBGPU_SOFTWARE=1/,
+  );
   // Asked for by name, the software adapter is accepted; here the package import is refused.
   await assert.rejects(
     () => ready("webgpu", { quiet: true, probes: soft }),
@@ -137,6 +169,9 @@ Deno.test("a software WebGPU adapter is skipped in automatic selection, usable w
     gpuAdapter: () => Promise.resolve({ description: "NVIDIA H100", software: false }),
   };
   assert.equal(await ready(undefined, { quiet: true, probes: hard }), "wasm");
-  assert.match(backendReport(), /skipped tensorflow: not installed.*; webgpu: @tensorflow\/tfjs-backend-webgpu not installed/);
+  assert.match(
+    backendReport(),
+    /skipped tensorflow: not installed.*; webgpu: @tensorflow\/tfjs-backend-webgpu not installed/,
+  );
   await ready("wasm", { quiet: true });
 });

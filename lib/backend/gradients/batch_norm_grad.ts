@@ -27,13 +27,20 @@ export const fusedBatchNormGradConfig: tf.GradConfig = {
     const grads: Record<string, () => tf.Tensor> = {
       x: () => tf.reshape(tf.mul(dy, scale == null ? rs : tf.mul(rs, scale)), x.shape),
       mean: () => {
-        if (perChannelScale) return tf.reshape(tf.mul(tf.neg(scale == null ? rs : tf.mul(rs, scale)), sumDy), mean.shape);
+        if (perChannelScale) {
+          return tf.reshape(tf.mul(tf.neg(scale == null ? rs : tf.mul(rs, scale)), sumDy), mean.shape);
+        }
         return tf.reshape(tf.mul(tf.neg(rs), toStat(tf.mul(dy, scale), mean)), mean.shape);
       },
       variance: () => {
         const k = tf.mul(tf.pow(rs, 3), tf.scalar(-0.5));
-        if (perChannelScale) return tf.reshape(tf.mul(scale == null ? k : tf.mul(k, scale), s), variance.shape);
-        return tf.reshape(tf.mul(k, toStat(tf.mul(tf.mul(dy, scale), tf.sub(x, mean)), mean)), variance.shape);
+        if (perChannelScale) {
+          return tf.reshape(tf.mul(scale == null ? k : tf.mul(k, scale), s), variance.shape);
+        }
+        return tf.reshape(
+          tf.mul(k, toStat(tf.mul(tf.mul(dy, scale), tf.sub(x, mean)), mean)),
+          variance.shape,
+        );
       },
       scale: () => tf.reshape(tf.mul(rs, s), mean.shape),
       offset: () => tf.reshape(sumDy, mean.shape),

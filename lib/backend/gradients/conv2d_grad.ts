@@ -23,20 +23,43 @@ export const conv2DGradConfig: tf.GradConfig = {
     if ((dh === 1 && dw === 1) || kernelsTakeDilations("Conv2DBackpropInput")) {
       const dilations = [dh, dw];
       return {
-        x: () => runKernel("Conv2DBackpropInput", { dy: dy4, filter }, { ...common, inputShape: x.shape, dilations }),
-        filter: () => runKernel("Conv2DBackpropFilter", { x, dy: dy4 }, { ...common, filterShape: filter.shape, dilations }),
+        x: () =>
+          runKernel("Conv2DBackpropInput", { dy: dy4, filter }, {
+            ...common,
+            inputShape: x.shape,
+            dilations,
+          }),
+        filter: () =>
+          runKernel("Conv2DBackpropFilter", { x, dy: dy4 }, {
+            ...common,
+            filterShape: filter.shape,
+            dilations,
+          }),
       };
     }
     return {
-      x: () => tf.tidy(() => {
-        const dense = dilateFilter(filter, dh, dw);
-        return runKernel("Conv2DBackpropInput", { dy: dy4, filter: dense }, { ...common, inputShape: x.shape });
-      }),
-      filter: () => tf.tidy(() => {
-        const shape = [(filter.shape[0] - 1) * dh + 1, (filter.shape[1] - 1) * dw + 1, filter.shape[2], filter.shape[3]];
-        const g = runKernel("Conv2DBackpropFilter", { x, dy: dy4 }, { ...common, filterShape: shape }) as tf.Tensor4D;
-        return undilateFilterGrad(g, dh, dw);
-      }),
+      x: () =>
+        tf.tidy(() => {
+          const dense = dilateFilter(filter, dh, dw);
+          return runKernel("Conv2DBackpropInput", { dy: dy4, filter: dense }, {
+            ...common,
+            inputShape: x.shape,
+          });
+        }),
+      filter: () =>
+        tf.tidy(() => {
+          const shape = [
+            (filter.shape[0] - 1) * dh + 1,
+            (filter.shape[1] - 1) * dw + 1,
+            filter.shape[2],
+            filter.shape[3],
+          ];
+          const g = runKernel("Conv2DBackpropFilter", { x, dy: dy4 }, {
+            ...common,
+            filterShape: shape,
+          }) as tf.Tensor4D;
+          return undilateFilterGrad(g, dh, dw);
+        }),
     };
   },
 };

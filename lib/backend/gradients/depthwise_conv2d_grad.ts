@@ -22,20 +22,45 @@ export const depthwiseConv2dGradConfig: tf.GradConfig = {
     if (direct) {
       const dilations = [dh, dw];
       return {
-        x: () => runKernel("DepthwiseConv2dNativeBackpropInput", { dy, filter }, { ...common, dilations, inputShape: x.shape }),
-        filter: () => runKernel("DepthwiseConv2dNativeBackpropFilter", { x, dy }, { ...common, dilations, filterShape: filter.shape }),
+        x: () =>
+          runKernel("DepthwiseConv2dNativeBackpropInput", { dy, filter }, {
+            ...common,
+            dilations,
+            inputShape: x.shape,
+          }),
+        filter: () =>
+          runKernel("DepthwiseConv2dNativeBackpropFilter", { x, dy }, {
+            ...common,
+            dilations,
+            filterShape: filter.shape,
+          }),
       };
     }
     return {
-      x: () => tf.tidy(() => {
-        const dense = dilateFilter(filter, dh, dw);
-        return runKernel("DepthwiseConv2dNativeBackpropInput", { dy, filter: dense }, { ...common, dilations: [1, 1], inputShape: x.shape });
-      }),
-      filter: () => tf.tidy(() => {
-        const shape = [(filter.shape[0] - 1) * dh + 1, (filter.shape[1] - 1) * dw + 1, filter.shape[2], filter.shape[3]];
-        const g = runKernel("DepthwiseConv2dNativeBackpropFilter", { x, dy }, { ...common, dilations: [1, 1], filterShape: shape }) as tf.Tensor4D;
-        return undilateFilterGrad(g, dh, dw);
-      }),
+      x: () =>
+        tf.tidy(() => {
+          const dense = dilateFilter(filter, dh, dw);
+          return runKernel("DepthwiseConv2dNativeBackpropInput", { dy, filter: dense }, {
+            ...common,
+            dilations: [1, 1],
+            inputShape: x.shape,
+          });
+        }),
+      filter: () =>
+        tf.tidy(() => {
+          const shape = [
+            (filter.shape[0] - 1) * dh + 1,
+            (filter.shape[1] - 1) * dw + 1,
+            filter.shape[2],
+            filter.shape[3],
+          ];
+          const g = runKernel("DepthwiseConv2dNativeBackpropFilter", { x, dy }, {
+            ...common,
+            dilations: [1, 1],
+            filterShape: shape,
+          }) as tf.Tensor4D;
+          return undilateFilterGrad(g, dh, dw);
+        }),
     };
   },
 };

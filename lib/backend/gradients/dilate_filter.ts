@@ -11,8 +11,20 @@ export function dilateFilter(filter: tf.Tensor4D, dh: number, dw: number): tf.Te
   if (dh === 1 && dw === 1) return filter;
   return tf.tidy((): tf.Tensor4D => {
     const [kh, kw, a, b] = filter.shape;
-    const spread = tf.pad(tf.reshape(filter, [kh, 1, kw, 1, a, b]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
-    return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, a, b]), [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, a, b]) as tf.Tensor4D;
+    const spread = tf.pad(tf.reshape(filter, [kh, 1, kw, 1, a, b]), [
+      [0, 0],
+      [0, dh - 1],
+      [0, 0],
+      [0, dw - 1],
+      [0, 0],
+      [0, 0],
+    ]);
+    return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, a, b]), [0, 0, 0, 0], [
+      (kh - 1) * dh + 1,
+      (kw - 1) * dw + 1,
+      a,
+      b,
+    ]) as tf.Tensor4D;
   });
 }
 

@@ -11,7 +11,7 @@ import { stridedSliceGradConfig } from "./strided_slice_grad.ts";
 import { topKGradConfig } from "./top_k_grad.ts";
 import { gatherNdGradConfig } from "./gather_nd_grad.ts";
 import { depthToSpaceGradConfig } from "./depth_to_space_grad.ts";
-import { patchFusedConvDilation } from "./fused_conv_dilation.ts";
+import { patchFusedConvRouting } from "./fused_conv_routing.ts";
 
 /** One gradient seglab registers, and why. */
 export interface GradientEntry {
@@ -24,7 +24,11 @@ export interface GradientEntry {
 export const SEGLAB_GRADIENTS: readonly GradientEntry[] = [
   { config: conv2DGradConfig, kind: "replaced", why: "adds dilation rates > 1 (atrous convolution)" },
   { config: depthwiseConv2dGradConfig, kind: "replaced", why: "adds dilation rates > 1" },
-  { config: fusedBatchNormGradConfig, kind: "replaced", why: "broadcasting instead of a full-size Tile; shared sums" },
+  {
+    config: fusedBatchNormGradConfig,
+    kind: "replaced",
+    why: "broadcasting instead of a full-size Tile; shared sums",
+  },
   { config: stridedSliceGradConfig, kind: "added", why: "tf.stridedSlice had no gradient" },
   { config: topKGradConfig, kind: "added", why: "tf.topk values had no gradient" },
   { config: gatherNdGradConfig, kind: "added", why: "tf.gatherND had no gradient" },
@@ -40,6 +44,6 @@ let done = false;
 export function registerSeglabGradients(): void {
   if (done) return;
   for (const g of SEGLAB_GRADIENTS) tf.registerGradient(g.config);
-  patchFusedConvDilation();
+  patchFusedConvRouting();
   done = true;
 }

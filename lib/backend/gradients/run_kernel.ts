@@ -2,6 +2,14 @@
 import { tf } from "../tf.ts";
 
 /** Runs the kernel `name` on the active backend, recorded on the gradient tape like an op. */
-export function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor {
-  return tf.engine().runKernel(name, inputs as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+export function runKernel(
+  name: string,
+  inputs: Record<string, tf.Tensor>,
+  attrs: Record<string, unknown>,
+): tf.Tensor {
+  return tf.engine().runKernel(
+    name,
+    inputs as tf.NamedTensorMap,
+    attrs as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor;
 }

@@ -58,6 +58,9 @@ export function stridedSliceGrad(dy: tf.Tensor, xShape: number[], a: tf.StridedS
       g = tf.reshape(tf.pad(tf.reshape(g, inter), pads), counts.map((n, i) => n * step[i]));
       g = tf.slice(g, counts.map(() => 0), counts.map((n, i) => (n - 1) * step[i] + 1));
     }
-    return tf.pad(g, xShape.map((d, i) => [first[i], d - first[i] - ((counts[i] - 1) * step[i] + 1)] as [number, number]));
+    return tf.pad(
+      g,
+      xShape.map((d, i) => [first[i], d - first[i] - ((counts[i] - 1) * step[i] + 1)] as [number, number]),
+    );
   });
 }

@@ -51,7 +51,10 @@ export function backpropInputNHWC(
       right: Math.min(0, right),
     })
     : dy;
-  const pad = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
+  const pad = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [
+    0,
+    0,
+  ]];
   try {
     return conv(src, pad);
   } finally {
@@ -67,7 +70,8 @@ export function transposeInfo(backend: WasmBackend, x: TensorInfo, perm: number[
 /** The kernel function. */
 export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+    attrs as unknown as tf.Conv2DBackpropInputAttrs;
   const dilations = (attrs.dilations ?? 1) as number | [number, number];
   const nchw = dataFormat === "NCHW";
   const xShape = nchw ? [inputShape[0], inputShape[2], inputShape[3], inputShape[1]] : [...inputShape];
@@ -85,13 +89,18 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
   const flipped = flipSwap(backend, filter);
   let dx: TensorInfo;
   try {
-    dx = backpropInputNHWC(backend, dyNHWC, info, (input, p) =>
-      callKernel("Conv2D", { x: input, filter: flipped }, {
-        strides: [1, 1],
-        pad: p,
-        dataFormat: "NHWC",
-        dilations: [info.dilationHeight, info.dilationWidth],
-      }, backend));
+    dx = backpropInputNHWC(
+      backend,
+      dyNHWC,
+      info,
+      (input, p) =>
+        callKernel("Conv2D", { x: input, filter: flipped }, {
+          strides: [1, 1],
+          pad: p,
+          dataFormat: "NHWC",
+          dilations: [info.dilationHeight, info.dilationWidth],
+        }, backend),
+    );
   } finally {
     release(backend, flipped);
     if (nchw) release(backend, dyNHWC);

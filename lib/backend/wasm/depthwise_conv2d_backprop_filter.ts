@@ -1,17 +1,20 @@
 /**
  * `DepthwiseConv2dNativeBackpropFilter` for `wasm` (missing in the shipped backend): one pass
- * over the heap in JavaScript,
+ * over the heap,
  * `dW[kh,kw,c,m] = Σ_{n,oh,ow} x[n, oh·sh + kh·dh − pt, ow·sw + kw·dw − pl, c] · dy[n,oh,ow,c·M+m]`,
- * accumulated in float64. Honours dilations.
+ * each output row's sums in float32, accumulated in float64. In seglab's SIMD module for channel
+ * multiplier 1 and channels divisible by 4 (~10× faster), JavaScript otherwise. Honours dilations.
  * @module
  */
 import { tf } from "../tf.ts";
 import { f32, type KernelArgs, type TensorInfo } from "./heap.ts";
+import { kernelsFor } from "./simd/fused_simd.ts";
 
 /** The kernel function. */
 export function depthwiseConv2dNativeBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { x, dy } = inputs;
-  const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  const { strides, pad, dimRoundingMode, filterShape } =
+    attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
   const dilations = (attrs.dilations ?? 1) as number | [number, number];
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
@@ -28,6 +31,21 @@ export function depthwiseConv2dNativeBackpropFilter({ inputs, attrs, backend }: 
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const pt = info.padInfo.top, pl = info.padInfo.left;
   const out = backend.makeOutput([kh, kw, c, m], "float32");
+  const k = kernelsFor(backend);
+  if (k && m === 1 && c % 4 === 0) {
+    const taps = kh * kw * c;
+    const scratch = backend.wasm._malloc(taps * 12 + 32) >>> 0;
+    try {
+      const acc32 = (scratch + 15) & ~15, acc64 = (acc32 + taps * 4 + 15) & ~15;
+      new Float64Array(backend.wasm.HEAPU8.buffer, acc64, taps).fill(0);
+      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+      k.dw_filter_grad(at(x), at(dy), acc32, acc64, n, h, w, c * 4, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl);
+      f32(backend, out).set(new Float64Array(backend.wasm.HEAPU8.buffer, acc64, taps));
+    } finally {
+      backend.wasm._free(scratch);
+    }
+    return out;
+  }
   const xs = f32(backend, x), gs = f32(backend, dy), dst = f32(backend, out);
   const acc = new Float64Array(kh * kw * cm);
   const row = new Float64Array(kw * cm); // one row of taps, summed over an output row

@@ -12,7 +12,8 @@ import { backpropInputNHWC } from "./conv2d_backprop_input.ts";
 /** The kernel function. */
 export function depthwiseConv2dNativeBackpropInput({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs;
-  const { strides, pad, dimRoundingMode, inputShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const { strides, pad, dimRoundingMode, inputShape } =
+    attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
   const dilations = (attrs.dilations ?? 1) as number | [number, number];
   const info = tf.backend_util.computeConv2DInfo(
     inputShape,
@@ -35,12 +36,17 @@ export function depthwiseConv2dNativeBackpropInput({ inputs, attrs, backend }: K
   }
   let dx: TensorInfo;
   try {
-    dx = backpropInputNHWC(backend, dy, info, (input, p) =>
-      callKernel("DepthwiseConv2dNative", { x: input, filter: flipped }, {
-        strides: [1, 1],
-        pad: p,
-        dilations: [info.dilationHeight, info.dilationWidth],
-      }, backend));
+    dx = backpropInputNHWC(
+      backend,
+      dy,
+      info,
+      (input, p) =>
+        callKernel("DepthwiseConv2dNative", { x: input, filter: flipped }, {
+          strides: [1, 1],
+          pad: p,
+          dilations: [info.dilationHeight, info.dilationWidth],
+        }, backend),
+    );
   } finally {
     release(backend, flipped);
   }

@@ -61,6 +61,29 @@ export function reshapeInfo(backend: WasmBackend, x: TensorInfo, shape: number[]
   return { dataId: x.dataId, shape, dtype: x.dtype };
 }
 
+/**
+ * A tensor over `shape` elements of `base`'s data starting `offset` elements in — no copy, no
+ * ownership: release it with {@linkcode releaseView}, never `release` (which would free memory
+ * inside `base`). For handing kernels a contiguous part of a tensor.
+ */
+export function viewInfo(
+  backend: WasmBackend,
+  base: TensorInfo,
+  offset: number,
+  shape: number[],
+): TensorInfo {
+  const at = backend.dataIdMap.get(base.dataId)!.memoryOffset + offset * 4;
+  return backend.makeOutput(shape, base.dtype, at);
+}
+
+/** Forgets a {@linkcode viewInfo} (and the backend's per-tensor caches for it) without freeing. */
+export function releaseView(backend: WasmBackend, view: TensorInfo): void {
+  const d = backend.dataIdMap.get(view.dataId);
+  if (!d) return;
+  (backend.wasm as unknown as { tfjs: { disposeData(id: number): void } }).tfjs.disposeData(d.id);
+  (backend.dataIdMap as unknown as { delete(k: object): void }).delete(view.dataId);
+}
+
 /** A float32 view of a tensor's data in the wasm heap (take it after the last allocation). */
 export function f32(backend: WasmBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
@@ -85,7 +108,9 @@ export function originalKernel(name: string): tf.KernelConfig | undefined {
   return originals.get(name);
 }
 
-/** Bytes the wasm heap currently spans (it grows, never shrinks; 4 GiB at most). */
-export function heapBytes(backend: WasmBackend): number {
-  return backend.wasm.HEAPU8.buffer.byteLength;
+/** Calls the kernel that shipped with the wasm backend for `name` (for cases a replacement leaves to it). */
+export function callOriginal(name: string, args: KernelArgs): TensorInfo {
+  const k = originalKernel(name);
+  if (!k) throw new Error(`seglab: no original wasm kernel ${name}`);
+  return k.kernelFunc(args as never) as TensorInfo;
 }

@@ -8,6 +8,7 @@
  */
 import { tf } from "../tf.ts";
 import { f32, type KernelArgs, type TensorInfo } from "./heap.ts";
+import { kernelsFor } from "./simd/fused_simd.ts";
 
 /** The kernel function. */
 export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
@@ -25,6 +26,16 @@ export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo 
   const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const pt = info.padInfo.top, pl = info.padInfo.left;
   const dx = backend.makeOutput(input.shape, "float32");
+  const k = kernelsFor(backend);
+  // The common 2×2 stride-2 pooling of even sizes (no padding, windows tile the input) in SIMD.
+  if (
+    k && fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && h === 2 * oh &&
+    w === 2 * ow && c % 4 === 0
+  ) {
+    const at = (i: TensorInfo) => backend.dataIdMap.get(i.dataId)!.memoryOffset;
+    k.maxpool2_grad(at(input), at(dy), at(dx), n * oh, w * c * 4, ow * c * 4, c * 4);
+    return dx;
+  }
   const xs = f32(backend, input), gs = f32(backend, dy), out = f32(backend, dx);
   out.fill(0);
   const best = new Float32Array(c);

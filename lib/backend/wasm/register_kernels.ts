@@ -17,6 +17,12 @@ import { depthwiseConv2dNativeBackpropInput } from "./depthwise_conv2d_backprop_
 import { depthwiseConv2dNativeBackpropFilter } from "./depthwise_conv2d_backprop_filter.ts";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.ts";
 import { maxPoolGrad } from "./max_pool_grad.ts";
+import { identity } from "./identity.ts";
+import { slice } from "./slice.ts";
+import { splitV } from "./split_v.ts";
+import { concat } from "./concat.ts";
+import { relu } from "./relu.ts";
+import { resizeBilinearGrad } from "./resize_bilinear_grad.ts";
 
 /** One kernel seglab registers for `wasm`, and why. */
 export interface WasmKernelEntry {
@@ -24,7 +30,7 @@ export interface WasmKernelEntry {
   /** `added`: missing in the shipped backend; `replaced`: the shipped one is slow or wrong. */
   kind: "added" | "replaced";
   why: string;
-  kernelFunc: (args: KernelArgs) => tf.TensorInfo;
+  kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 }
 
 /** Every kernel seglab registers for `wasm`. */
@@ -64,6 +70,42 @@ export const WASM_TRAINING_KERNELS: readonly WasmKernelEntry[] = [
     kind: "replaced",
     why: "shipped kernel drops the gradient of windows whose values are all <= 0",
     kernelFunc: maxPoolGrad,
+  },
+  {
+    name: "Relu",
+    kind: "replaced",
+    why: "one SIMD pass instead of a scalar loop",
+    kernelFunc: relu,
+  },
+  {
+    name: "ResizeBilinearGrad",
+    kind: "replaced",
+    why: "gradient of bilinear up-sampling; one SIMD scatter pass",
+    kernelFunc: resizeBilinearGrad,
+  },
+  {
+    name: "Identity",
+    kind: "replaced",
+    why: "shipped kernel copies; tfjs clones every tensor saved for backprop (~500 copies per U-Net step)",
+    kernelFunc: identity,
+  },
+  {
+    name: "Slice",
+    kind: "replaced",
+    why: "shipped kernel copied the whole input out of the heap before slicing",
+    kernelFunc: slice,
+  },
+  {
+    name: "SplitV",
+    kind: "replaced",
+    why: "gradient of concat; one in-place slice per output",
+    kernelFunc: splitV,
+  },
+  {
+    name: "Concat",
+    kind: "replaced",
+    why: "short-run copies for channel concatenation (U-Net skips)",
+    kernelFunc: concat,
   },
 ];
 

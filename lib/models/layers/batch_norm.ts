@@ -3,8 +3,9 @@
  * `BatchNorm2D` (momentum 0.9, epsilon 1e-5; moving statistics updated in training as
  * `m·moving + (1 − m)·batch`).
  *
- * In training the normalisation and the activation are one differentiable op with a closed-form
- * gradient (`tf.customGrad`): its intermediates (centred input, squares, the pre-activation) are
+ * On `wasm` and `cpu`, training runs through the backend's fused batch-norm kernels (one pass
+ * each way; SIMD on wasm) and ReLU. Elsewhere the normalisation and the activation are one
+ * differentiable op with a closed-form gradient (`tf.customGrad`): its intermediates (centred input, squares, the pre-activation) are
  * freed as soon as it has run, and the backward pass recomputes what it needs from the saved
  * input and the per-channel mean and inverse deviation. tf.layers' BatchNormalization + ReLU
  * hold about seven full-size tensors per layer at the forward pass's peak and keep three for
@@ -16,6 +17,8 @@
  * @module
  */
 import { tf } from "../../backend/tf.ts";
+import { batchNormTraining } from "../../backend/fused/batch_norm_training.ts";
+import { BN_TRAIN, hasFused } from "../../backend/fused/fused_kernels.ts";
 
 type Shape = (number | null)[];
 
@@ -26,6 +29,11 @@ export interface BatchNormArgs {
   epsilon?: number;
   /** Apply ReLU after normalising. */
   relu?: boolean;
+  /**
+   * Train through the backend's fused batch-norm kernel (`wasm`, `cpu`) — the default where it
+   * exists — or through the closed-form `tf.customGrad` (`false`; used on other backends).
+   */
+  fused?: boolean;
 }
 
 const AXES = [0, 1, 2];
@@ -36,6 +44,7 @@ export class BatchNorm extends tf.layers.Layer {
   readonly momentum: number;
   readonly epsilon: number;
   readonly relu: boolean;
+  readonly fused?: boolean;
   gamma?: tf.LayerVariable;
   beta?: tf.LayerVariable;
   movingMean?: tf.LayerVariable;
@@ -46,6 +55,7 @@ export class BatchNorm extends tf.layers.Layer {
     this.momentum = args.momentum ?? 0.9;
     this.epsilon = args.epsilon ?? 1e-5;
     this.relu = args.relu ?? false;
+    this.fused = args.fused;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -88,7 +98,26 @@ export class BatchNorm extends tf.layers.Layer {
         return this.relu ? tf.relu(z) : z;
       });
     }
-    return this.#train(x, gamma, beta);
+    const fused = this.fused ?? hasFused(BN_TRAIN);
+    return fused && hasFused(BN_TRAIN) ? this.#trainFused(x, gamma, beta) : this.#train(x, gamma, beta);
+  }
+
+  /**
+   * Training on `wasm` and `cpu`: the backend's fused batch-norm kernel (one pass forward, one
+   * backward, SIMD on wasm) and ReLU, whose gradient keeps its output — the tensor the next
+   * convolution saves anyway — so this holds no more than the closed-form path below.
+   */
+  #trainFused(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+    const m = this.momentum;
+    const [z, mean, variance] = batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, this.epsilon);
+    tf.tidy(() => {
+      this.movingMean!.write(tf.add(tf.mul(this.movingMean!.read(), m), tf.mul(mean, 1 - m)));
+      this.movingVariance!.write(tf.add(tf.mul(this.movingVariance!.read(), m), tf.mul(variance, 1 - m)));
+    });
+    if (!this.relu) return z;
+    const y = tf.relu(z);
+    z.dispose();
+    return y;
   }
 
   #train(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {

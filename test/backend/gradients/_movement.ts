@@ -6,7 +6,11 @@
 import { tf } from "../../../lib/mod.ts";
 
 /** The exact gradient of `x ↦ Σ f(x)·r` for a data-movement `f`, as a flat array. */
-export function movementGradient(f: (x: tf.Tensor) => tf.Tensor, xShape: number[], r: ArrayLike<number>): Float64Array {
+export function movementGradient(
+  f: (x: tf.Tensor) => tf.Tensor,
+  xShape: number[],
+  r: ArrayLike<number>,
+): Float64Array {
   const size = xShape.reduce((a, b) => a * b, 1);
   const src = tf.tidy(() => f(tf.reshape(tf.range(0, size, 1, "float32"), xShape)).dataSync());
   const g = new Float64Array(size);

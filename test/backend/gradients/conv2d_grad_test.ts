@@ -32,10 +32,20 @@ for (const kind of ["conv2d", "depthwiseConv2d"] as const) {
 
 testOnBackends("tf.layers conv2d / depthwiseConv2d / separableConv2d with dilationRate 2 train", async () => {
   const input = tf.input({ shape: [12, 12, 3] });
-  let h = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", dilationRate: 2, activation: "relu" })
+  let h = tf.layers.conv2d({
+    filters: 4,
+    kernelSize: 3,
+    padding: "same",
+    dilationRate: 2,
+    activation: "relu",
+  })
     .apply(input) as tf.SymbolicTensor;
-  h = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: "same", dilationRate: 2 }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.separableConv2d({ filters: 4, kernelSize: 3, padding: "same", dilationRate: 3 }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: "same", dilationRate: 2 }).apply(
+    h,
+  ) as tf.SymbolicTensor;
+  h = tf.layers.separableConv2d({ filters: 4, kernelSize: 3, padding: "same", dilationRate: 3 }).apply(
+    h,
+  ) as tf.SymbolicTensor;
   const out = tf.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(h) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: out });
   model.compile({ optimizer: tf.train.adam(0.01), loss: "meanSquaredError" });

@@ -10,7 +10,9 @@ for (const [shape, k] of [[[10], 3], [[3, 4, 9], 4], [[5, 7], 7]] as [number[], 
     const n = shape[shape.length - 1];
     const f = (a: tf.Tensor) => tf.topk(a, k).values;
     const r = rand(x.size / n * k, 92);
-    const g = tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), tf.tensor(r, [...shape.slice(0, -1), k]))))(x));
+    const g = tf.tidy(() =>
+      tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), tf.tensor(r, [...shape.slice(0, -1), k]))))(x)
+    );
     // Reference: where each selected value sits (same ordering as topk of x itself).
     const idx = tf.tidy(() => tf.topk(x, k).indices.dataSync());
     const ref = new Float64Array(x.size);

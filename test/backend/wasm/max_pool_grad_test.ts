@@ -26,13 +26,41 @@ Deno.test("maxPool gradient on wasm keeps every window's gradient on negative-he
   total.dispose();
 });
 
-for (const [k, s, pad] of [[2, 2, "valid"], [3, 2, "same"], [3, 1, "same"], [2, 2, "same"], [3, 2, "valid"]] as const) {
+for (
+  const [k, s, pad] of [[2, 2, "valid"], [3, 2, "same"], [3, 1, "same"], [2, 2, "same"], [
+    3,
+    2,
+    "valid",
+  ]] as const
+) {
   Deno.test(`maxPool k${k} s${s} ${pad} gradient on wasm matches cpu (odd sizes, negative values)`, async () => {
-    await assertWasmMatchesCpu(`maxPool k${k} s${s} ${pad}`, () => {
-      const x = randTensor<tf.Rank.R4>([2, 9, 7, 4], 62, -0.5);
-      const y = tf.maxPool(x, k, s, pad);
-      const r = randTensor(y.shape, 63);
-      return [y, tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, k, s, pad), r)))(x)];
-    }, 1e-6, 1e-6); // overlapping windows add in a different order
+    await assertWasmMatchesCpu(
+      `maxPool k${k} s${s} ${pad}`,
+      () => {
+        const x = randTensor<tf.Rank.R4>([2, 9, 7, 4], 62, -0.5);
+        const y = tf.maxPool(x, k, s, pad);
+        const r = randTensor(y.shape, 63);
+        return [y, tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, k, s, pad), r)))(x)];
+      },
+      1e-6,
+      1e-6,
+    ); // overlapping windows add in a different order
+  });
+}
+
+for (const pad of ["valid", "same"] as const) {
+  Deno.test(`maxPool 2×2 stride 2 (${pad}, even sizes: the SIMD path) gradient on wasm matches cpu, ties included`, async () => {
+    await assertWasmMatchesCpu(
+      `maxPool simd ${pad}`,
+      () => {
+        // Quantised values make ties common: the first maximum in row-major order must win.
+        const x = tf.round(tf.mul(randTensor<tf.Rank.R4>([2, 8, 6, 8], 64, -0.3), 2)) as tf.Tensor4D;
+        const y = tf.maxPool(x, 2, 2, pad);
+        const r = randTensor(y.shape, 65);
+        return [y, tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, pad), r)))(x)];
+      },
+      0,
+      0,
+    );
   });
 }

@@ -1,10 +1,12 @@
 /**
- * Lets `tf.fused.conv2d` / `tf.fused.depthwiseConv2d` train with dilation rates > 1.
+ * Routes `tf.fused.conv2d` / `tf.fused.depthwiseConv2d` calls made while a gradient is recorded.
  *
- * `tf.layers.conv2d({ dilationRate })` calls `tf.fused.conv2d`, whose gradient is closed inside
- * tfjs-core and refuses dilations. While a gradient is being recorded and the dilation is > 1,
- * seglab routes the call to the unfused ops (conv2d + bias + activation), whose gradients
- * {@link ./conv2d_grad.ts} supplies. Everything else goes to TensorFlow.js's own function.
+ * `tf.layers.conv2d` calls `tf.fused.conv2d`, whose gradient is closed inside tfjs-core: it
+ * refuses dilation rates > 1, and it computes the input gradient eagerly even where nothing
+ * needs it (the first layer: the image). While a gradient is being recorded, seglab sends
+ * dilated calls, and calls without bias or activation (conv → batch norm blocks), to the unfused
+ * ops (conv2d [+ bias + activation]), whose gradients ({@link ./conv2d_grad.ts}) handle dilations
+ * and are computed only when needed. Everything else goes to TensorFlow.js's own function.
  * `tf.fused` is a plain object in tfjs-core 4.22, so this is an assignment of two of its
  * properties, made once.
  * @module
@@ -12,7 +14,7 @@
 import { tf } from "../tf.ts";
 import { dilationPair } from "./dilate_filter.ts";
 
-const PATCHED = Symbol.for("seglab.fusedDilation");
+const PATCHED = Symbol.for("seglab.fusedConvRouting");
 
 type FusedArgs = {
   x: tf.Tensor;
@@ -54,7 +56,7 @@ function recording(): boolean {
 }
 
 /** Installs the routing once; returns whether `tf.fused` could be patched. */
-export function patchFusedConvDilation(): boolean {
+export function patchFusedConvRouting(): boolean {
   const fused = tf.fused as unknown as Record<string | symbol, unknown>;
   if (fused[PATCHED]) return true;
   const conv = fused.conv2d as (a: FusedArgs) => tf.Tensor;
@@ -62,9 +64,18 @@ export function patchFusedConvDilation(): boolean {
   try {
     fused.conv2d = (a: FusedArgs) => {
       const [dh, dwid] = dilationPair(a.dilations as number | number[]);
-      if ((dh === 1 && dwid === 1) || !recording()) return conv(a);
+      const plain = a.bias == null && (a.activation ?? "linear") === "linear";
+      if (((dh === 1 && dwid === 1) && !plain) || !recording()) return conv(a);
       return tf.tidy(() => {
-        let y: tf.Tensor = tf.conv2d(a.x as tf.Tensor4D, a.filter as tf.Tensor4D, a.strides, a.pad, a.dataFormat ?? "NHWC", a.dilations, a.dimRoundingMode);
+        let y: tf.Tensor = tf.conv2d(
+          a.x as tf.Tensor4D,
+          a.filter as tf.Tensor4D,
+          a.strides,
+          a.pad,
+          a.dataFormat ?? "NHWC",
+          a.dilations,
+          a.dimRoundingMode,
+        );
         if (a.bias) y = tf.add(y, a.bias);
         return activate(y, a);
       });
@@ -73,7 +84,15 @@ export function patchFusedConvDilation(): boolean {
       const [dh, dwid] = dilationPair(a.dilations as number | number[]);
       if ((dh === 1 && dwid === 1) || !recording()) return dw(a);
       return tf.tidy(() => {
-        let y: tf.Tensor = tf.depthwiseConv2d(a.x as tf.Tensor4D, a.filter as tf.Tensor4D, a.strides, a.pad, a.dataFormat ?? "NHWC", a.dilations, a.dimRoundingMode);
+        let y: tf.Tensor = tf.depthwiseConv2d(
+          a.x as tf.Tensor4D,
+          a.filter as tf.Tensor4D,
+          a.strides,
+          a.pad,
+          a.dataFormat ?? "NHWC",
+          a.dilations,
+          a.dimRoundingMode,
+        );
         if (a.bias) y = tf.add(y, a.bias);
         return activate(y, a);
       });

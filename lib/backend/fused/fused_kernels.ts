@@ -1,0 +1,200 @@
+/**
+ * seglab's fused training kernels — batch normalisation (forward with its statistics, and its
+ * whole backward) and the ReLU gradient — registered for the two CPU backends, `wasm` (over the
+ * wasm heap) and `cpu` (over its JavaScript arrays). Each replaces a chain of 5–15 full-size
+ * TensorFlow.js ops (moments, normalisation, and their gradients, which on wasm also transposed
+ * for every reduction) with two passes.
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { batchNormTrainBackward, batchNormTrainForward, reluBackward } from "./batch_norm_math.ts";
+import { ADAM, adamMath } from "./adam.ts";
+import type { WasmBackend } from "../wasm/heap.ts";
+import {
+  batchNormTrainBackwardSimd,
+  batchNormTrainForwardSimd,
+  reluGradSimd,
+  simdApplies,
+} from "../wasm/simd/fused_simd.ts";
+
+/** Kernel names (custom; no TensorFlow.js op uses them). */
+export const BN_TRAIN = "SeglabBatchNormTraining";
+export const BN_TRAIN_GRAD = "SeglabBatchNormTrainingGrad";
+export const RELU_GRAD = "SeglabReluGrad";
+
+/** Typed-array access to one backend's tensors. */
+interface Access {
+  read(info: tf.TensorInfo): Float32Array;
+  /** Allocates outputs, then calls `fill` with their arrays (taken after all allocations). */
+  outputs(shapes: number[][], fill: (arrays: Float32Array[]) => void): tf.TensorInfo[];
+}
+
+type AnyBackend = Record<string, unknown> & tf.KernelBackend;
+
+function access(backendName: string, backend: AnyBackend): Access {
+  if (backendName === "wasm") {
+    const b = backend as unknown as {
+      makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+      typedArrayFromHeap(i: tf.TensorInfo): Float32Array;
+    };
+    return {
+      read: (i) => b.typedArrayFromHeap(i),
+      outputs: (shapes, fill) => {
+        const outs = shapes.map((s) => b.makeOutput(s, "float32"));
+        fill(outs.map((o) => b.typedArrayFromHeap(o)));
+        return outs;
+      },
+    };
+  }
+  const b = backend as unknown as {
+    data: { get(id: object): { values: Float32Array } };
+    makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
+  };
+  return {
+    read: (i) => b.data.get(i.dataId).values,
+    outputs: (shapes, fill) => {
+      const arrays = shapes.map((s) => new Float32Array(s.reduce((a, d) => a * d, 1)));
+      fill(arrays);
+      return shapes.map((s, k) => b.makeTensorInfo(s, "float32", arrays[k]));
+    },
+  };
+}
+
+function kernels(backendName: string): tf.KernelConfig[] {
+  return [
+    {
+      kernelName: BN_TRAIN,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const io = access(backendName, backend as AnyBackend);
+        const { x, scale, offset } = inputs as Record<string, tf.TensorInfo>;
+        const c = x.shape[x.shape.length - 1];
+        if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, c)) {
+          const b = backend as unknown as WasmBackend;
+          const [y, mean, variance] = [
+            b.makeOutput(x.shape, "float32"),
+            b.makeOutput([c], "float32"),
+            b.makeOutput([c], "float32"),
+          ];
+          batchNormTrainForwardSimd(
+            b,
+            x,
+            io.read(scale).slice(),
+            io.read(offset).slice(),
+            attrs!.varianceEpsilon as number,
+            y,
+            mean,
+            variance,
+          );
+          return [y, mean, variance];
+        }
+        return io.outputs([x.shape, [c], [c]], ([y, mean, variance]) =>
+          batchNormTrainForward(
+            io.read(x),
+            io.read(scale),
+            io.read(offset),
+            attrs!.varianceEpsilon as number,
+            y,
+            mean,
+            variance,
+          ));
+      },
+    },
+    {
+      kernelName: BN_TRAIN_GRAD,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const io = access(backendName, backend as AnyBackend);
+        const { dy, x, scale, mean, variance, dmean, dvar } = inputs as Record<string, tf.TensorInfo>;
+        const c = x.shape[x.shape.length - 1];
+        if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, c)) {
+          const b = backend as unknown as WasmBackend;
+          const [dx, dgamma, dbeta] = [
+            b.makeOutput(x.shape, "float32"),
+            b.makeOutput([c], "float32"),
+            b.makeOutput([c], "float32"),
+          ];
+          batchNormTrainBackwardSimd(
+            b,
+            dy,
+            x,
+            io.read(scale).slice(),
+            mean,
+            io.read(variance).slice(),
+            dmean ? io.read(dmean).slice() : null,
+            dvar ? io.read(dvar).slice() : null,
+            attrs!.varianceEpsilon as number,
+            dx,
+            dgamma,
+            dbeta,
+          );
+          return [dx, dgamma, dbeta];
+        }
+        return io.outputs([x.shape, [c], [c]], ([dx, dgamma, dbeta]) =>
+          batchNormTrainBackward(
+            io.read(dy),
+            io.read(x),
+            io.read(scale),
+            io.read(mean),
+            io.read(variance),
+            dmean ? io.read(dmean) : null,
+            dvar ? io.read(dvar) : null,
+            attrs!.varianceEpsilon as number,
+            dx,
+            dgamma,
+            dbeta,
+          ));
+      },
+    },
+    {
+      kernelName: ADAM,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const io = access(backendName, backend as AnyBackend);
+        const { value, m, v, g } = inputs as Record<string, tf.TensorInfo>;
+        return io.outputs(
+          [value.shape, value.shape, value.shape],
+          (outs) =>
+            adamMath(
+              io.read(value),
+              io.read(m),
+              io.read(v),
+              io.read(g),
+              attrs as never,
+              outs as [Float32Array, Float32Array, Float32Array],
+            ),
+        );
+      },
+    },
+    {
+      kernelName: RELU_GRAD,
+      backendName,
+      kernelFunc: ({ inputs, backend }) => {
+        const io = access(backendName, backend as AnyBackend);
+        const { dy, x } = inputs as Record<string, tf.TensorInfo>;
+        if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, 4)) {
+          const b = backend as unknown as WasmBackend;
+          const dx = b.makeOutput(x.shape, "float32");
+          reluGradSimd(b, dy, x, dx);
+          return dx;
+        }
+        return io.outputs([x.shape], ([dx]) => reluBackward(io.read(dy), io.read(x), dx))[0];
+      },
+    },
+  ];
+}
+
+/** Backends the fused kernels are registered for. */
+export const FUSED_BACKENDS = ["wasm", "cpu"] as const;
+
+/** Registers the fused kernels for `wasm` and `cpu` (idempotent). */
+export function registerFusedKernels(): void {
+  for (const b of FUSED_BACKENDS) {
+    for (const k of kernels(b)) if (!tf.getKernel(k.kernelName, b)) tf.registerKernel(k);
+  }
+}
+
+/** True when the active backend has the fused kernel `name`. */
+export function hasFused(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
