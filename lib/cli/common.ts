@@ -13,6 +13,7 @@ import { applyCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { CheckpointError } from "../train/file_io.ts";
 import { datasetsModule, type SegDataset } from "../train/data.ts";
 import { loadConfig } from "../train/run_config.ts";
+import { type InferOptions, inferOptionsFromConfig } from "../train/infer.ts";
 import { TrainingError } from "../train/train.ts";
 import { type OptionDef, UsageError } from "./args.ts";
 
@@ -61,6 +62,30 @@ export async function modelFrom(
 }
 
 /** The config's `val_dataset`, built. */
+/**
+ * The inference mode of `val`/`predict`: the config's `test_config` (PaddleSeg's), overridden by
+ * `--is_slide --crop_size W H [--stride W H]` and `--flip_horizontal`.
+ */
+export function inferOptionsFrom(
+  args: Record<string, unknown>,
+  testConfig: unknown,
+  command: string,
+): InferOptions {
+  const fromConfig = inferOptionsFromConfig(testConfig);
+  const infer: InferOptions = args.is_slide
+    ? {
+      mode: "slide",
+      cropSize: args.crop_size as [number, number],
+      stride: (args.stride ?? args.crop_size) as [number, number],
+      flip: Boolean(args.flip_horizontal),
+    }
+    : { ...fromConfig, flip: Boolean(args.flip_horizontal) || fromConfig.flip };
+  if (infer.mode === "slide" && !infer.cropSize) {
+    throw new UsageError(`${command}: --is_slide needs --crop_size W H`);
+  }
+  return infer;
+}
+
 export async function valDataset(config: Record<string, unknown>, baseDir: string): Promise<SegDataset> {
   if (!config.val_dataset) {
     throw new ConfigError("val_dataset: is required to evaluate (add it to the config)");

@@ -6,9 +6,8 @@
  * @module
  */
 import { predict } from "../train/predict.ts";
-import { inferOptionsFromConfig } from "../train/infer.ts";
 import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
-import { COMMON, modelFrom, reportError, startBackend } from "./common.ts";
+import { COMMON, inferOptionsFrom, modelFrom, reportError, startBackend } from "./common.ts";
 import { imageFolderDataset } from "./image_folder.ts";
 import { datasetsModule } from "../train/data.ts";
 
@@ -60,18 +59,7 @@ export async function predictCommand(argv: readonly string[]): Promise<number> {
         classNames,
         channels: model.inChannels === 1 ? 1 : 3,
       });
-      const fromConfig = inferOptionsFromConfig(config.test_config);
-      const infer = a.is_slide
-        ? {
-          mode: "slide" as const,
-          cropSize: a.crop_size as [number, number],
-          stride: (a.stride ?? a.crop_size) as [number, number],
-          flip: Boolean(a.flip_horizontal),
-        }
-        : { ...fromConfig, flip: Boolean(a.flip_horizontal) || fromConfig.flip };
-      if (infer.mode === "slide" && !infer.cropSize) {
-        throw new UsageError("predict: --is_slide needs --crop_size W H");
-      }
+      const infer = inferOptionsFrom(a, config.test_config, "predict");
       const outDir = (a.out as string | undefined) ?? "output/result";
       const r = await predict(model, ds, { outDir, infer, keep: 0, progress: true });
       console.log(

@@ -6,9 +6,8 @@
  */
 import { metricsBundle, metricsLine } from "../metrics/seg_metrics.ts";
 import { evaluate } from "../train/evaluate.ts";
-import { inferOptionsFromConfig } from "../train/infer.ts";
 import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
-import { COMMON, modelFrom, reportError, startBackend, valDataset } from "./common.ts";
+import { COMMON, inferOptionsFrom, modelFrom, reportError, startBackend, valDataset } from "./common.ts";
 
 const OPTIONS: Record<string, OptionDef> = {
   ...COMMON,
@@ -37,18 +36,7 @@ export async function valCommand(argv: readonly string[]): Promise<number> {
     const { model, config, baseDir } = await modelFrom(a.config as string | undefined, a.model as string);
     try {
       const ds = await valDataset(config, baseDir);
-      const fromConfig = inferOptionsFromConfig(config.test_config);
-      const infer = a.is_slide
-        ? {
-          mode: "slide" as const,
-          cropSize: a.crop_size as [number, number],
-          stride: (a.stride ?? a.crop_size) as [number, number],
-          flip: Boolean(a.flip_horizontal),
-        }
-        : { ...fromConfig, flip: Boolean(a.flip_horizontal) || fromConfig.flip };
-      if (infer.mode === "slide" && !infer.cropSize) {
-        throw new UsageError("val: --is_slide needs --crop_size W H");
-      }
+      const infer = inferOptionsFrom(a, config.test_config, "val");
       const m = await evaluate(model, ds, {
         infer,
         maxSamples: a.max_samples as number | undefined,
