@@ -18,10 +18,10 @@
 export { tf } from "./backend/tf.ts";
 export {
   backendInfo,
-  batchNormTraining,
   backendOnDevice,
   backendReport,
   BACKENDS,
+  batchNormTraining,
   markDeviceBackend,
   ready,
   registerSeglabGradients,

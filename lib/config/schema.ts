@@ -139,6 +139,26 @@ export function suggest(name: string, known: readonly string[]): string {
 }
 
 /**
+ * `obj.type`, checked against the names seglab has: anything else is a {@linkcode ConfigError} at
+ * `${path}.type` naming the nearest known name and the full list (`what` is the kind: "model",
+ * "optimizer", …).
+ */
+export function readType<T extends string>(
+  obj: Record<string, unknown>,
+  path: string,
+  known: readonly T[],
+  what: string,
+): T {
+  const type = obj.type;
+  if (typeof type === "string" && (known as readonly string[]).includes(type)) return type as T;
+  fail(
+    `${path}.type`,
+    `unknown ${what} ${show(type)}${typeof type === "string" ? suggest(type, known) : ""}; ` +
+      `seglab has ${known.join(", ")}`,
+  );
+}
+
+/**
  * Reads a mapping with `fields`: checks every present key, fills defaults, refuses unknown keys
  * (unless listed in `ignore`) and missing required ones. `what` names the section in messages
  * ("OCRNet takes …").

@@ -42,18 +42,26 @@ export function toMimeBundle(x: unknown): MimeBundle | Promise<MimeBundle> {
   if (isDisplayable(x)) {
     const b = x[DISPLAY]();
     const name = (x as object).constructor?.name ?? "object";
-    return b instanceof Promise ? b.then((r) => withPlainText(r, `[${name}]`)) : withPlainText(b, `[${name}]`);
+    return b instanceof Promise
+      ? b.then((r) => withPlainText(r, `[${name}]`))
+      : withPlainText(b, `[${name}]`);
   }
   if (x instanceof tf.Tensor) return tensorBundle(x);
   if (isTableLike(x)) return tableBundle(x);
   if (x instanceof Uint8Array) {
-    if (startsWith(x, PNG_MAGIC)) return { "image/png": toBase64(x), "text/plain": `[PNG image, ${x.length} bytes]` };
-    if (startsWith(x, JPEG_MAGIC)) return { "image/jpeg": toBase64(x), "text/plain": `[JPEG image, ${x.length} bytes]` };
+    if (startsWith(x, PNG_MAGIC)) {
+      return { "image/png": toBase64(x), "text/plain": `[PNG image, ${x.length} bytes]` };
+    }
+    if (startsWith(x, JPEG_MAGIC)) {
+      return { "image/jpeg": toBase64(x), "text/plain": `[JPEG image, ${x.length} bytes]` };
+    }
   }
   if (typeof x === "object" && x !== null && typeof (x as { outerHTML?: unknown }).outerHTML === "string") {
     const html = (x as { outerHTML: string }).outerHTML;
     if (html.startsWith("<svg")) {
-      const svg = html.includes("xmlns=") ? html : html.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"');
+      const svg = html.includes("xmlns=")
+        ? html
+        : html.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"');
       return { "image/svg+xml": svg, "text/plain": "[SVG figure]" };
     }
     return { "text/html": html, "text/plain": "[HTML element]" };

@@ -30,7 +30,9 @@ export function progressLine(s: ProgressState, width = 24): string {
     parts.push(`|${"█".repeat(filled)}${"░".repeat(width - filled)}|`);
     parts.push(`${s.value}/${s.total}`);
     const eta = rate > 0 ? (s.total - s.value) / rate : NaN;
-    parts.push(`[${clock(elapsed)}<${s.status === "running" ? clock(eta) : "00:00"}, ${rate.toFixed(2)} ${s.unit}/s]`);
+    parts.push(
+      `[${clock(elapsed)}<${s.status === "running" ? clock(eta) : "00:00"}, ${rate.toFixed(2)} ${s.unit}/s]`,
+    );
   } else {
     parts.push(`${s.value} ${s.unit}`, `[${clock(elapsed)}, ${rate.toFixed(2)} ${s.unit}/s]`);
   }

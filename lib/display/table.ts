@@ -45,17 +45,35 @@ export function tableBundle(t: TableLike, limit = 20): MimeBundle {
   const names = t.columnNames();
   const objs = t.objects({ limit }) as Record<string, unknown>[];
   const rows = objs.map((r) => names.map((n) => cell(r[n])));
-  const numeric = names.map((n) => objs.length > 0 && objs.every((r) => r[n] == null || typeof r[n] === "number"));
+  const numeric = names.map((n) =>
+    objs.length > 0 && objs.every((r) => r[n] == null || typeof r[n] === "number")
+  );
   const total = t.numRows();
   const more = total > rows.length ? `… ${total - rows.length} more rows` : "";
   const widths = names.map((n, j) => Math.max(n.length, ...rows.map((r) => r[j].length)));
-  const fmt = (r: string[]) => r.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd();
-  const text = [fmt(names), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(fmt), ...(more ? [more] : []),
-    `(${total} rows × ${names.length} columns)`].join("\n");
-  const th = names.map((n, j) => `<th style="text-align:${numeric[j] ? "right" : "left"}">${escapeHtml(n)}</th>`).join("");
-  const trs = rows.map((r) => `<tr>${r.map((c, j) => `<td style="text-align:${numeric[j] ? "right" : "left"}">${escapeHtml(c)}</td>`).join("")}</tr>`).join("");
+  const fmt = (r: string[]) =>
+    r.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd();
+  const text = [
+    fmt(names),
+    widths.map((w) => "─".repeat(w)).join("  "),
+    ...rows.map(fmt),
+    ...(more ? [more] : []),
+    `(${total} rows × ${names.length} columns)`,
+  ].join("\n");
+  const th = names.map((n, j) =>
+    `<th style="text-align:${numeric[j] ? "right" : "left"}">${escapeHtml(n)}</th>`
+  ).join("");
+  const trs = rows.map((r) =>
+    `<tr>${
+      r.map((c, j) => `<td style="text-align:${numeric[j] ? "right" : "left"}">${escapeHtml(c)}</td>`).join(
+        "",
+      )
+    }</tr>`
+  ).join("");
   const html = `<div><table><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>` +
-    `<small>${total} rows × ${names.length} columns${more ? ` (first ${rows.length} shown)` : ""}</small></div>`;
+    `<small>${total} rows × ${names.length} columns${
+      more ? ` (first ${rows.length} shown)` : ""
+    }</small></div>`;
   return { "text/plain": text, "text/html": html };
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import process from "node:process";
-import type { OutputSink, DisplayOptions } from "./sink.ts";
+import type { DisplayOptions, OutputSink } from "./sink.ts";
 import type { MimeBundle } from "./mime.ts";
 import type { ProgressState } from "./progress_state.ts";
 import { progressLine } from "./progress_format.ts";

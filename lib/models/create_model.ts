@@ -31,9 +31,9 @@ import {
   mapping,
   number,
   readSection,
+  readType,
   show,
   string,
-  suggest,
 } from "../config/schema.ts";
 import { LayerBuilder } from "./builder.ts";
 import { hrnet, HRNET_DEFAULTS, HRNET_PRESETS, type HRNetParams } from "./hrnet.ts";
@@ -85,15 +85,7 @@ function readBackbone(
   path: string,
 ): HRNetParams & { type: string; pretrained: string | null } {
   const obj = mapping(value, path);
-  const type = obj.type;
-  if (typeof type !== "string" || !(type in HRNET_PRESETS)) {
-    throw new ConfigError(
-      `${path}.type: unknown backbone ${show(type)}${
-        typeof type === "string" ? suggest(type, BACKBONE_TYPES) : ""
-      }; ` +
-        `seglab has ${BACKBONE_TYPES.join(", ")}`,
-    );
-  }
+  const type = readType(obj, path, BACKBONE_TYPES, "backbone");
   const given = readSection<Record<string, unknown>>(obj, path, hrnetFields(), { what: type });
   const p = { ...HRNET_DEFAULTS, ...HRNET_PRESETS[type] } as Record<string, unknown>;
   for (const [k, v] of Object.entries(given)) if (v !== undefined && k !== "in_channels") p[k] = v;
@@ -145,16 +137,8 @@ function build(
 export function createModel(config: Record<string, unknown>, opts: CreateModelOptions = {}): SegModel {
   const path = opts.path ?? "model";
   const obj = mapping(config, path);
-  const type = obj.type;
+  const type = readType(obj, path, MODEL_TYPES, "model");
   const seed = opts.seed ?? randomSeed();
-  if (typeof type !== "string" || !(MODEL_TYPES as readonly string[]).includes(type)) {
-    throw new ConfigError(
-      `${path}.type: unknown model ${show(type)}${
-        typeof type === "string" ? suggest(type, MODEL_TYPES) : ""
-      }; ` +
-        `seglab has ${MODEL_TYPES.join(", ")}`,
-    );
-  }
   const numClasses = readNumClasses(obj, path, opts.numClasses);
   const inField: Field = { check: integer({ min: 1 }), optional: true };
   if (type === "OCRNet") {

@@ -28,8 +28,7 @@ import {
   mapping,
   number,
   readSection,
-  show,
-  suggest,
+  readType,
 } from "../config/schema.ts";
 
 /** A schedule: the learning rate of the step taken after `t` completed iterations. */
@@ -134,15 +133,7 @@ export const LR_SCHEDULER_TYPES: readonly string[] = Object.keys(SCHEDULES);
 export function createLrScheduler(section: unknown, opts: { iters: number; path?: string }): LrScheduler {
   const path = opts.path ?? "lr_scheduler";
   const obj = mapping(section, path);
-  const type = obj.type;
-  if (typeof type !== "string" || !(type in SCHEDULES)) {
-    throw new ConfigError(
-      `${path}.type: unknown schedule ${show(type)}${
-        typeof type === "string" ? suggest(type, LR_SCHEDULER_TYPES) : ""
-      }; ` +
-        `seglab has ${LR_SCHEDULER_TYPES.join(", ")}`,
-    );
-  }
+  const type = readType(obj, path, LR_SCHEDULER_TYPES, "schedule");
   const spec = SCHEDULES[type];
   const p = readSection<Params>(obj, path, {
     type: { check: (v) => v },

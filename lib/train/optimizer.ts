@@ -21,7 +21,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
-import { boolean, type Field, mapping, number, readSection, show, suggest } from "../config/schema.ts";
+import { boolean, type Field, mapping, number, readSection, readType } from "../config/schema.ts";
 
 /** A parameter to update: its stable name and variable. */
 export interface NamedVariable {
@@ -57,13 +57,7 @@ const TYPES = ["SGD", "sgd", "Momentum", "Adam", "adam", "AdamW"] as const;
 /** Builds an optimizer from an `optimizer:` section; `path` names it in errors. */
 export function createOptimizer(section: unknown, path = "optimizer"): Optimizer {
   const obj = mapping(section, path);
-  const raw = obj.type;
-  if (typeof raw !== "string" || !(TYPES as readonly string[]).includes(raw)) {
-    throw new ConfigError(
-      `${path}.type: unknown optimizer ${show(raw)}${typeof raw === "string" ? suggest(raw, TYPES) : ""}; ` +
-        `seglab has ${TYPES.join(", ")}`,
-    );
-  }
+  const raw = readType(obj, path, TYPES, "optimizer");
   const common: Record<string, Field> = {
     type: { check: (v) => v },
     weight_decay: { check: number({ min: 0 }), optional: true },
