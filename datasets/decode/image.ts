@@ -5,15 +5,23 @@
  * `np.asarray` would give: palette indices, not colours). The format is sniffed from the bytes.
  * @module
  */
+import { applyOrientation, jpegOrientation } from "./exif_orientation.ts";
 import { decodeJpeg, isJpeg } from "./jpeg.ts";
 import { decodePng, isPng } from "./png.ts";
 import type { Raster } from "./raster.ts";
 
-/** Decodes PNG or JPEG bytes (sniffed). Errors say what is wrong, not which file (callers add that). */
+/**
+ * Decodes PNG or JPEG bytes (sniffed). Errors say what is wrong, not which file (callers add that).
+ * A JPEG image is turned upright by its EXIF orientation, as `cv2.imread` does; a label
+ * (`forLabel`) is left as stored, as Pillow reads it.
+ */
 export function decodeRaster(bytes: Uint8Array, forLabel = false): Raster {
   if (bytes.length === 0) throw new Error("empty file");
   if (isPng(bytes)) return decodePng(bytes, forLabel);
-  if (isJpeg(bytes)) return decodeJpeg(bytes);
+  if (isJpeg(bytes)) {
+    const r = decodeJpeg(bytes);
+    return forLabel ? r : applyOrientation(r, jpegOrientation(bytes));
+  }
   const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
   throw new Error(`not a PNG or JPEG file (starts with ${head}); seglab reads PNG and JPEG`);
 }
