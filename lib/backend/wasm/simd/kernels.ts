@@ -7,6 +7,7 @@
  * @module
  */
 import { type FuncBuilder, ModuleBuilder } from "./assembler.ts";
+import { emitConvFilterGrad } from "./conv_filter_grad.ts";
 
 /** The exported functions. */
 export interface SimdKernels {
@@ -110,6 +111,8 @@ export interface SimdKernels {
     srcStride: number,
     dstStride: number,
   ): void;
+  /** See {@link ./conv_filter_grad.ts}: adds the weight-gradient tiles `[t0, t1)` into `out`. */
+  conv_filter_grad(...args: number[]): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(
     dy: number,
@@ -460,10 +463,25 @@ export function buildSimdModule(shared: boolean): Uint8Array {
     });
     f.end();
   }
+  emitConvFilterGrad(m);
   return m.build({ shared });
 }
 
 const cache = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+const modules = new Map<boolean, WebAssembly.Module>();
+
+/**
+ * The compiled module for a shared (or unshared) memory, compiled once: helper threads receive
+ * this same module, so they share its optimised code instead of starting from the baseline tier.
+ */
+export function simdModule(shared: boolean): WebAssembly.Module {
+  let m = modules.get(shared);
+  if (!m) {
+    m = new WebAssembly.Module(buildSimdModule(shared) as BufferSource);
+    modules.set(shared, m);
+  }
+  return m;
+}
 
 /** The kernels instantiated on `memory` (cached), or null where WebAssembly SIMD is unavailable. */
 export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
@@ -471,7 +489,7 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
   let k: SimdKernels | null = null;
   try {
     const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-    const mod = new WebAssembly.Module(buildSimdModule(shared) as BufferSource);
+    const mod = simdModule(shared);
     k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as SimdKernels;
   } catch {
     k = null;
