@@ -218,6 +218,10 @@ export class FuncBuilder {
   f32x4Mul() {
     return this.simd(0xe6);
   }
+  /** `f32x4.relaxed_madd` (relaxed SIMD): pops a, b, c; pushes a·b + c, fused where the CPU can. */
+  f32x4RelaxedMadd() {
+    return this.simd(0x105);
+  }
   f32x4Max() {
     return this.simd(0xe9);
   }

@@ -166,7 +166,7 @@ function accumulate(f: FuncBuilder, base: number, g: number, v: number, addr: nu
 }
 
 /** Assembles the module for a memory that is (or is not) shared. */
-export function buildSimdModule(shared: boolean): Uint8Array {
+export function buildSimdModule(shared: boolean, fma = false): Uint8Array {
   const m = new ModuleBuilder();
   {
     const f = m.func("relu_grad", ["i32", "i32", "i32", "i32"]);
@@ -463,7 +463,7 @@ export function buildSimdModule(shared: boolean): Uint8Array {
     });
     f.end();
   }
-  emitConvFilterGrad(m);
+  emitConvFilterGrad(m, fma);
   return m.build({ shared });
 }
 
@@ -477,7 +477,12 @@ const modules = new Map<boolean, WebAssembly.Module>();
 export function simdModule(shared: boolean): WebAssembly.Module {
   let m = modules.get(shared);
   if (!m) {
-    m = new WebAssembly.Module(buildSimdModule(shared) as BufferSource);
+    try {
+      // Relaxed SIMD's fused multiply-add where the runtime has it (V8 since 11.4).
+      m = new WebAssembly.Module(buildSimdModule(shared, true) as BufferSource);
+    } catch {
+      m = new WebAssembly.Module(buildSimdModule(shared, false) as BufferSource);
+    }
     modules.set(shared, m);
   }
   return m;

@@ -14,7 +14,9 @@ Deno.test("the SIMD kernels run on as many threads as XNNPACK, and a split run e
   const x = randTensor([2, 9, 10, 6], 71), dy = randTensor([2, 9, 10, 12], 72);
   const one = tf.zeros([3, 3, 6, 12]), split = tf.zeros([3, 3, 6, 12]);
   const at = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  const args = (out: tf.Tensor) => [at(x), at(dy), at(out), 2, 9, 10, 6, 9, 10, 12, 3, 3, 1, 1, 1, 1, 1, 1];
+  const args = (
+    out: tf.Tensor,
+  ) => [at(x), at(dy), at(out), 2, 9, 10, 6, 9, 10, 12, 3, 3, 1, 1, 1, 1, 1, 1, 5];
   const tiles = 3 * 3 * 2 * 2;
   kernelsFor(backend)!.conv_filter_grad(...args(one), 0, tiles);
   runSplit(backend, "conv_filter_grad", args(split), tiles);
