@@ -131,14 +131,29 @@ export function runSplit(backend: WasmBackend, name: string, args: number[], cou
     Atomics.notify(c, GO);
   });
   let error: unknown = null;
+  const t0 = performance.now();
   try {
     k[name](...args, 0, cut(1));
   } catch (e) {
     error = e;
   }
+  // A helper's share is as large as this thread's: one that takes 20× as long (and over 30 s)
+  // is gone (its thread was killed); its part of the output is missing, so this call fails and
+  // later calls run on this thread alone.
+  const patience = Math.max(30_000, 20 * (performance.now() - t0));
   for (const h of helpers) {
-    while (Atomics.load(h.ctrl, DONE) === 0) Atomics.wait(h.ctrl, DONE, 0, 1000);
-    if (Atomics.load(h.ctrl, DONE) === 2) error ??= new Error(`seglab: ${name} trapped on a helper thread`);
+    const start = performance.now();
+    while (Atomics.load(h.ctrl, DONE) === 0 && performance.now() - start < patience) {
+      Atomics.wait(h.ctrl, DONE, 0, 1000);
+    }
+    const done = Atomics.load(h.ctrl, DONE);
+    if (done === 2) error ??= new Error(`seglab: ${name} trapped on a helper thread`);
+    if (done === 0) {
+      error ??= new Error(`seglab: a helper thread stopped responding during ${name}; it is no longer used`);
+      const memory = heapMemory(backend);
+      if (memory) pools.set(memory, pools.get(memory)!.filter((x) => x !== h));
+      void h.worker.terminate();
+    }
   }
   if (error) throw error;
 }
