@@ -16,16 +16,22 @@ import { wasmThreads } from "../threads.ts";
 import { kernelsFor } from "./fused_simd.ts";
 import { simdModule } from "./kernels.ts";
 
-/** Control words: [go, done (1 ok, 2 trap), ready (1 ok, −1 failed), argc, name id, args…]. */
-const GO = 0, DONE = 1, READY = 2, ARGC = 3, NAME = 4, ARGS = 5, MAX_ARGS = 32;
+/** Per-helper control words: go, done (1 ok, 2 trapped), ready (1 ok, −1 failed). */
+const GO = 0, DONE = 1, READY = 2;
+/** Job words shared by all threads: next chunk, items, chunks, kernel id, argc, args…. */
+const NEXT = 0, COUNT = 1, CHUNKS = 2, NAME = 3, ARGC = 4, ARGS = 5, MAX_ARGS = 32;
 
 /** Kernels a worker may run (by index in this list). */
 const NAMES = ["conv_filter_grad"];
 
+/**
+ * Every thread takes chunks (`floor(count·k / chunks)` … `floor(count·(k+1) / chunks)`) from the
+ * shared counter until none is left, so a thread that the OS slows down takes fewer.
+ */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-parentPort.once("message", ({ module, memory, ctrl, names }) => {
-  const c = new Int32Array(ctrl);
+parentPort.once("message", ({ module, memory, ctrl, job, names }) => {
+  const c = new Int32Array(ctrl), j = new Int32Array(job);
   let fns = null;
   try {
     fns = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -37,10 +43,13 @@ parentPort.once("message", ({ module, memory, ctrl, names }) => {
   if (!fns) return;
   for (;;) {
     Atomics.wait(c, ${GO}, 0);
-    const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${ARGC}]));
+    const args = Array.from(j.subarray(${ARGS}, ${ARGS} + j[${ARGC}]));
+    const count = j[${COUNT}], chunks = j[${CHUNKS}], fn = fns[names[j[${NAME}]]];
     let ok = 1;
     try {
-      fns[names[c[${NAME}]]](...args);
+      for (let k; (k = Atomics.add(j, ${NEXT}, 1)) < chunks;) {
+        fn(...args, Math.floor(count * k / chunks), Math.floor(count * (k + 1) / chunks));
+      }
     } catch (e) {
       ok = 2;
     }
@@ -56,7 +65,12 @@ interface Helper {
   worker: Worker;
 }
 
-const pools = new WeakMap<WebAssembly.Memory, Helper[]>();
+interface Pool {
+  helpers: Helper[];
+  job: Int32Array;
+}
+
+const pools = new WeakMap<WebAssembly.Memory, Pool>();
 
 function heapMemory(backend: WasmBackend): WebAssembly.Memory | null {
   const w = backend.wasm as WasmBackend["wasm"] & { wasmMemory?: WebAssembly.Memory };
@@ -65,8 +79,8 @@ function heapMemory(backend: WasmBackend): WebAssembly.Memory | null {
 }
 
 /** Starts one worker on `memory`; null if it does not come up within 10 s. */
-function startHelper(memory: WebAssembly.Memory, module: WebAssembly.Module): Helper | null {
-  const ctrl = new Int32Array(new SharedArrayBuffer(4 * (ARGS + MAX_ARGS)));
+function startHelper(memory: WebAssembly.Memory, module: WebAssembly.Module, job: Int32Array): Helper | null {
+  const ctrl = new Int32Array(new SharedArrayBuffer(16));
   let worker: Worker;
   try {
     worker = new Worker(WORKER_SOURCE, { eval: true });
@@ -74,7 +88,7 @@ function startHelper(memory: WebAssembly.Memory, module: WebAssembly.Module): He
     return null;
   }
   worker.unref();
-  worker.postMessage({ module, memory, ctrl: ctrl.buffer, names: NAMES });
+  worker.postMessage({ module, memory, ctrl: ctrl.buffer, job: job.buffer, names: NAMES });
   Atomics.wait(ctrl, READY, 0, 10_000);
   if (Atomics.load(ctrl, READY) !== 1) {
     void worker.terminate();
@@ -84,19 +98,19 @@ function startHelper(memory: WebAssembly.Memory, module: WebAssembly.Module): He
 }
 
 /** The helpers for this backend's heap (started on first use; none when the heap is not shared). */
-function helpersFor(backend: WasmBackend): Helper[] {
+function poolFor(backend: WasmBackend): Pool | null {
   const memory = heapMemory(backend);
-  if (!memory) return [];
+  if (!memory) return null;
   let pool = pools.get(memory);
   if (!pool) {
-    pool = [];
+    pool = { helpers: [], job: new Int32Array(new SharedArrayBuffer(4 * (ARGS + MAX_ARGS))) };
     const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
     if (shared) {
       const module = simdModule(true);
       for (let k = 1; k < wasmThreads(); k++) {
-        const h = startHelper(memory, module);
+        const h = startHelper(memory, module, pool.job);
         if (!h) break;
-        pool.push(h);
+        pool.helpers.push(h);
       }
     }
     pools.set(memory, pool);
@@ -106,40 +120,54 @@ function helpersFor(backend: WasmBackend): Helper[] {
 
 /** How many threads {@linkcode runSplit} uses for this backend (the caller's included). */
 export function splitThreads(backend: WasmBackend): number {
-  return 1 + helpersFor(backend).length;
+  return 1 + (poolFor(backend)?.helpers.length ?? 0);
 }
 
+/** Chunks per thread: more balance the load when the OS slows one thread; each re-reads its inputs. */
+const CHUNKS_PER_THREAD = 4;
+
 /**
- * Runs the SIMD kernel `name(...args, t0, t1)` over the work items `[0, count)`, split into equal
- * ranges across the helper threads and this one. Items must be independent (write disjoint memory).
+ * Runs the SIMD kernel `name(...args, t0, t1)` over the work items `[0, count)`: the helper
+ * threads and this one take chunks of items from a shared counter until none is left. Items must
+ * be independent (write disjoint memory).
  */
 export function runSplit(backend: WasmBackend, name: string, args: number[], count: number): void {
   const k = kernelsFor(backend) as unknown as Record<string, (...a: number[]) => void> | null;
   if (!k) throw new Error(`seglab: no SIMD kernels for this wasm heap (${name})`);
-  const helpers = count > 1 ? helpersFor(backend).slice(0, count - 1) : [];
-  const parts = helpers.length + 1;
-  const cut = (p: number) => Math.round((count * p) / parts);
   const id = NAMES.indexOf(name);
   if (id < 0) throw new Error(`seglab: ${name} cannot run on helper threads`);
-  helpers.forEach((h, p) => {
-    const c = h.ctrl, all = [...args, cut(p + 1), cut(p + 2)];
-    c[ARGC] = all.length;
-    c[NAME] = id;
-    c.set(all, ARGS);
-    Atomics.store(c, DONE, 0);
-    Atomics.store(c, GO, 1);
-    Atomics.notify(c, GO);
-  });
+  const pool = poolFor(backend);
+  const helpers = pool && count > 1 ? pool.helpers : [];
+  if (!pool || !helpers.length) {
+    k[name](...args, 0, count);
+    return;
+  }
+  if (args.length + 2 > MAX_ARGS) throw new Error(`seglab: too many arguments for ${name}`);
+  const job = pool.job, chunks = Math.min(count, CHUNKS_PER_THREAD * (helpers.length + 1));
+  job[COUNT] = count;
+  job[CHUNKS] = chunks;
+  job[NAME] = id;
+  job[ARGC] = args.length;
+  job.set(args, ARGS);
+  Atomics.store(job, NEXT, 0);
+  for (const h of helpers) {
+    Atomics.store(h.ctrl, DONE, 0);
+    Atomics.store(h.ctrl, GO, 1);
+    Atomics.notify(h.ctrl, GO);
+  }
   let error: unknown = null;
   const t0 = performance.now();
   try {
-    k[name](...args, 0, cut(1));
+    for (let c; (c = Atomics.add(job, NEXT, 1)) < chunks;) {
+      k[name](...args, Math.floor(count * c / chunks), Math.floor(count * (c + 1) / chunks));
+    }
   } catch (e) {
     error = e;
+    Atomics.store(job, NEXT, chunks); // the helpers stop after their current chunk
   }
-  // A helper's share is as large as this thread's: one that takes 20× as long (and over 30 s)
-  // is gone (its thread was killed); its part of the output is missing, so this call fails and
-  // later calls run on this thread alone.
+  // A helper has at most one chunk left when this thread runs out: one that takes 20× as long as
+  // this thread's whole share (and over 30 s) is gone (its thread was killed); its chunk of the
+  // output is missing, so this call fails and later calls run without it.
   const patience = Math.max(30_000, 20 * (performance.now() - t0));
   for (const h of helpers) {
     const start = performance.now();
@@ -150,8 +178,7 @@ export function runSplit(backend: WasmBackend, name: string, args: number[], cou
     if (done === 2) error ??= new Error(`seglab: ${name} trapped on a helper thread`);
     if (done === 0) {
       error ??= new Error(`seglab: a helper thread stopped responding during ${name}; it is no longer used`);
-      const memory = heapMemory(backend);
-      if (memory) pools.set(memory, pools.get(memory)!.filter((x) => x !== h));
+      pool.helpers = pool.helpers.filter((x) => x !== h);
       void h.worker.terminate();
     }
   }
