@@ -8,6 +8,7 @@
  */
 import { type FuncBuilder, ModuleBuilder } from "./assembler.ts";
 import { emitConvFilterGrad } from "./conv_filter_grad.ts";
+import { emitConv2dDirect } from "./conv2d_direct.ts";
 
 /** The exported functions. */
 export interface SimdKernels {
@@ -113,6 +114,8 @@ export interface SimdKernels {
   ): void;
   /** See {@link ./conv_filter_grad.ts}: adds the weight-gradient tiles `[t0, t1)` into `out`. */
   conv_filter_grad(...args: number[]): void;
+  /** See {@link ./conv2d_direct.ts}: output items `[t0, t1)` of a direct convolution. */
+  conv2d_direct(...args: number[]): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(
     dy: number,
@@ -464,6 +467,7 @@ export function buildSimdModule(shared: boolean, fma = false): Uint8Array {
     f.end();
   }
   emitConvFilterGrad(m, fma);
+  emitConv2dDirect(m, fma);
   return m.build({ shared });
 }
 
