@@ -2,14 +2,16 @@
  * `Conv2DBackpropFilter` for `wasm` (the shipped backend has none, so no conv2d, fused conv2d,
  * separable or transposed convolution could train). The weight gradient
  * `dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh + kh·dh − pt, ow·sw + kw·dw − pl, ci] · dy[n,oh,ow,co]`
- * is a convolution too: of `x` transposed to `[Ci,H,W,N]` (the batch becomes the channels)
- * with `dy` transposed to `[OH,OW,N,Co]` as the filter, stride = the dilation and dilation = the
- * stride — so it runs on the backend's XNNPACK `Conv2D`. Honours a `dilations` attribute.
+ * runs on seglab's SIMD tile kernel ({@link ./simd/conv_filter_grad.ts}: every thread, no copy of
+ * `x`) whenever `Co` is a multiple of 4. Otherwise it is a convolution too, on the backend's
+ * XNNPACK `Conv2D`: of `x` transposed to `[Ci,H,W,N]` (the batch becomes the channels) with `dy`
+ * transposed to `[OH,OW,N,Co]` as the filter, stride = the dilation and dilation = the stride.
+ * Honours a `dilations` attribute.
  *
- * With a horizontal stride of 1 (every U-Net conv) the batch alone is a poor reduction axis for
- * XNNPACK (4 channels per tap): seglab lays `x` out with the KW horizontally shifted copies of
+ * On that fallback, with a horizontal stride of 1 the batch alone is a poor reduction axis for
+ * XNNPACK (4 channels per tap): `x` is laid out with the KW horizontally shifted copies of
  * each row (contiguous runs), so each tap reduces over `OW·N` channels, the convolution runs
- * along H only, and the reduction is split into cache-sized chunks (16% less CPU over the U-Net's layers).
+ * along H only, and the reduction is split into cache-sized chunks.
  * @module
  */
 import { tf } from "../tf.ts";
@@ -25,6 +27,7 @@ import {
 } from "./heap.ts";
 import { transposeInfo } from "./conv2d_backprop_input.ts";
 import { kernelsFor } from "./simd/fused_simd.ts";
+import { convFilterGradSimd } from "./simd/conv_filter_grad.ts";
 
 /** The kernel function. */
 export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
@@ -56,6 +59,8 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
     // Bottom/right padding so that the "output" of the transposed conv covers all KH×KW taps.
     const pb = Math.max(0, (kh - 1) * dh + (oh - 1) * sh + 1 - h - pt);
     const pr = Math.max(0, (kw - 1) * dw + (ow - 1) * sw + 1 - w - pl);
+    const fast = convFilterGradSimd(backend, x, dy, info, filterShape);
+    if (fast) return fast;
     if (sw === 1 && ow > 1) return rowsFilterGrad(backend, x, dy, info, filterShape, temps);
     const xT = transposeInfo(backend, x, [3, 1, 2, 0]); // [Ci,H,W,N]
     temps.push(xT);

@@ -36,7 +36,7 @@ export function depthwiseConv2dNativeBackpropFilter({ inputs, attrs, backend }: 
     const taps = kh * kw * c;
     const scratch = backend.wasm._malloc(taps * 12 + 32) >>> 0;
     try {
-      const acc32 = (scratch + 15) & ~15, acc64 = (acc32 + taps * 4 + 15) & ~15;
+      const acc32 = ((scratch + 15) & ~15) >>> 0, acc64 = ((acc32 + taps * 4 + 15) & ~15) >>> 0;
       new Float64Array(backend.wasm.HEAPU8.buffer, acc64, taps).fill(0);
       const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
       k.dw_filter_grad(at(x), at(dy), acc32, acc64, n, h, w, c * 4, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl);

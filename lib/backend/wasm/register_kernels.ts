@@ -11,6 +11,7 @@
  */
 import { tf } from "../tf.ts";
 import { type KernelArgs, originalKernel } from "./heap.ts";
+import { conv2D } from "./conv2d.ts";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.ts";
 import { conv2DBackpropInput } from "./conv2d_backprop_input.ts";
 import { depthwiseConv2dNativeBackpropInput } from "./depthwise_conv2d_backprop_input.ts";
@@ -38,13 +39,19 @@ export const WASM_TRAINING_KERNELS: readonly WasmKernelEntry[] = [
   {
     name: "Conv2DBackpropFilter",
     kind: "added",
-    why: "weight gradient of conv2d, fused/separable/transposed conv; a conv of x with dy on XNNPACK",
+    why: "weight gradient of conv2d, fused/separable/transposed conv; SIMD tiles on every thread",
     kernelFunc: conv2DBackpropFilter,
+  },
+  {
+    name: "Conv2D",
+    kind: "replaced",
+    why: "SIMD direct convolution with fused multiply-add on every thread (XNNPACK where it does not apply)",
+    kernelFunc: conv2D,
   },
   {
     name: "Conv2DBackpropInput",
     kind: "replaced",
-    why: "input gradient and conv2dTranspose; shipped scalar loop ~1.5 GFLOP/s, now a conv on XNNPACK",
+    why: "input gradient and conv2dTranspose; shipped scalar loop ~1.5 GFLOP/s, now a SIMD direct conv",
     kernelFunc: conv2DBackpropInput,
   },
   {

@@ -44,7 +44,7 @@ export function resizeBilinearGrad(args: KernelArgs): TensorInfo {
   const rows = table(yh, xh, alignCorners), cols = table(yw, xw, alignCorners);
   const scratch = b.wasm._malloc(rows.byteLength + cols.byteLength + 16) >>> 0;
   try {
-    const base = (scratch + 15) & ~15;
+    const base = ((scratch + 15) & ~15) >>> 0; // unsigned: the heap reaches past 2 GiB
     b.wasm.HEAPU8.set(new Uint8Array(rows), base);
     b.wasm.HEAPU8.set(new Uint8Array(cols), base + rows.byteLength);
     const at = (t: TensorInfo) => b.dataIdMap.get(t.dataId)!.memoryOffset;

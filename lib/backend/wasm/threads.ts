@@ -14,8 +14,10 @@
  * - the workers are `unref`ed, so they do not keep the process alive.
  *
  * The result is registered as the `wasm` backend before it is first initialised; every kernel
- * (tfjs's and seglab's) is unchanged. Threads help the XNNPACK kernels (convolutions, matmul);
- * elementwise kernels stay single-threaded.
+ * (tfjs's and seglab's) is unchanged. Threads help the XNNPACK kernels (matmul, the convolutions
+ * seglab leaves to it) and seglab's SIMD convolution kernels, which run on as many threads through
+ * their own workers on the shared heap ({@link ./simd/helper_threads.ts}); elementwise kernels stay
+ * single-threaded.
  * @module
  */
 import { createRequire } from "node:module";

@@ -109,6 +109,25 @@ export class FuncBuilder {
   ltU() {
     return this.b(0x49);
   }
+  ltS() {
+    return this.b(0x48);
+  }
+  gtS() {
+    return this.b(0x4a);
+  }
+  divU() {
+    return this.b(0x6e);
+  }
+  remU() {
+    return this.b(0x70);
+  }
+  /** `select`: pops a, b, cond; pushes cond ? a : b. */
+  select() {
+    return this.b(0x1b);
+  }
+  eq() {
+    return this.b(0x46);
+  }
   eqz() {
     return this.b(0x45);
   }
@@ -168,6 +187,10 @@ export class FuncBuilder {
   v128Store(offset = 0) {
     return this.simd(0x0b, ...memarg(4, offset));
   }
+  /** `v128.load32_splat`: one float from memory in all four lanes. */
+  v128Load32Splat(offset = 0) {
+    return this.simd(0x09, ...memarg(2, offset));
+  }
   f32x4Splat() {
     return this.simd(0x13);
   }
@@ -194,6 +217,10 @@ export class FuncBuilder {
   }
   f32x4Mul() {
     return this.simd(0xe6);
+  }
+  /** `f32x4.relaxed_madd` (relaxed SIMD): pops a, b, c; pushes a·b + c, fused where the CPU can. */
+  f32x4RelaxedMadd() {
+    return this.simd(0x105);
   }
   f32x4Max() {
     return this.simd(0xe9);

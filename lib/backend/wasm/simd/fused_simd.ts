@@ -20,7 +20,7 @@ const ptr = (b: WasmBackend, i: tf.TensorInfo) => b.dataIdMap.get(i.dataId)!.mem
 /** Scratch heap memory for per-channel vectors; freed by `done()`. */
 function scratch(b: WasmBackend, bytes: number) {
   const base = b.wasm._malloc(bytes + 16) >>> 0;
-  const aligned = (base + 15) & ~15;
+  const aligned = ((base + 15) & ~15) >>> 0; // unsigned: the heap reaches past 2 GiB
   return { at: aligned, done: () => b.wasm._free(base) };
 }
 

@@ -7,6 +7,8 @@
  * @module
  */
 import { type FuncBuilder, ModuleBuilder } from "./assembler.ts";
+import { emitConvFilterGrad } from "./conv_filter_grad.ts";
+import { emitConv2dDirect } from "./conv2d_direct.ts";
 
 /** The exported functions. */
 export interface SimdKernels {
@@ -110,6 +112,10 @@ export interface SimdKernels {
     srcStride: number,
     dstStride: number,
   ): void;
+  /** See {@link ./conv_filter_grad.ts}: adds the weight-gradient tiles `[t0, t1)` into `out`. */
+  conv_filter_grad(...args: number[]): void;
+  /** See {@link ./conv2d_direct.ts}: output items `[t0, t1)` of a direct convolution. */
+  conv2d_direct(...args: number[]): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(
     dy: number,
@@ -163,7 +169,7 @@ function accumulate(f: FuncBuilder, base: number, g: number, v: number, addr: nu
 }
 
 /** Assembles the module for a memory that is (or is not) shared. */
-export function buildSimdModule(shared: boolean): Uint8Array {
+export function buildSimdModule(shared: boolean, fma = false): Uint8Array {
   const m = new ModuleBuilder();
   {
     const f = m.func("relu_grad", ["i32", "i32", "i32", "i32"]);
@@ -460,10 +466,31 @@ export function buildSimdModule(shared: boolean): Uint8Array {
     });
     f.end();
   }
+  emitConvFilterGrad(m, fma);
+  emitConv2dDirect(m, fma);
   return m.build({ shared });
 }
 
 const cache = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+const modules = new Map<boolean, WebAssembly.Module>();
+
+/**
+ * The compiled module for a shared (or unshared) memory, compiled once: helper threads receive
+ * this same module, so they share its optimised code instead of starting from the baseline tier.
+ */
+export function simdModule(shared: boolean): WebAssembly.Module {
+  let m = modules.get(shared);
+  if (!m) {
+    try {
+      // Relaxed SIMD's fused multiply-add where the runtime has it (V8 since 11.4).
+      m = new WebAssembly.Module(buildSimdModule(shared, true) as BufferSource);
+    } catch {
+      m = new WebAssembly.Module(buildSimdModule(shared, false) as BufferSource);
+    }
+    modules.set(shared, m);
+  }
+  return m;
+}
 
 /** The kernels instantiated on `memory` (cached), or null where WebAssembly SIMD is unavailable. */
 export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
@@ -471,7 +498,7 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | null {
   let k: SimdKernels | null = null;
   try {
     const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-    const mod = new WebAssembly.Module(buildSimdModule(shared) as BufferSource);
+    const mod = simdModule(shared);
     k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as SimdKernels;
   } catch {
     k = null;
