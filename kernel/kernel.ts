@@ -78,6 +78,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
     log,
     cwd: Deno.cwd(),
     cancelTimers: (ctx) => timers.cancelAll(ctx),
+    cellMode: Deno.env.get("SEGLAB_CELL_MODE") === "module" ? "module" : "auto",
   });
   sinkRef.executor = executor;
   const ex = executor;
@@ -89,7 +90,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   });
   globalThis.addEventListener("error", (e) => {
     e.preventDefault();
-    ex.uncaught(e.error ?? new Error(e.message), cellStorage.getStore());
+    ex.uncaught(e.error ?? new Error(e.message), timers.originOf(e.error) ?? cellStorage.getStore());
   });
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();

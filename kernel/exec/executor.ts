@@ -8,10 +8,12 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import * as nodeModule from "node:module";
+import { Script } from "node:vm";
 import type { CellDiagnostic, LangToMain, MainToIo, MainToLang } from "../bridge.ts";
 import type { Message } from "../protocol/message.ts";
 import { loadTypeScript } from "../typescript.ts";
-import { CELL_REGISTRY, rewriteCell } from "./rewrite.ts";
+import { CELL_REGISTRY, rewriteCell, type RewrittenCell } from "./rewrite.ts";
 import { CellContext, cellStorage, InterruptError } from "./context.ts";
 import { type Bundle, OutputRouter } from "./output.ts";
 import { type CellSource, codeFrame, type ErrorContent, formatError } from "./errors.ts";
@@ -32,6 +34,11 @@ export interface ExecutorOptions {
   cwd: string;
   /** Cancels the timers a cell started (all cells' timers when none is given). */
   cancelTimers(ctx?: CellContext): number;
+  /**
+   * `"auto"` (the default): cells that need no module semantics run as scripts, the rest as
+   * modules; `"module"`: every cell runs as a module (to compare the two ways).
+   */
+  cellMode?: "auto" | "module";
 }
 
 /** The kernel's workspace: the folder of the deno.json Deno found (this checkout's). */
@@ -64,6 +71,18 @@ function chooseCellDir(cwd: string, log: (s: string) => void): string {
   return tmp;
 }
 
+/**
+ * Deno's type stripper (`node:module`'s, Node ≥ 22.13's API; missing from Deno's bundled Node
+ * types): blanks types out in place, so positions do not move. Undefined where the runtime lacks
+ * it; cells then run as modules.
+ */
+const stripTypeScriptTypes = (nodeModule as unknown as {
+  stripTypeScriptTypes?: (code: string, opts: { mode: "strip" }) => string;
+}).stripTypeScriptTypes;
+
+/** Numbers cells across executors: a module URL is loaded once per process, so none may repeat. */
+let cellSeq = 0;
+
 /** Thrown into a cell's race when its error was already sent. */
 class Reported extends Error {}
 
@@ -83,12 +102,15 @@ export class Executor {
   readonly comms: CommManager;
   readonly #cells = new Map<number, CellSource>();
   readonly #hooks = new Map<number, CellContext>();
-  #seq = 0;
   #cellDir: string;
   #specifierBase: string | undefined;
   #checkId = 0;
   readonly #checks = new Map<number, (r: LangToMain) => void>();
   readonly #filePattern: RegExp;
+  /** Cells whose module file exists (removed once the module has started). */
+  readonly #written = new Set<number>();
+  /** How many cells ran as scripts and how many as modules. */
+  readonly ran = { script: 0, module: 0 };
 
   constructor(readonly opts: ExecutorOptions) {
     this.router = new OutputRouter(opts.post, opts.log);
@@ -128,9 +150,11 @@ export class Executor {
   #hook(id: number) {
     const ctx = this.#hooks.get(id);
     this.#hooks.delete(id);
-    try {
-      rmSync(join(this.#cellDir, `.seglab-cell-${Deno.pid}-${id}.ts`), { force: true });
-    } catch { /* removed in finally */ }
+    if (this.#written.delete(id)) {
+      try {
+        rmSync(join(this.#cellDir, `.seglab-cell-${Deno.pid}-${id}.ts`), { force: true });
+      } catch { /* removed in finally */ }
+    }
     const flag = this.opts.flag;
     const label = ctx?.label ?? "a cell";
     const base = this.#specifierBase ?? pathToFileURL(this.opts.cwd + "/").href;
@@ -287,7 +311,7 @@ export class Executor {
 
   async #run(ctx: CellContext, code: string, markRan: () => void): Promise<number> {
     const ts = loadTypeScript();
-    const seq = ++this.#seq;
+    const seq = ++cellSeq;
     const rw = rewriteCell(ts, code, seq, this.#specifierBase);
     if (rw.syntaxErrors.length) {
       const cell: CellSource = { label: ctx.label, code, map: applyEdits(code, []).map };
@@ -316,11 +340,17 @@ export class Executor {
       const failed = await this.#typeCheck(ctx, seq, code);
       if (failed) return seq;
     }
-    this.#cells.set(seq, { label: ctx.label, code, map: rw.map });
-    const file = this.#writeCell(seq, rw.code);
+    const file = join(this.#cellDir, `.seglab-cell-${Deno.pid}-${seq}.ts`);
     this.#hooks.set(seq, ctx);
+    let evaluation = this.#evaluateScript(ctx, seq, code, file, rw);
+    if (!evaluation) {
+      this.#cells.set(seq, { label: ctx.label, code, map: rw.map });
+      writeFileSync(file, rw.code);
+      this.#written.add(seq);
+      evaluation = import(pathToFileURL(file).href);
+      this.ran.module++;
+    } else this.ran.script++;
     markRan();
-    const evaluation = import(pathToFileURL(file).href);
     evaluation.catch((e) => {
       // The cell was already ended (interrupt or an error from a callback); report what follows.
       if (ctx.state === "finished" && !(e instanceof InterruptError && ctx.cancelled)) {
@@ -331,9 +361,11 @@ export class Executor {
       await Promise.race([evaluation, ctx.aborted]);
     } finally {
       this.#hooks.delete(seq);
-      try {
-        rmSync(file, { force: true });
-      } catch { /* gone */ }
+      if (this.#written.delete(seq)) {
+        try {
+          rmSync(file, { force: true });
+        } catch { /* gone */ }
+      }
     }
     if (ctx.hasResult && ctx.result !== undefined && !ctx.silent && !isDisplayMachinery(ctx.result)) {
       const bundle = await Promise.race([renderValue(ctx.result), ctx.aborted]);
@@ -342,10 +374,39 @@ export class Executor {
     return seq;
   }
 
-  #writeCell(seq: number, source: string): string {
-    const file = join(this.#cellDir, `.seglab-cell-${Deno.pid}-${seq}.ts`);
-    writeFileSync(file, source);
-    return file;
+  /**
+   * Runs a cell's script form, when it has one, named as its module would be (so tracebacks map
+   * to the cell alike): no file to write, no module to load — about 3 ms less per cell. Returns
+   * undefined, having run nothing, when the cell must go the module way: it needs module
+   * semantics, its types cannot be stripped in place (enums, namespaces, parameter properties,
+   * decorators), or V8 finds an early error that the module path reports in Deno's words.
+   */
+  #evaluateScript(
+    ctx: CellContext,
+    seq: number,
+    code: string,
+    file: string,
+    rw: RewrittenCell,
+  ): Promise<unknown> | undefined {
+    if (!rw.script || this.opts.cellMode === "module" || !stripTypeScriptTypes) return undefined;
+    let js: string;
+    try {
+      js = stripTypeScriptTypes(rw.script.code, { mode: "strip" });
+    } catch {
+      return undefined;
+    }
+    let script: Script;
+    try {
+      script = new Script(js, { filename: pathToFileURL(file).href });
+    } catch {
+      return undefined;
+    }
+    this.#cells.set(seq, { label: ctx.label, code, map: rw.script.map });
+    try {
+      return (script.runInThisContext() as () => Promise<unknown>)();
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Type-checks a cell; reports and returns true when it has errors. */
