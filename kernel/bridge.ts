@@ -51,6 +51,8 @@ export type MainToIo =
     metadata?: Record<string, unknown>;
   }
   | { t: "done"; reqId: string }
+  /** Several messages handled in order, for one wake-up of the I/O worker instead of several. */
+  | { t: "batch"; messages: MainToIo[] }
   | { t: "input_request"; reqId: string; prompt: string; password: boolean }
   | { t: "ready" };
 

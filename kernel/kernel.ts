@@ -82,7 +82,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   });
   sinkRef.executor = executor;
   const ex = executor;
-  installStdin(shared.stdin, postIo, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
+  installStdin(shared.stdin, ex.post, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
   installKernelApi(ex, flag);
   setOutputSink({
     name: "seglab-kernel",
@@ -127,13 +127,13 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
           const run = type === "execute_request" ? ex.execute(m.reqId, m.msg) : ex.comm(m.reqId, m.msg);
           run.catch((err) => {
             log(`internal error handling ${type}: ${(err as Error).stack ?? err}`);
-            postIo({
+            ex.post({
               t: "reply",
               reqId: m.reqId,
               msgType: type.replace("_request", "_reply"),
               content: { status: "error", ename: "KernelError", evalue: String(err), traceback: [] },
             });
-            postIo({ t: "done", reqId: m.reqId });
+            ex.post({ t: "done", reqId: m.reqId });
           });
           return;
         }

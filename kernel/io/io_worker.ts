@@ -362,6 +362,9 @@ function onMain(m: MainToIo): void {
       return;
     case "ready":
       return;
+    case "batch":
+      for (const one of m.messages) onMain(one);
+      return;
   }
 }
 

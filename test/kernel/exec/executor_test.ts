@@ -19,7 +19,7 @@ interface Ran {
 function session(cellMode: "auto" | "module") {
   const posts: MainToIo[] = [];
   const ex = new Executor({
-    post: (m) => posts.push(m),
+    post: (m) => posts.push(...(m.t === "batch" ? m.messages : [m])),
     lang: () => {},
     flag: new Int32Array(new SharedArrayBuffer(4)),
     check: false,
