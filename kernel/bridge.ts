@@ -58,7 +58,17 @@ export type MainToIo =
 
 /** I/O worker → main thread. */
 export type IoToMain =
-  | { t: "request"; reqId: string; channel: "shell" | "control"; msg: Message }
+  | {
+    t: "request";
+    reqId: string;
+    channel: "shell" | "control";
+    msg: Message;
+    /**
+     * `execute_request`s: the execution count the I/O worker gave it; it has published
+     * `execute_input` already.
+     */
+    executionCount?: number;
+  }
   | { t: "interrupt" }
   | { t: "shutdown"; restart: boolean }
   | { t: "bound" }

@@ -124,7 +124,9 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
           return;
         case "request": {
           const type = m.msg.header.msg_type;
-          const run = type === "execute_request" ? ex.execute(m.reqId, m.msg) : ex.comm(m.reqId, m.msg);
+          const run = type === "execute_request"
+            ? ex.execute(m.reqId, m.msg, m.executionCount)
+            : ex.comm(m.reqId, m.msg);
           run.catch((err) => {
             log(`internal error handling ${type}: ${(err as Error).stack ?? err}`);
             ex.post({

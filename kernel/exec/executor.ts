@@ -233,13 +233,18 @@ export class Executor {
 
   // ------------------------------------------------------------------ execute
 
-  /** Runs an `execute_request`; posts outputs, the reply and `done`. */
-  async execute(reqId: string, msg: Message): Promise<void> {
+  /**
+   * Runs an `execute_request`; posts outputs, the reply and `done`. `executionCount`: the count
+   * the I/O worker gave the request, having published its `execute_input` (without it, the
+   * executor counts and publishes `execute_input` itself).
+   */
+  async execute(reqId: string, msg: Message, executionCount?: number): Promise<void> {
     const c = msg.content as ExecuteContent;
     const code = typeof c.code === "string" ? c.code : "";
     const silent = Boolean(c.silent);
     const storeHistory = silent ? false : c.store_history !== false;
-    if (storeHistory) this.executionCount++;
+    if (executionCount !== undefined) this.executionCount = executionCount;
+    else if (storeHistory) this.executionCount++;
     const ctx = new CellContext(
       msg.header,
       reqId,
@@ -249,7 +254,7 @@ export class Executor {
     );
     ctx.quiet = silent;
     this.router.running = ctx;
-    if (!silent) {
+    if (!silent && executionCount === undefined) {
       this.post({
         t: "iopub",
         parent: msg.header,

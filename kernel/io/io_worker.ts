@@ -42,6 +42,8 @@ let stdinBytes: Uint8Array;
 let stdinWaiting: { reqId: string } | undefined;
 let shuttingDown = false;
 let reqCounter = 0;
+/** The kernel's execution count: this thread numbers executions, in the order it dispatches them. */
+let executionCount = 0;
 
 function log(text: string): void {
   console.error(`[seglab kernel] ${text}`);
@@ -163,9 +165,25 @@ function pump(): void {
   const p = queue.shift();
   if (!p) return;
   current = p;
-  status(p.msg.header, "busy");
   const type = p.msg.header.msg_type;
   try {
+    if (type === "execute_request") {
+      // The main thread starts on the cell first; busy and execute_input leave meanwhile, still
+      // before any output (outputs reach this thread as later messages).
+      const c = p.msg.content as { code?: unknown; silent?: boolean; store_history?: boolean };
+      const silent = Boolean(c.silent);
+      if (!silent && c.store_history !== false) executionCount++;
+      post({ t: "request", reqId: p.reqId, channel: "shell", msg: p.msg, executionCount });
+      status(p.msg.header, "busy");
+      if (!silent) {
+        publish(p.msg.header, "execute_input", {
+          code: typeof c.code === "string" ? c.code : "",
+          execution_count: executionCount,
+        });
+      }
+      return;
+    }
+    status(p.msg.header, "busy");
     if (MAIN_TYPES.has(type)) {
       const c = p.msg.content as { comm_id?: string; target_name?: string };
       if (type === "comm_open" && c.comm_id) openComms.set(c.comm_id, String(c.target_name ?? ""));

@@ -118,3 +118,31 @@ for (const mode of ["auto", "module"] as const) {
     assert.equal((await run("'alive'")).result, '"alive"');
   });
 }
+
+Deno.test("executor: a count given by the I/O worker is used, and execute_input is left to it", async () => {
+  const posts: MainToIo[] = [];
+  const ex = new Executor({
+    post: (m) => posts.push(...(m.t === "batch" ? m.messages : [m])),
+    lang: () => {},
+    flag: new Int32Array(new SharedArrayBuffer(4)),
+    check: false,
+    log: () => {},
+    cwd: Deno.cwd(),
+    cancelTimers: () => 0,
+  });
+  await ex.execute("r1", makeMessage("execute_request", { code: "6 * 7" }, { session: "t" }), 41);
+  const types = posts.map((p) => p.t === "iopub" ? p.msgType : p.t);
+  assert.deepEqual(types, ["execute_result", "reply", "done"]);
+  const result = posts[0] as Extract<MainToIo, { t: "iopub" }>;
+  assert.equal(result.content.execution_count, 41);
+  assert.equal((posts[1] as Extract<MainToIo, { t: "reply" }>).content.execution_count, 41);
+  posts.length = 0;
+  await ex.execute("r2", makeMessage("execute_request", { code: "1" }, { session: "t" }));
+  assert.deepEqual(posts.map((p) => p.t === "iopub" ? p.msgType : p.t), [
+    "execute_input",
+    "execute_result",
+    "reply",
+    "done",
+  ]);
+  assert.equal((posts[0] as Extract<MainToIo, { t: "iopub" }>).content.execution_count, 42);
+});
