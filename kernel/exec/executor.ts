@@ -283,7 +283,6 @@ export class Executor {
     ctx.state = "finished";
     this.router.running = undefined;
     Atomics.store(this.opts.flag, 0, 0);
-    if (ran) this.opts.lang({ t: "executed", cell: seq, code });
     const reply: Record<string, unknown> = ctx.error
       ? { status: "error", execution_count: this.executionCount, ...ctx.error }
       : {
@@ -293,6 +292,9 @@ export class Executor {
         payload: [],
       };
     this.#finish(reqId, { t: "reply", reqId, msgType: "execute_reply", content: reply });
+    // After the reply, off the cell's critical path; still before the I/O worker can hand the
+    // language worker a later request (that takes it a wake-up and a message of its own).
+    if (ran) this.opts.lang({ t: "executed", cell: seq, code });
   }
 
   /**
