@@ -73,7 +73,8 @@ function sendIopubNow(
   });
   const topic = enc.encode(`kernel.${init.session}.${msgType}`);
   const frames = encodeFrames(msg, signer, [topic]);
-  iopubQ.send(frames);
+  if (iopubHeld) iopubHeld.push(frames);
+  else iopubQ.send(frames);
   if (msgType === "execute_input") {
     history.recordInput(content.execution_count as number, content.code as string);
   }
@@ -104,6 +105,47 @@ function publish(
 
 function status(parent: Header | Record<string, never>, state: "busy" | "idle" | "starting"): void {
   publish(parent, "status", { execution_state: state });
+}
+
+/**
+ * iopub messages held until the first client subscribes. PUB/SUB drops what is published before
+ * a subscription reaches the publisher, so a client that sends a request as soon as it connects
+ * (without first waiting, as jupyter_client does, for kernel_info and an iopub message) lost its
+ * first cell's busy, execute_input, outputs, even its idle — and then waited forever. Measured
+ * with requests sent at once after spawning: 2-3 starts in 12 hung. Released at the first
+ * subscription, or after {@linkcode IOPUB_HOLD_MS} when nobody subscribes.
+ */
+let iopubHeld: Uint8Array[][] | undefined = [];
+const IOPUB_HOLD_MS = 3000;
+
+function releaseIopub(): void {
+  const held = iopubHeld;
+  if (!held) return;
+  iopubHeld = undefined;
+  for (const frames of held) iopubQ.send(frames);
+}
+
+function watchSubscriptions(): void {
+  const stop = new AbortController();
+  const release = () => {
+    stop.abort();
+    clearTimeout(timer);
+    releaseIopub();
+  };
+  const timer = setTimeout(release, IOPUB_HOLD_MS);
+  receiveLoop(
+    sockets.iopub,
+    (frames) => {
+      // An XPUB reports a subscription as one frame: 1, then the topic (0 unsubscribes).
+      if (frames[0]?.[0] === 1) release();
+    },
+    "poll",
+    10,
+    stop.signal,
+  ).catch((e) => {
+    log(`watching iopub subscriptions failed (${(e as Error).message}); publishing without waiting`);
+    release();
+  });
 }
 
 // ---------------------------------------------------------------- replies
@@ -269,6 +311,7 @@ function shutdown(p: Pending): void {
   const restart = Boolean((p.msg.content as { restart?: boolean }).restart);
   reply(p, "shutdown_reply", { status: "ok", restart });
   shuttingDown = true;
+  releaseIopub();
   Promise.all([shellQ.flush(), controlQ.flush(), iopubQ.flush()]).finally(() => {
     post({ t: "shutdown", restart });
     // The main thread exits when it is free; a busy main thread cannot, so end the process.
@@ -410,6 +453,7 @@ async function start(m: IoInit, port: MessagePort): Promise<void> {
   iopubQ = new SendQueue(sockets.iopub, onSendError);
   stdinQ = new SendQueue(sockets.stdin, onSendError);
   hbQ = new SendQueue(sockets.hb, onSendError);
+  watchSubscriptions();
   status({}, "starting");
   for (const l of [loop("shell"), loop("control"), loop("stdin"), heartbeat()]) {
     l.catch((e) => {
