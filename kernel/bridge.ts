@@ -51,12 +51,24 @@ export type MainToIo =
     metadata?: Record<string, unknown>;
   }
   | { t: "done"; reqId: string }
+  /** Several messages handled in order, for one wake-up of the I/O worker instead of several. */
+  | { t: "batch"; messages: MainToIo[] }
   | { t: "input_request"; reqId: string; prompt: string; password: boolean }
   | { t: "ready" };
 
 /** I/O worker → main thread. */
 export type IoToMain =
-  | { t: "request"; reqId: string; channel: "shell" | "control"; msg: Message }
+  | {
+    t: "request";
+    reqId: string;
+    channel: "shell" | "control";
+    msg: Message;
+    /**
+     * `execute_request`s: the execution count the I/O worker gave it; it has published
+     * `execute_input` already.
+     */
+    executionCount?: number;
+  }
   | { t: "interrupt" }
   | { t: "shutdown"; restart: boolean }
   | { t: "bound" }

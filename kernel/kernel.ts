@@ -78,10 +78,11 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
     log,
     cwd: Deno.cwd(),
     cancelTimers: (ctx) => timers.cancelAll(ctx),
+    cellMode: Deno.env.get("SEGLAB_CELL_MODE") === "module" ? "module" : "auto",
   });
   sinkRef.executor = executor;
   const ex = executor;
-  installStdin(shared.stdin, postIo, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
+  installStdin(shared.stdin, ex.post, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
   installKernelApi(ex, flag);
   setOutputSink({
     name: "seglab-kernel",
@@ -89,7 +90,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   });
   globalThis.addEventListener("error", (e) => {
     e.preventDefault();
-    ex.uncaught(e.error ?? new Error(e.message), cellStorage.getStore());
+    ex.uncaught(e.error ?? new Error(e.message), timers.originOf(e.error) ?? cellStorage.getStore());
   });
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
@@ -123,16 +124,18 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
           return;
         case "request": {
           const type = m.msg.header.msg_type;
-          const run = type === "execute_request" ? ex.execute(m.reqId, m.msg) : ex.comm(m.reqId, m.msg);
+          const run = type === "execute_request"
+            ? ex.execute(m.reqId, m.msg, m.executionCount)
+            : ex.comm(m.reqId, m.msg);
           run.catch((err) => {
             log(`internal error handling ${type}: ${(err as Error).stack ?? err}`);
-            postIo({
+            ex.post({
               t: "reply",
               reqId: m.reqId,
               msgType: type.replace("_request", "_reply"),
               content: { status: "error", ename: "KernelError", evalue: String(err), traceback: [] },
             });
-            postIo({ t: "done", reqId: m.reqId });
+            ex.post({ t: "done", reqId: m.reqId });
           });
           return;
         }

@@ -70,11 +70,14 @@ export function installCapture(sink: StreamSink): RealStreams {
 
 /**
  * Wraps `setTimeout`/`setInterval` (and their `clear` functions) so that each cell knows the
- * timers it started: an interrupt cancels them, and nothing else changes.
+ * timers it started: an interrupt cancels them, and nothing else changes. `originOf(error)` names
+ * the cell whose timer callback threw `error`: Deno dispatches the global `error` event for it
+ * outside the callback's async context (in whatever context the last module evaluation left), so
+ * the event itself cannot tell.
  */
 export function installTimerTracking(
   current: () => CellContext | undefined,
-): { cancelAll(ctx?: CellContext): number } {
+): { cancelAll(ctx?: CellContext): number; originOf(error: unknown): CellContext | undefined } {
   const g = globalThis as unknown as Record<string, unknown>;
   type Timer = (cb: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) => number;
   const realSetTimeout = globalThis.setTimeout as unknown as Timer;
@@ -83,6 +86,15 @@ export function installTimerTracking(
   const realClearInterval = globalThis.clearInterval as unknown as (id?: number) => void;
   const owner = new Map<number, CellContext>();
   const all = new Set<CellContext>();
+  let lastThrow: { error: unknown; ctx: CellContext } | undefined;
+  const guarded = (ctx: CellContext, cb: (...a: unknown[]) => void, a: unknown[]) => {
+    try {
+      cb(...a);
+    } catch (error) {
+      lastThrow = { error, ctx };
+      throw error;
+    }
+  };
   const forget = (id: number) => {
     const ctx = owner.get(id);
     if (ctx) {
@@ -96,7 +108,7 @@ export function installTimerTracking(
     const id: number = realSetTimeout(
       (...a: unknown[]) => {
         forget(id);
-        (cb as (...a: unknown[]) => void)(...a);
+        guarded(ctx, cb as (...a: unknown[]) => void, a);
       },
       delay,
       ...args,
@@ -108,7 +120,13 @@ export function installTimerTracking(
   };
   g.setInterval = function (cb: unknown, delay?: number, ...args: unknown[]) {
     const ctx = current();
-    const id = realSetInterval(cb as () => void, delay, ...args);
+    const id = realSetInterval(
+      ctx && typeof cb === "function"
+        ? (...a: unknown[]) => guarded(ctx, cb as (...a: unknown[]) => void, a)
+        : cb as () => void,
+      delay,
+      ...args,
+    );
     if (ctx) {
       ctx.timers.add(id);
       owner.set(id, ctx);
@@ -125,6 +143,11 @@ export function installTimerTracking(
     realClearInterval(id);
   };
   return {
+    originOf(error: unknown): CellContext | undefined {
+      const t = lastThrow;
+      lastThrow = undefined;
+      return t && t.error === error ? t.ctx : undefined;
+    },
     cancelAll(ctx?: CellContext): number {
       let n = 0;
       for (const c of ctx ? [ctx] : [...all]) {

@@ -9,8 +9,12 @@
  *   interrupt stops `while (true) {}` and interrupted async work does not resume;
  * - syntax errors are found here, with the cell's line and column.
  *
- * Each cell runs as a real ES module (static imports, the import map, `npm:` specifiers and
- * top-level await all work natively); Deno strips the types.
+ * A cell that needs module semantics (static `import`/`export`, `import.meta`, dynamic `import()`,
+ * top-level `this` or `return`) runs as a real ES module (static imports, the import map, `npm:`
+ * specifiers and top-level await all work natively; Deno strips the types). Every other cell also
+ * gets a script form ({@linkcode RewrittenCell.script}): the same code inside a strict
+ * `(async () => { … })()` on the same lines, which the kernel evaluates without the cost of loading
+ * a module — same bindings, same result, same positions.
  * @module
  */
 import type { TS } from "../typescript.ts";
@@ -38,7 +42,20 @@ export interface RewrittenCell {
   names: { name: string; kind: DeclKind }[];
   /** True when the last statement is an expression (the cell has a result). */
   hasResult: boolean;
+  /**
+   * The cell as a classic script whose completion value is an async function that runs it (types
+   * not yet stripped), or undefined when the cell needs module semantics ({@linkcode moduleOnly}
+   * says why). Positions map through `script.map` as module positions map through `map`.
+   */
+  script?: { code: string; map: PositionMap };
+  /** Why the cell must run as a module (undefined when it has a script form). */
+  moduleOnly?: string;
 }
+
+/** What the script form opens with: strict, and an async function so top-level await works. */
+export const SCRIPT_OPEN = `"use strict"; (async () => { `;
+/** What closes the script form (on a line of its own: the cell may end in a line comment). */
+export const SCRIPT_CLOSE = `\n})`;
 
 /** Identifiers the rewrite introduces (chosen not to clash with user code). */
 export const CELL_HOOK = "$__sg";
@@ -151,7 +168,16 @@ export function rewriteCell(
     publish(name, kind, `${CELL_HOOK}.def(${jsString(name)}, ${jsString(kind)}, () => ${name}, ${setter});`);
   };
 
+  let moduleOnly: string | undefined = code.startsWith("#!")
+    ? "a hashbang line"
+    : /<!--|-->/.test(code)
+    ? "an HTML-like comment (scripts and modules read it differently)"
+    : undefined;
   for (const s of sf.statements) {
+    if (
+      ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) || ts.isExportDeclaration(s) ||
+      ts.isExportAssignment(s) || hasModifier(ts, s, ts.SyntaxKind.ExportKeyword)
+    ) moduleOnly ??= "a static import or export";
     if (hasModifier(ts, s, ts.SyntaxKind.DeclareKeyword)) continue;
     if (ts.isVariableStatement(s)) {
       const flags = s.declarationList.flags;
@@ -237,6 +263,7 @@ export function rewriteCell(
   // Interrupt guards in every loop body, checks after every await.
   const guard = `if (${FLAG}[0] !== 0) ${CELL_HOOK}.stop();`;
   const visit = (node: TS.Node): void => {
+    if (!moduleOnly) moduleOnly = needsModule(ts, node);
     if (
       ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node) ||
       ts.isWhileStatement(node) || ts.isDoStatement(node)
@@ -284,12 +311,64 @@ export function rewriteCell(
       jsString(CELL_REGISTRY)
     })](${cellId}), ${FLAG} = ${CELL_HOOK}.flag; ` +
     defs.join(" ") + " ";
-  edits.push({ pos: 0, del: 0, text: prologue });
-  // Namespace imports go last: imports are hoisted, and the cell's lines stay where they were.
-  if (importNs.length) edits.push({ pos: code.length, del: 0, text: `\n${importNs.join("\n")}\n` });
-  else edits.push({ pos: code.length, del: 0, text: `\nexport {};\n` });
-  // The prologue must come first even when a loop or await starts at offset 0.
-  const ordered = [edits[edits.length - 2], ...edits.slice(0, -2), edits[edits.length - 1]];
-  const { text, map } = applyEdits(code, ordered);
-  return { code: text, map, syntaxErrors: [], names, hasResult };
+  // The prologue must come first even when a loop or await starts at offset 0. Namespace imports go
+  // last: imports are hoisted, and the cell's lines stay where they were.
+  const { text, map } = applyEdits(code, [
+    { pos: 0, del: 0, text: prologue },
+    ...edits,
+    {
+      pos: code.length,
+      del: 0,
+      text: importNs.length ? `\n${importNs.join("\n")}\n` : `\nexport {};\n`,
+    },
+  ]);
+  const script = moduleOnly ? undefined : applyEdits(code, [
+    { pos: 0, del: 0, text: SCRIPT_OPEN + prologue },
+    ...edits,
+    { pos: code.length, del: 0, text: SCRIPT_CLOSE },
+  ]);
+  return {
+    code: text,
+    map,
+    syntaxErrors: [],
+    names,
+    hasResult,
+    script: script && { code: script.text, map: script.map },
+    moduleOnly,
+  };
+}
+
+/** Why `node` needs the cell to run as a module rather than as a script, if it does. */
+function needsModule(ts: typeof TS, node: TS.Node): string | undefined {
+  if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) return "import.meta";
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+    return "a dynamic import() (it resolves against the cell's module)";
+  }
+  if (node.kind === ts.SyntaxKind.ThisKeyword && atTopLevel(ts, node, true)) return "top-level this";
+  if (ts.isReturnStatement(node) && atTopLevel(ts, node, false)) return "a top-level return";
+  return undefined;
+}
+
+/**
+ * True when `node` is in the cell's top-level scope: not inside a function (arrow functions count
+ * only when `throughArrows` is false, as `this` passes through them) nor, for `this`, a class body.
+ */
+function atTopLevel(ts: typeof TS, node: TS.Node, throughArrows: boolean): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isArrowFunction(n)) {
+      if (!throughArrows) return false;
+      continue;
+    }
+    if (ts.isComputedPropertyName(n) && throughArrows) {
+      // `[this.x]` as a class member's name sees the class's outer `this`.
+      n = n.parent;
+      if (n?.parent && ts.isClassLike(n.parent)) n = n.parent;
+      continue;
+    }
+    if (
+      ts.isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n) ||
+      (throughArrows && (ts.isPropertyDeclaration(n) || ts.isClassLike(n)))
+    ) return false;
+  }
+  return true;
 }

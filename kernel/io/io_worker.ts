@@ -42,6 +42,8 @@ let stdinBytes: Uint8Array;
 let stdinWaiting: { reqId: string } | undefined;
 let shuttingDown = false;
 let reqCounter = 0;
+/** The kernel's execution count: this thread numbers executions, in the order it dispatches them. */
+let executionCount = 0;
 
 function log(text: string): void {
   console.error(`[seglab kernel] ${text}`);
@@ -71,7 +73,8 @@ function sendIopubNow(
   });
   const topic = enc.encode(`kernel.${init.session}.${msgType}`);
   const frames = encodeFrames(msg, signer, [topic]);
-  iopubQ.send(frames);
+  if (iopubHeld) iopubHeld.push(frames);
+  else iopubQ.send(frames);
   if (msgType === "execute_input") {
     history.recordInput(content.execution_count as number, content.code as string);
   }
@@ -102,6 +105,47 @@ function publish(
 
 function status(parent: Header | Record<string, never>, state: "busy" | "idle" | "starting"): void {
   publish(parent, "status", { execution_state: state });
+}
+
+/**
+ * iopub messages held until the first client subscribes. PUB/SUB drops what is published before
+ * a subscription reaches the publisher, so a client that sends a request as soon as it connects
+ * (without first waiting, as jupyter_client does, for kernel_info and an iopub message) lost its
+ * first cell's busy, execute_input, outputs, even its idle — and then waited forever. Measured
+ * with requests sent at once after spawning: 2-3 starts in 12 hung. Released at the first
+ * subscription, or after {@linkcode IOPUB_HOLD_MS} when nobody subscribes.
+ */
+let iopubHeld: Uint8Array[][] | undefined = [];
+const IOPUB_HOLD_MS = 3000;
+
+function releaseIopub(): void {
+  const held = iopubHeld;
+  if (!held) return;
+  iopubHeld = undefined;
+  for (const frames of held) iopubQ.send(frames);
+}
+
+function watchSubscriptions(): void {
+  const stop = new AbortController();
+  const release = () => {
+    stop.abort();
+    clearTimeout(timer);
+    releaseIopub();
+  };
+  const timer = setTimeout(release, IOPUB_HOLD_MS);
+  receiveLoop(
+    sockets.iopub,
+    (frames) => {
+      // An XPUB reports a subscription as one frame: 1, then the topic (0 unsubscribes).
+      if (frames[0]?.[0] === 1) release();
+    },
+    "poll",
+    10,
+    stop.signal,
+  ).catch((e) => {
+    log(`watching iopub subscriptions failed (${(e as Error).message}); publishing without waiting`);
+    release();
+  });
 }
 
 // ---------------------------------------------------------------- replies
@@ -163,9 +207,25 @@ function pump(): void {
   const p = queue.shift();
   if (!p) return;
   current = p;
-  status(p.msg.header, "busy");
   const type = p.msg.header.msg_type;
   try {
+    if (type === "execute_request") {
+      // The main thread starts on the cell first; busy and execute_input leave meanwhile, still
+      // before any output (outputs reach this thread as later messages).
+      const c = p.msg.content as { code?: unknown; silent?: boolean; store_history?: boolean };
+      const silent = Boolean(c.silent);
+      if (!silent && c.store_history !== false) executionCount++;
+      post({ t: "request", reqId: p.reqId, channel: "shell", msg: p.msg, executionCount });
+      status(p.msg.header, "busy");
+      if (!silent) {
+        publish(p.msg.header, "execute_input", {
+          code: typeof c.code === "string" ? c.code : "",
+          execution_count: executionCount,
+        });
+      }
+      return;
+    }
+    status(p.msg.header, "busy");
     if (MAIN_TYPES.has(type)) {
       const c = p.msg.content as { comm_id?: string; target_name?: string };
       if (type === "comm_open" && c.comm_id) openComms.set(c.comm_id, String(c.target_name ?? ""));
@@ -251,6 +311,7 @@ function shutdown(p: Pending): void {
   const restart = Boolean((p.msg.content as { restart?: boolean }).restart);
   reply(p, "shutdown_reply", { status: "ok", restart });
   shuttingDown = true;
+  releaseIopub();
   Promise.all([shellQ.flush(), controlQ.flush(), iopubQ.flush()]).finally(() => {
     post({ t: "shutdown", restart });
     // The main thread exits when it is free; a busy main thread cannot, so end the process.
@@ -362,6 +423,9 @@ function onMain(m: MainToIo): void {
       return;
     case "ready":
       return;
+    case "batch":
+      for (const one of m.messages) onMain(one);
+      return;
   }
 }
 
@@ -389,6 +453,7 @@ async function start(m: IoInit, port: MessagePort): Promise<void> {
   iopubQ = new SendQueue(sockets.iopub, onSendError);
   stdinQ = new SendQueue(sockets.stdin, onSendError);
   hbQ = new SendQueue(sockets.hb, onSendError);
+  watchSubscriptions();
   status({}, "starting");
   for (const l of [loop("shell"), loop("control"), loop("stdin"), heartbeat()]) {
     l.catch((e) => {

@@ -86,13 +86,14 @@ const EMPTY = new Uint8Array(0);
  * Calls `onFrames` for every message `socket` receives until it is closed. `kick` (ROUTER
  * sockets): a pending receive plus a send to a nonexistent identity every `intervalMs`. `poll`
  * (any socket): checks `readable` every `intervalMs` (1 ms right after traffic) and receives only
- * when a message is there.
+ * when a message is there, until `signal` aborts.
  */
 export function receiveLoop(
   socket: ZSocket,
   onFrames: (frames: Uint8Array[]) => void | Promise<void>,
   mode: ReceiveMode,
   intervalMs = 10,
+  signal?: AbortSignal,
 ): Promise<void> {
   if (mode === "kick") {
     const kick = setInterval(() => {
@@ -118,7 +119,7 @@ export function receiveLoop(
   }
   return (async () => {
     let idleSince = performance.now();
-    while (!socket.closed) {
+    while (!socket.closed && !signal?.aborted) {
       let ready = false;
       try {
         ready = socket.readable;
@@ -156,7 +157,8 @@ export async function bindKernelSockets(info: ConnectionInfo): Promise<KernelSoc
   const shell = new z.Router({ ...opts, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
   const control = new z.Router({ ...opts, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
   const stdin = new z.Router({ ...opts });
-  const iopub = new z.Publisher({ ...opts, sendHighWaterMark: 0 });
+  // XPUB (a PUB that tells of subscriptions), so the kernel can hold iopub until a client listens.
+  const iopub = new z.XPublisher({ ...opts, sendHighWaterMark: 0 });
   const hb = new z.Router({ linger: 0 });
   const all = { shell, control, stdin, iopub, hb };
   try {

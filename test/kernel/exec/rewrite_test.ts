@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadTypeScript } from "../../../kernel/typescript.ts";
-import { rewriteCell } from "../../../kernel/exec/rewrite.ts";
+import { rewriteCell, SCRIPT_CLOSE, SCRIPT_OPEN } from "../../../kernel/exec/rewrite.ts";
 
 const ts = loadTypeScript();
 
@@ -47,4 +47,48 @@ Deno.test("rewrite: syntax errors at cell positions; object literal results", ()
   assert.ok(obj.hasResult);
   const decl = rewriteCell(ts, "const q = 1;", 3);
   assert.ok(!decl.hasResult);
+});
+
+Deno.test("rewrite: a script form for cells that need no module, on the same positions", () => {
+  const code = "const a: number = 1;\nwhile (a) { g(); }\nthrow new Error('x'); // end";
+  const r = rewriteCell(ts, code, 1);
+  assert.equal(r.moduleOnly, undefined);
+  const s = r.script!;
+  assert.ok(s.code.startsWith(SCRIPT_OPEN), s.code);
+  assert.ok(s.code.endsWith(SCRIPT_CLOSE), s.code);
+  assert.doesNotMatch(s.code, /export/);
+  // The cell's lines stay where they were; columns of line 1 shift by the prologue alone.
+  const lines = s.code.split("\n");
+  assert.equal(lines.length, 4);
+  assert.deepEqual(s.map.toOriginalLineCol(3, lines[2].indexOf("new Error") + 1), { line: 3, column: 7 });
+  assert.deepEqual(s.map.toOriginalLineCol(1, lines[0].indexOf("a: number") + 1), { line: 1, column: 7 });
+  // The script's completion value is the async function that runs the cell.
+  assert.match(s.code, /^"use strict"; \(async \(\) => \{ const \$__sg = /);
+});
+
+Deno.test("rewrite: cells that need module semantics have no script form, and say why", () => {
+  const reason = (code: string) => {
+    const r = rewriteCell(ts, code, 1);
+    assert.equal(r.script === undefined, r.moduleOnly !== undefined);
+    return r.moduleOnly;
+  };
+  assert.match(reason("import { a } from './a.ts';\na")!, /import/);
+  assert.match(reason("import type { T } from './a.ts';\n1")!, /import/);
+  assert.match(reason("export const z = 1;")!, /export/);
+  assert.match(reason("export {};")!, /export/);
+  assert.match(reason("import.meta.url")!, /import\.meta/);
+  assert.match(reason("const m = await import('./m.ts');")!, /import\(\)/);
+  assert.match(reason("this")!, /this/);
+  assert.match(reason("const f = () => this;\nf()")!, /this/);
+  assert.match(reason("class A { [this.k] = 1 }")!, /this/);
+  assert.match(reason("if (x) return;")!, /return/);
+  assert.match(reason("#!/usr/bin/env deno\n1")!, /hashbang/);
+  assert.match(reason("x <!-- y")!, /HTML/);
+  // `this` and `return` inside functions and classes are the cell's own business.
+  assert.equal(
+    reason("function f() { return this; }\nclass B { v = this; m() { return this.v; } }"),
+    undefined,
+  );
+  assert.equal(reason("const g = () => { return 1; };\nawait g()"), undefined);
+  assert.equal(reason("const o = { m() { return this; } };\nfor await (const x of []) {}"), undefined);
 });
