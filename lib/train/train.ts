@@ -55,6 +55,7 @@ import { createLrScheduler, type LrScheduler } from "./lr_scheduler.ts";
 import { createOptimizer, type Optimizer } from "./optimizer.ts";
 import { checkSections, ignoredKeys, loadConfig, type RunSettings, runSettings } from "./run_config.ts";
 import { syncIgnoreIndex } from "./sync_ignore_index.ts";
+import { explainWasmFailure } from "../backend/wasm/heap_guard.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
@@ -678,7 +679,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       }
     } catch (e) {
       bar?.fail();
-      throw e;
+      throw explainWasmFailure(e);
     } finally {
       await it?.return?.(undefined);
     }

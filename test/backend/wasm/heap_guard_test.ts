@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../lib/mod.ts";
-import { guardWasmHeap } from "../../../lib/backend/wasm/heap_guard.ts";
+import { explainWasmFailure, guardWasmHeap } from "../../../lib/backend/wasm/heap_guard.ts";
 import type { WasmBackend } from "../../../lib/backend/wasm/heap.ts";
 
 function fakeBackend(malloc: (n: number) => number): WasmBackend {
@@ -46,4 +46,21 @@ Deno.test("the running wasm backend's allocations go through the guard", async (
   const t = tf.add(tf.ones([1000]), 1);
   assert.equal(t.dataSync()[999], 2);
   t.dispose();
+});
+
+Deno.test("a kernel failing inside WebAssembly near 4 GiB is reported as the full heap, not as a bare trap", async () => {
+  const trap = new WebAssembly.RuntimeError("memory access out of bounds");
+  const e = explainWasmFailure(trap, 3.8 * 2 ** 30) as Error;
+  assert.ok(e instanceof RangeError);
+  assert.match(
+    e.message,
+    /^seglab: the wasm heap is full: a kernel failed inside WebAssembly \(memory access out of bounds\) with 3891 MiB in use \(wasm32 allows 4096 MiB\)\. Use a smaller batch or crop size/,
+  );
+  assert.equal(e.cause, trap);
+  // A small heap: a trap there is a bug, not memory; other errors pass through untouched.
+  assert.equal(explainWasmFailure(trap, 512 * 2 ** 20), trap);
+  const other = new Error("labels out of range");
+  assert.equal(explainWasmFailure(other, 3.8 * 2 ** 30), other);
+  await ready("wasm", { quiet: true });
+  assert.equal(explainWasmFailure(trap), trap, "the running backend's heap is far from full here");
 });
