@@ -11,6 +11,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import { readFailure } from "../../lib/runtime/files.ts";
 import type { Channel } from "./message.ts";
 import { SIGNATURE_SCHEMES } from "./signer.ts";
 
@@ -95,14 +96,7 @@ export async function readConnectionFile(path: string): Promise<ConnectionInfo> 
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === "ENOENT"
-      ? "no such file"
-      : code === "EACCES"
-      ? "permission denied"
-      : code === "EISDIR"
-      ? "it is a directory"
-      : (e as Error).message;
+    const why = readFailure(e);
     throw new ConnectionFileError(
       `cannot read the connection file ${path}: ${why}. Jupyter writes this file and passes its path as ` +
         `{connection_file} in the kernelspec's argv; start the kernel from Jupyter, or pass an existing file.`,

@@ -15,6 +15,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import { readFailure } from "../../lib/runtime/files.ts";
 
 /** A multi-line string: one string, or a list of lines as Jupyter writes it. */
 export type MultilineString = string | string[];
@@ -347,14 +348,7 @@ export async function readNotebook(path: string): Promise<Notebook> {
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === "ENOENT"
-      ? "no such file"
-      : code === "EACCES"
-      ? "permission denied"
-      : code === "EISDIR"
-      ? "it is a directory"
-      : (e as Error).message;
+    const why = readFailure(e);
     throw new NotebookError(`cannot read ${path}: ${why}`);
   }
   return parseNotebook(text, path);

@@ -21,6 +21,21 @@ export async function readBytes(file: string): Promise<Uint8Array> {
 }
 
 /** True when the path exists. */
+/**
+ * Why reading a file failed, in words for an error message: "no such file", "permission denied",
+ * "it is a directory", or the error's own message.
+ */
+export function readFailure(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  return code === "ENOENT"
+    ? "no such file"
+    : code === "EACCES"
+    ? "permission denied"
+    : code === "EISDIR"
+    ? "it is a directory"
+    : (e as Error).message;
+}
+
 export function exists(file: string): boolean {
   return fs.existsSync(file);
 }

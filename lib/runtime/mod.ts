@@ -11,4 +11,13 @@
  * @module
  */
 export { env, isDeno, isNode, runtimeName } from "./env.ts";
-export { dirname, exists, readBytes, readText, readTextSync, resolvePath, writeFileAtomic } from "./files.ts";
+export {
+  dirname,
+  exists,
+  readBytes,
+  readFailure,
+  readText,
+  readTextSync,
+  resolvePath,
+  writeFileAtomic,
+} from "./files.ts";

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parseConfig, type SeglabConfig } from "../config/parse_config.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { boolean, integer, mapping, readSection, show, string, suggest } from "../config/schema.ts";
-import { readTextSync } from "../runtime/mod.ts";
+import { readFailure, readTextSync } from "../runtime/mod.ts";
 
 /** The run settings (PaddleSeg's `tools/train.py` options). */
 export interface RunSettings {
@@ -69,9 +69,7 @@ export function loadConfig(
       text = readTextSync(file);
     } catch (e) {
       throw new ConfigError(
-        `${config}: cannot read the config (${
-          (e as { code?: string }).code === "ENOENT" ? "no such file" : (e as Error).message
-        })`,
+        `${config}: cannot read the config (${readFailure(e)})`,
       );
     }
     return { config: parseConfig(text, { path: config }), baseDir: baseDir ?? path.dirname(file), file };
