@@ -13,7 +13,7 @@ import { Script } from "node:vm";
 import type { CellDiagnostic, LangToMain, MainToIo, MainToLang } from "../bridge.ts";
 import type { Message } from "../protocol/message.ts";
 import { loadTypeScript } from "../typescript.ts";
-import { CELL_REGISTRY, rewriteCell, type RewrittenCell } from "./rewrite.ts";
+import { CELL_REGISTRY, rewriteCell, rewriteSimpleExpression, type RewrittenCell } from "./rewrite.ts";
 import { CellContext, cellStorage, InterruptError } from "./context.ts";
 import { type Bundle, OutputRouter } from "./output.ts";
 import { type CellSource, codeFrame, type ErrorContent, formatError } from "./errors.ts";
@@ -344,9 +344,10 @@ export class Executor {
   }
 
   async #run(ctx: CellContext, code: string, markRan: () => void): Promise<number> {
-    const ts = loadTypeScript();
     const seq = ++cellSeq;
-    const rw = rewriteCell(ts, code, seq, this.#specifierBase);
+    const file = join(this.#cellDir, `.seglab-cell-${Deno.pid}-${seq}.ts`);
+    const simple = this.#compileSimple(code, seq, file);
+    const rw = simple?.rw ?? rewriteCell(loadTypeScript(), code, seq, this.#specifierBase);
     if (rw.syntaxErrors.length) {
       const cell: CellSource = { label: ctx.label, code, map: applyEdits(code, []).map };
       const first = rw.syntaxErrors[0];
@@ -374,9 +375,8 @@ export class Executor {
       const failed = await this.#typeCheck(ctx, seq, code);
       if (failed) return seq;
     }
-    const file = join(this.#cellDir, `.seglab-cell-${Deno.pid}-${seq}.ts`);
     this.#hooks.set(seq, ctx);
-    let evaluation = this.#evaluateScript(ctx, seq, code, file, rw);
+    let evaluation = this.#evaluateScript(ctx, seq, code, file, rw, simple?.script);
     if (!evaluation) {
       this.#cells.set(seq, { label: ctx.label, code, map: rw.map });
       writeFileSync(file, rw.code);
@@ -409,6 +409,23 @@ export class Executor {
   }
 
   /**
+   * The rewrite and the compiled script form of a cell that is one simple expression (see
+   * {@linkcode rewriteSimpleExpression}): no TypeScript parse, and no type stripping (such a cell
+   * has no types). Undefined when the cell is anything else, or does not compile (then the full
+   * rewrite reports its syntax errors as for any cell).
+   */
+  #compileSimple(code: string, seq: number, file: string): { rw: RewrittenCell; script: Script } | undefined {
+    if (this.opts.cellMode === "module" || !stripTypeScriptTypes) return undefined;
+    const rw = rewriteSimpleExpression(code, seq);
+    if (!rw?.script) return undefined;
+    try {
+      return { rw, script: new Script(rw.script.code, { filename: pathToFileURL(file).href }) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Runs a cell's script form, when it has one, named as its module would be (so tracebacks map
    * to the cell alike): no file to write, no module to load — about 3 ms less per cell. Returns
    * undefined, having run nothing, when the cell must go the module way: it needs module
@@ -421,19 +438,22 @@ export class Executor {
     code: string,
     file: string,
     rw: RewrittenCell,
+    compiled?: Script,
   ): Promise<unknown> | undefined {
     if (!rw.script || this.opts.cellMode === "module" || !stripTypeScriptTypes) return undefined;
-    let js: string;
-    try {
-      js = stripTypeScriptTypes(rw.script.code, { mode: "strip" });
-    } catch {
-      return undefined;
-    }
-    let script: Script;
-    try {
-      script = new Script(js, { filename: pathToFileURL(file).href });
-    } catch {
-      return undefined;
+    let script = compiled;
+    if (!script) {
+      let js: string;
+      try {
+        js = stripTypeScriptTypes(rw.script.code, { mode: "strip" });
+      } catch {
+        return undefined;
+      }
+      try {
+        script = new Script(js, { filename: pathToFileURL(file).href });
+      } catch {
+        return undefined;
+      }
     }
     this.#cells.set(seq, { label: ctx.label, code, map: rw.script.map });
     try {

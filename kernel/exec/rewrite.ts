@@ -306,11 +306,7 @@ export function rewriteCell(
   };
   visit(sf);
 
-  const prologue =
-    `const ${CELL_HOOK} = globalThis[Symbol.for(${
-      jsString(CELL_REGISTRY)
-    })](${cellId}), ${FLAG} = ${CELL_HOOK}.flag; ` +
-    defs.join(" ") + " ";
+  const prologue = prologueOf(cellId, defs);
   // The prologue must come first even when a loop or await starts at offset 0. Namespace imports go
   // last: imports are hoisted, and the cell's lines stay where they were.
   const { text, map } = applyEdits(code, [
@@ -335,6 +331,83 @@ export function rewriteCell(
     hasResult,
     script: script && { code: script.text, map: script.map },
     moduleOnly,
+  };
+}
+
+/** The line the rewrite puts before a cell: its hook object, its interrupt flag, its definitions. */
+function prologueOf(cellId: number, defs: readonly string[]): string {
+  return `const ${CELL_HOOK} = globalThis[Symbol.for(${
+    jsString(CELL_REGISTRY)
+  })](${cellId}), ${FLAG} = ${CELL_HOOK}.flag; ` + defs.join(" ") + " ";
+}
+
+/**
+ * Words that end the fast path of {@linkcode rewriteSimpleExpression}: every reserved word of
+ * JavaScript and every keyword TypeScript gives a meaning (declarations, loops, `await`, `this`,
+ * `import`, casts…), so that what remains can only be an expression of values and names.
+ */
+const NOT_SIMPLE = new Set(
+  ("abstract accessor any arguments as assert asserts async await bigint boolean break case catch " +
+    "class const constructor continue debugger declare default delete do else enum eval export " +
+    "extends false finally for from function get global if implements import in infer instanceof " +
+    "interface is keyof let module namespace never new null number object of out override package " +
+    "private protected public readonly require return satisfies set static string super switch symbol " +
+    "this throw true try type typeof undefined unique unknown using var void while with yield")
+    .split(" "),
+);
+
+/**
+ * The rewrite of a cell that is one simple expression on one line — names, member accesses,
+ * decimal numbers, `+ - * %`, parentheses and brackets (`i * 1`, `x.shape[0] + 1`, `f(n)`) —
+ * made without parsing it: exactly what {@linkcode rewriteCell} makes of such a cell, in a
+ * fraction of the time (TypeScript's parse is the largest part of a trivial cell's cost).
+ * Undefined for anything else. The scan only checks the tokens and the nesting; whether they
+ * form an expression is left to the compiler: a caller that cannot compile the script form
+ * must rewrite the cell with {@linkcode rewriteCell}, which reports syntax errors.
+ */
+export function rewriteSimpleExpression(code: string, cellId: number): RewrittenCell | undefined {
+  if (code.length > 200) return undefined;
+  const tokens = /[ \t]*(?:([A-Za-z_$][\w$]*)|(0|[1-9]\d*)(?:\.\d+)?(?![\w$.])|([-+*%.()[\]]))/y;
+  const closers: string[] = [];
+  let start = -1, end = 0, pos = 0;
+  while (pos < code.length) {
+    tokens.lastIndex = pos;
+    const m = tokens.exec(code);
+    if (!m) {
+      if (/^[ \t]*$/.test(code.slice(pos))) break;
+      return undefined;
+    }
+    const [all, word, , punct] = m;
+    if (word !== undefined && NOT_SIMPLE.has(word)) return undefined;
+    if (punct === "(" || punct === "[") closers.push(punct === "(" ? ")" : "]");
+    else if (punct === ")" || punct === "]") {
+      if (closers.pop() !== punct) return undefined;
+    } else if (punct === "." && code[pos + all.length] === ".") return undefined; // spread
+    if (start < 0) start = pos + all.length - all.trimStart().length;
+    pos += all.length;
+    end = pos;
+  }
+  if (start < 0 || closers.length) return undefined;
+  const prologue = prologueOf(cellId, []);
+  const result = [{ pos: start, del: 0, text: `${CELL_HOOK}.result(` }, { pos: end, del: 0, text: `)` }];
+  const { text, map } = applyEdits(code, [
+    { pos: 0, del: 0, text: prologue },
+    ...result,
+    { pos: code.length, del: 0, text: `\nexport {};\n` },
+  ]);
+  const script = applyEdits(code, [
+    { pos: 0, del: 0, text: SCRIPT_OPEN + prologue },
+    ...result,
+    { pos: code.length, del: 0, text: SCRIPT_CLOSE },
+  ]);
+  return {
+    code: text,
+    map,
+    syntaxErrors: [],
+    names: [],
+    hasResult: true,
+    script: { code: script.text, map: script.map },
+    moduleOnly: undefined,
   };
 }
 

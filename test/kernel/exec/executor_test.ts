@@ -62,6 +62,16 @@ for (const mode of ["auto", "module"] as const) {
     const assign = await run("b = b * 10;\nb satisfies number");
     assert.equal(assign.result, "30");
     assert.equal((await run("b")).result, "30");
+    // A one-line expression (the fast rewrite): same result, same way; a broken one is reported
+    // as any syntax error is, at its cell position.
+    assert.deepEqual(Object.values(await run(" b * 2 + (b % 7)")), ["ok", "62", undefined, script]);
+    const broken = await run("b * (2 +)");
+    assert.equal(broken.error?.ename, "SyntaxError");
+    assert.match(broken.error!.evalue, /^Expression expected\. \(In\[\d+\]:1:9\)$/);
+    assert.equal(
+      (await run("b.missing.x")).error?.evalue,
+      "Cannot read properties of undefined (reading 'x')",
+    );
     assert.equal((await run("await Promise.resolve(5)")).result, "5");
     assert.equal(
       (await run("const p = await new Promise((r) => setTimeout(() => r(7), 5));\np")).result,

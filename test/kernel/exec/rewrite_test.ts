@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { loadTypeScript } from "../../../kernel/typescript.ts";
-import { rewriteCell, SCRIPT_CLOSE, SCRIPT_OPEN } from "../../../kernel/exec/rewrite.ts";
+import * as nodeModule from "node:module";
+import { Script } from "node:vm";
+import {
+  rewriteCell,
+  rewriteSimpleExpression,
+  SCRIPT_CLOSE,
+  SCRIPT_OPEN,
+} from "../../../kernel/exec/rewrite.ts";
 
 const ts = loadTypeScript();
 
@@ -91,4 +98,116 @@ Deno.test("rewrite: cells that need module semantics have no script form, and sa
   );
   assert.equal(reason("const g = () => { return 1; };\nawait g()"), undefined);
   assert.equal(reason("const o = { m() { return this; } };\nfor await (const x of []) {}"), undefined);
+});
+
+Deno.test("rewrite: a simple expression's fast rewrite is the full rewrite", () => {
+  for (
+    const code of ["0 * 1", "89 * 1", "  x.shape[0] + 1 ", "f(n)(m)[2]", "(a)", "-b % 3.25", "a++", "$x_1"]
+  ) {
+    const fast = rewriteSimpleExpression(code, 4);
+    assert.ok(fast, code);
+    assert.deepEqual(fast, rewriteCell(ts, code, 4), code);
+  }
+  const notSimple = [
+    "",
+    "  ",
+    "x\n+1",
+    "const a = 1",
+    "this",
+    "await p",
+    "a, b",
+    "f(a, b)",
+    "...a",
+    "[...a]",
+    "a / b",
+    "/x/",
+    "1 // c",
+    "'s'",
+    "a ? b : c",
+    "x!",
+    "x as number",
+    "1e3",
+    "0x10",
+    "1n",
+    "08",
+    "1.",
+    "{}",
+    "a)(b",
+    "(a",
+    "a]",
+    "(a]",
+    "typeof a",
+    "new C",
+    "import('x')",
+    "a\u2028+1",
+    "é",
+  ];
+  for (const code of notSimple) assert.equal(rewriteSimpleExpression(code, 4), undefined, code);
+});
+
+Deno.test("rewrite: random token strings: the fast rewrite agrees with the full one, or does not compile", () => {
+  const strip =
+    (nodeModule as unknown as { stripTypeScriptTypes?: (c: string, o: { mode: "strip" }) => string })
+      .stripTypeScriptTypes;
+  const pieces = [
+    "a",
+    "b1",
+    "$c",
+    "_",
+    "0",
+    "7",
+    "12",
+    "3.5",
+    "05",
+    "+",
+    "-",
+    "*",
+    "%",
+    ".",
+    "(",
+    ")",
+    "[",
+    "]",
+    " ",
+    "\t",
+    "this",
+    "await",
+    "new",
+    "let",
+    ",",
+    "/",
+    ";",
+    "=",
+    "!",
+    "?",
+    ":",
+    "'",
+    "{",
+    "}",
+  ];
+  let seed = 12345;
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  let agreed = 0, refused = 0;
+  for (let i = 0; i < 6000; i++) {
+    let code = "";
+    for (let k = 1 + rand(8); k > 0; k--) code += pieces[rand(i % 3 ? 20 : pieces.length)];
+    const fast = rewriteSimpleExpression(code, 9);
+    if (!fast) continue;
+    let compiles = true;
+    try {
+      new Script(fast.script!.code);
+    } catch {
+      compiles = false;
+    }
+    if (!compiles) {
+      refused++;
+      continue; // the executor then rewrites the cell in full (and reports its syntax errors)
+    }
+    const full = rewriteCell(ts, code, 9);
+    assert.deepEqual(full.syntaxErrors, [], code);
+    assert.deepEqual(fast, full, code);
+    if (strip) assert.equal(strip(fast.script!.code, { mode: "strip" }), fast.script!.code, code);
+    agreed++;
+  }
+  assert.ok(agreed > 300 && refused > 300, `agreed ${agreed}, refused ${refused}`);
 });
