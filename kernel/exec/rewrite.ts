@@ -252,8 +252,11 @@ export function rewriteCell(
   const last = lastValueStatement(ts, sf);
   if (last && ts.isExpressionStatement(last)) {
     hasResult = true;
-    edits.push({ pos: last.expression.getStart(sf), del: 0, text: `${CELL_HOOK}.result(` });
-    edits.push({ pos: last.expression.end, del: 0, text: `)` });
+    // A comma expression (`a, b`) is the value of its last operand: parenthesised, not two arguments.
+    const e = last.expression;
+    const comma = ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken;
+    edits.push({ pos: e.getStart(sf), del: 0, text: `${CELL_HOOK}.result(${comma ? "(" : ""}` });
+    edits.push({ pos: e.end, del: 0, text: comma ? `))` : `)` });
   } else if (last && ts.isBlock(last) && blockIsObjectLiteral(ts, last.getText(sf))) {
     hasResult = true;
     edits.push({ pos: last.getStart(sf), del: 0, text: `${CELL_HOOK}.result((` });

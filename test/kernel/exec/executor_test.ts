@@ -62,9 +62,11 @@ for (const mode of ["auto", "module"] as const) {
     const assign = await run("b = b * 10;\nb satisfies number");
     assert.equal(assign.result, "30");
     assert.equal((await run("b")).result, "30");
+    assert.equal((await run("b += 1, b * 2")).result, "62", "a comma expression's value is its last operand");
+    assert.equal((await run("b")).result, "31");
     // A one-line expression (the fast rewrite): same result, same way; a broken one is reported
     // as any syntax error is, at its cell position.
-    assert.deepEqual(Object.values(await run(" b * 2 + (b % 7)")), ["ok", "62", undefined, script]);
+    assert.deepEqual(Object.values(await run(" b * 2 + (b % 7)")), ["ok", "65", undefined, script]);
     const broken = await run("b * (2 +)");
     assert.equal(broken.error?.ename, "SyntaxError");
     assert.match(broken.error!.evalue, /^Expression expected\. \(In\[\d+\]:1:9\)$/);
