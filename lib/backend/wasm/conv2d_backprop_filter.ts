@@ -52,6 +52,8 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
       false,
       "channelsLast",
     );
+    const fast = convFilterGradSimd(backend, x, dy, info, filterShape);
+    if (fast) return fast;
     const [kh, kw, ci, co] = filterShape;
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
     const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
@@ -59,8 +61,6 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
     // Bottom/right padding so that the "output" of the transposed conv covers all KH×KW taps.
     const pb = Math.max(0, (kh - 1) * dh + (oh - 1) * sh + 1 - h - pt);
     const pr = Math.max(0, (kw - 1) * dw + (ow - 1) * sw + 1 - w - pl);
-    const fast = convFilterGradSimd(backend, x, dy, info, filterShape);
-    if (fast) return fast;
     if (sw === 1 && ow > 1) return rowsFilterGrad(backend, x, dy, info, filterShape, temps);
     const xT = transposeInfo(backend, x, [3, 1, 2, 0]); // [Ci,H,W,N]
     temps.push(xT);
