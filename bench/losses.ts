@@ -104,7 +104,11 @@ console.log(JSON.stringify(
     backend,
     runtime: `deno ${Deno.version.deno}`,
     repeats,
-    machine: { cpus: cpus().length, load_average_1m_before: loadBefore, load_average_1m_after: +loadavg()[0].toFixed(2) },
+    machine: {
+      cpus: cpus().length,
+      load_average_1m_before: loadBefore,
+      load_average_1m_after: +loadavg()[0].toFixed(2),
+    },
     note: "ours and PyTorch run back to back; compare them on an idle machine (load average near 0)",
     target: "at most half the PyTorch reference's time",
     torch: torch ? { version: torch.version, threads: torch.threads, error: torch.error } : "not run",

@@ -138,7 +138,9 @@ Deno.test("npm run train / val / predict on a PaddleSeg config with _base_", asy
     assert.equal(ck.state!.config.batch_size, 4);
     assert.deepEqual((ck.state!.config.loss as { coef: number[] }).coef, [1, 0.4]);
     // PolynomialDecay over the 2 iterations with Paddle's end_lr default (1e-4): lr(1) = (0.01 − 1e-4)·0.5^0.9 + 1e-4.
-    assert.ok(Math.abs((ck.state!.history[1].lr as number) - ((0.01 - 1e-4) * Math.pow(0.5, 0.9) + 1e-4)) < 1e-12);
+    assert.ok(
+      Math.abs((ck.state!.history[1].lr as number) - ((0.01 - 1e-4) * Math.pow(0.5, 0.9) + 1e-4)) < 1e-12,
+    );
     ck.dispose();
     assert.ok(fs.existsSync(path.join(out, "history.csv")));
 

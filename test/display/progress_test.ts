@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { display, getOutputSink, ready, type MimeBundle, Progress, progressLine, setOutputSink, tf, toMimeBundle } from "../../lib/mod.ts";
+import {
+  display,
+  getOutputSink,
+  type MimeBundle,
+  Progress,
+  progressLine,
+  ready,
+  setOutputSink,
+  tf,
+  toMimeBundle,
+} from "../../lib/mod.ts";
 import type { DisplayOptions, ProgressState } from "../../lib/mod.ts";
 
 function recordingSink(withProgress: boolean) {
@@ -68,7 +78,10 @@ Deno.test("Progress uses a sink's own progress drawing when it has one; fail() k
 Deno.test("toMimeBundle: tensors show shape, dtype and stats; PNG bytes become image/png; SVG gets xmlns", async () => {
   await ready("cpu", { quiet: true });
   const t = tf.tensor2d([[1, 2], [3, 4]]);
-  assert.match(String((toMimeBundle(t) as MimeBundle)["text/plain"]), /Tensor float32 \[2,2\] min 1 max 4 mean 2\.5000/);
+  assert.match(
+    String((toMimeBundle(t) as MimeBundle)["text/plain"]),
+    /Tensor float32 \[2,2\] min 1 max 4 mean 2\.5000/,
+  );
   const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10);
   assert.equal((toMimeBundle(png) as MimeBundle)["image/png"], "iVBORw0KGgo=");
   const svg = toMimeBundle({ outerHTML: "<svg width='1'></svg>" }) as MimeBundle;

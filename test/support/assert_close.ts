@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 
 /** Asserts `|a − e| ≤ atol + rtol·|e|` for a number. */
-export function assertClose(actual: number, expected: number, atol: number, rtol: number, what = "value"): void {
+export function assertClose(
+  actual: number,
+  expected: number,
+  atol: number,
+  rtol: number,
+  what = "value",
+): void {
   const tol = atol + rtol * Math.abs(expected);
   assert.ok(
     Number.isFinite(actual) && Math.abs(actual - expected) <= tol,
@@ -29,6 +35,10 @@ export function assertAllClose(
   }
   assert.ok(
     worst < 0,
-    worst < 0 ? "" : `${what}[${worst}]: got ${actual[worst]}, expected ${expected[worst]} (over tolerance by ${worstExcess})`,
+    worst < 0
+      ? ""
+      : `${what}[${worst}]: got ${actual[worst]}, expected ${
+        expected[worst]
+      } (over tolerance by ${worstExcess})`,
   );
 }

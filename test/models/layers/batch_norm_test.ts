@@ -18,7 +18,9 @@ function reference(relu: boolean) {
 
 for (const [relu, fused] of [[false, true], [true, true], [false, false], [true, false]]) {
   testOnBackends(
-    `BatchNorm${relu ? " + ReLU" : ""} (${fused ? "fused kernels" : "closed-form gradient"}): forward, gradients and moving statistics equal tf.layers'`,
+    `BatchNorm${relu ? " + ReLU" : ""} (${
+      fused ? "fused kernels" : "closed-form gradient"
+    }): forward, gradients and moving statistics equal tf.layers'`,
     () => {
       const x = tf.randomNormal([3, 5, 7, 4], 0.5, 2, "float32", 11);
       const dyW = tf.randomNormal([3, 5, 7, 4], 0, 1, "float32", 12);
@@ -75,32 +77,35 @@ for (const [relu, fused] of [[false, true], [true, true], [false, false], [true,
   );
 }
 
-testOnBackends("BatchNorm's closed-form path keeps no intermediate tensors for its gradient and leaks nothing", () => {
-  // (The fused path's peak wasm heap was measured equal for UNet and OCRNet training steps; its
-  // saved tensors are clones that share data, which tf.memory().numBytes counts twice.)
-  const ours = new BatchNorm({ relu: true, fused: false });
-  const x = tf.randomNormal([2, 16, 16, 8]);
-  ours.apply(x);
-  const v = [ours.gamma!.read() as tf.Variable, ours.beta!.read() as tf.Variable];
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < 3; i++) {
-    const { value, grads } = tf.variableGrads(
-      () => tf.sum(ours.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-      v,
-    );
-    tf.dispose([value, ...Object.values(grads)]);
-  }
-  assert.equal(tf.memory().numTensors, before);
-  // At the forward pass's peak the op holds its output and its saved input (a copy on wasm, shared
-  // on cpu) besides per-channel vectors; tf.layers' BatchNormalization + ReLU holds about seven.
-  let held = 0;
-  const r = tf.variableGrads(() => {
-    const m0 = tf.memory().numBytes;
-    const y = ours.apply(x, { training: true }) as tf.Tensor;
-    held = tf.memory().numBytes - m0;
-    return tf.sum(y) as tf.Scalar;
-  }, v);
-  tf.dispose([r.value, ...Object.values(r.grads)]);
-  assert.ok(held <= 2 * x.size * 4 + 1024, `bytes held by the forward pass: ${held} (input ${x.size * 4})`);
-  tf.dispose(x);
-});
+testOnBackends(
+  "BatchNorm's closed-form path keeps no intermediate tensors for its gradient and leaks nothing",
+  () => {
+    // (The fused path's peak wasm heap was measured equal for UNet and OCRNet training steps; its
+    // saved tensors are clones that share data, which tf.memory().numBytes counts twice.)
+    const ours = new BatchNorm({ relu: true, fused: false });
+    const x = tf.randomNormal([2, 16, 16, 8]);
+    ours.apply(x);
+    const v = [ours.gamma!.read() as tf.Variable, ours.beta!.read() as tf.Variable];
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(ours.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+        v,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    assert.equal(tf.memory().numTensors, before);
+    // At the forward pass's peak the op holds its output and its saved input (a copy on wasm, shared
+    // on cpu) besides per-channel vectors; tf.layers' BatchNormalization + ReLU holds about seven.
+    let held = 0;
+    const r = tf.variableGrads(() => {
+      const m0 = tf.memory().numBytes;
+      const y = ours.apply(x, { training: true }) as tf.Tensor;
+      held = tf.memory().numBytes - m0;
+      return tf.sum(y) as tf.Scalar;
+    }, v);
+    tf.dispose([r.value, ...Object.values(r.grads)]);
+    assert.ok(held <= 2 * x.size * 4 + 1024, `bytes held by the forward pass: ${held} (input ${x.size * 4})`);
+    tf.dispose(x);
+  },
+);
