@@ -36,4 +36,5 @@ export * from "./config/mod.ts";
 export * from "./display/mod.ts";
 export * from "./plots/mod.ts";
 export * from "./models/mod.ts";
+export * from "./paddle/mod.ts";
 export * from "./train/mod.ts";

@@ -24,4 +24,8 @@ export {
   writePdparams,
 } from "./pdparams.ts";
 export { ndarray } from "./ndarray.ts";
+export { PaddleCheckpointError } from "./errors.ts";
+export { loadPaddleState, loadPdparams, paddleState, savePdparams } from "./paddle_weights.ts";
+export type { PaddleLoadOptions, PaddleLoadResult } from "./paddle_weights.ts";
+export { paddleName } from "./paddleseg_names.ts";
 export type { DTypeCode, NdArray } from "./ndarray.ts";

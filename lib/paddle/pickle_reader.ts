@@ -29,10 +29,11 @@
  * ```
  * @module
  */
+import { PaddleCheckpointError } from "./errors.ts";
 import { type DTypeCode, DTYPES, isDTypeCode, type NdArray, ndarray, sizeOf } from "./ndarray.ts";
 
 /** A refused or unreadable pickle: names the file and what was found. */
-export class PickleError extends Error {
+export class PickleError extends PaddleCheckpointError {
   override name = "PickleError";
 }
 
@@ -157,7 +158,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Reads one pickle; see the module documentation. `file` names the source in errors. */
 export function readPickle(bytes: Uint8Array, file: string): PyValue {
-  return new Unpickler(bytes, file).run();
+  // A plain Uint8Array view: a Node Buffer's slice() would share memory instead of copying.
+  return new Unpickler(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file).run();
 }
 
 class Unpickler {
