@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import { ready } from "../backend/ready.ts";
+import { env } from "../runtime/mod.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { LossError } from "../losses/errors.ts";
 import { createModel } from "../models/create_model.ts";
@@ -16,6 +17,10 @@ import { loadConfig } from "../train/run_config.ts";
 import { type InferOptions, inferOptionsFromConfig } from "../train/infer.ts";
 import { TrainingError } from "../train/train.ts";
 import { type OptionDef, UsageError } from "./args.ts";
+import { readPdparams } from "../paddle/pdparams.ts";
+import { loadPaddleState, numClassesOf } from "../paddle/paddle_weights.ts";
+import { paddleCheckpointFile } from "../paddle/pretrained.ts";
+import { PaddleCheckpointError } from "../paddle/errors.ts";
 
 /** Options every command takes. */
 export const COMMON: Record<string, OptionDef> = {
@@ -26,6 +31,7 @@ export const COMMON: Record<string, OptionDef> = {
     doc: "TensorFlow.js backend (wasm, cpu; default: the best available)",
   },
   help: { kind: "flag", doc: "show this help", aliases: ["h"] },
+  debug: { kind: "flag", doc: "print the stack trace of errors" },
 };
 
 /** Starts the backend (quietly unless asked). */
@@ -39,6 +45,8 @@ export async function modelFrom(
   modelPath: string,
   numClasses?: number,
 ): Promise<{ model: SegModel; config: Record<string, unknown>; baseDir: string }> {
+  const paddle = paddleCheckpointFile(path.resolve(modelPath));
+  if (paddle) return await paddleModelFrom(configPath, paddle, numClasses);
   const ck = await loadCheckpoint(modelPath);
   try {
     const loaded = configPath ? loadConfig(configPath) : null;
@@ -59,6 +67,35 @@ export async function modelFrom(
   } finally {
     ck.dispose();
   }
+}
+
+/** A PaddleSeg `model.pdparams` with the PaddleSeg config it was trained with (`--model_path`). */
+async function paddleModelFrom(
+  configPath: string | undefined,
+  file: string,
+  numClasses?: number,
+): Promise<{ model: SegModel; config: Record<string, unknown>; baseDir: string }> {
+  if (!configPath) {
+    throw new UsageError(
+      `${file} is a PaddleSeg checkpoint; pass --config (the PaddleSeg config it was trained with)`,
+    );
+  }
+  const loaded = loadConfig(configPath);
+  const config = loaded.config as Record<string, unknown>;
+  if (!config.model) throw new ConfigError(`${configPath}: model: is required to load ${file}`);
+  const state = await readPdparams(file);
+  // num_classes may come from the data set in PaddleSeg's configs: the classifier's shape says it.
+  const model = createModel({ ...(config.model as Record<string, unknown>), pretrained: null }, {
+    numClasses: numClasses ?? numClassesOf(state),
+    seed: 0,
+  });
+  try {
+    loadPaddleState(model, state, { file });
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return { model, config, baseDir: loaded.baseDir };
 }
 
 /** The config's `val_dataset`, built. */
@@ -94,11 +131,16 @@ export async function valDataset(config: Record<string, unknown>, baseDir: strin
   return await createDataset(config.val_dataset as Record<string, unknown>, { baseDir });
 }
 
-/** Prints an error the way a command-line user needs it and returns the exit status. */
-export function reportError(e: unknown, command: string): number {
+/**
+ * Prints an error the way a command-line user needs it and returns the exit status: one line for
+ * errors in configs, data, checkpoints and usage (the stack with `--debug` or `SEGLAB_DEBUG=1`).
+ */
+export function reportError(e: unknown, command: string, argv: readonly string[] = []): number {
   const known = e instanceof ConfigError || e instanceof CheckpointError || e instanceof TrainingError ||
-    e instanceof LossError || e instanceof UsageError;
-  if (known) console.error(`${command}: ${(e as Error).message}`);
+    e instanceof LossError || e instanceof UsageError || e instanceof PaddleCheckpointError ||
+    (e instanceof Error && e.name === "DatasetError");
+  const debug = argv.includes("--debug") || env("SEGLAB_DEBUG") === "1";
+  if (known && !debug) console.error(`${command}: ${(e as Error).message}`);
   else console.error(`${command}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   return e instanceof UsageError ? 2 : 1;
 }

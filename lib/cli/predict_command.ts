@@ -70,6 +70,6 @@ export async function predictCommand(argv: readonly string[]): Promise<number> {
       model.dispose();
     }
   } catch (e) {
-    return reportError(e, "predict");
+    return reportError(e, "predict", argv);
   }
 }

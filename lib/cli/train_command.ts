@@ -20,7 +20,17 @@ const OPTIONS: Record<string, OptionDef> = {
   do_eval: { kind: "flag", doc: "evaluate on val_dataset (default: when the config has one)" },
   no_eval: { kind: "flag", doc: "do not evaluate" },
   resume: { kind: "flag", doc: "continue from the latest checkpoint in save_dir" },
-  resume_model: { kind: "string", doc: "continue from this checkpoint folder" },
+  resume_model: {
+    kind: "string",
+    doc:
+      "continue from this checkpoint folder (seglab's, or PaddleSeg's iter_<k> with model.pdparams [+ model.pdopt])",
+  },
+  num_workers: { kind: "int", doc: "decode images in this many workers (PaddleSeg's option; default 0)" },
+  use_vdl: {
+    kind: "flag",
+    doc: "PaddleSeg's VisualDL logging: not available; history.csv and the plots record the run",
+  },
+  require_pretrained: { kind: "flag", doc: "a pretrained URL that cannot be downloaded is an error" },
   seed: { kind: "int", doc: "random seed (data order, initial weights, dropout)" },
 };
 
@@ -33,6 +43,12 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (!a.config) throw new UsageError("train: --config is required (a PaddleSeg YAML file)");
+    if (a.use_vdl) {
+      console.error(
+        "train: --use_vdl: VisualDL logging is not available in seglab; the run's history.csv (in save_dir) and " +
+          "run.history.plot() record the same losses and metrics",
+      );
+    }
     await startBackend(a.backend as string | undefined);
     const run = await train({
       config: a.config as string,
@@ -47,6 +63,8 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       doEval: a.no_eval ? false : (a.do_eval as boolean | undefined),
       resume: (a.resume_model as string | undefined) ?? (a.resume as boolean | undefined),
       seed: a.seed as number | undefined,
+      numWorkers: a.num_workers as number | undefined,
+      requirePretrained: a.require_pretrained as boolean | undefined,
       log: true,
     });
     console.log(
@@ -58,6 +76,6 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     run.dispose();
     return 0;
   } catch (e) {
-    return reportError(e, "train");
+    return reportError(e, "train", argv);
   }
 }

@@ -49,6 +49,6 @@ export async function valCommand(argv: readonly string[]): Promise<number> {
       model.dispose();
     }
   } catch (e) {
-    return reportError(e, "val");
+    return reportError(e, "val", argv);
   }
 }

@@ -94,17 +94,19 @@ function load(text: string, path: string | undefined, seen: string[], shownAs?: 
   if (!path) {
     throw new ConfigError(`<config>: _base_ needs the config's own path to resolve it: pass { path }`);
   }
-  let merged: ConfigObject = {};
+  // PaddleSeg merges the file over its first base, then that over the second, …: the file wins,
+  // then the first base, then the next.
+  const { _base_: _, ...rest } = own;
+  let merged: ConfigObject = rest;
   for (const b of bases as string[]) {
     const file = resolvePath(dirname(path), b);
     if (seen.includes(file)) {
       throw new ConfigError(`${where}: _base_ "${b}" includes itself (${[...seen, file].join(" → ")})`);
     }
     if (!exists(file)) throw new ConfigError(`${where}: _base_ file "${b}" not found (looked at ${file})`);
-    merged = mergeConfig(merged, load(readTextSync(file), file, [...seen, file]));
+    merged = mergeConfig(load(readTextSync(file), file, [...seen, file]), merged);
   }
-  const { _base_: _, ...rest } = own;
-  return mergeConfig(merged, rest);
+  return merged;
 }
 
 function checkPositiveInt(cfg: ConfigObject, key: string, where: string): void {

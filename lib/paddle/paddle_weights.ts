@@ -180,6 +180,11 @@ function convert(
   return { weights, ignored };
 }
 
+/** The class count a PaddleSeg state dict predicts (its classifier's rows), if it has one. */
+export function numClassesOf(state: Map<string, NdArray>): number | undefined {
+  return (state.get("head.cls_head.weight") ?? state.get("cls.weight"))?.shape[0];
+}
+
 /** Loads a PaddleSeg state dict into `model` (see the module documentation). */
 export function loadPaddleState(
   model: SegModel,

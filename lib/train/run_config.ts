@@ -5,6 +5,7 @@
  * from code. Checks every key it uses and names the key path when one is wrong.
  * @module
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseConfig, type SeglabConfig } from "../config/parse_config.ts";
 import { ConfigError } from "../config/config_error.ts";
@@ -49,11 +50,60 @@ const RUN_KEYS = [
 /** PaddleSeg keys that do not affect training here (accepted silently). */
 const QUIET_KEYS = ["export", "_base_", "num_classes", "precision", "amp_level", "to_static_training"];
 
-/** Reads a config argument: a YAML file path or a mapping. Returns the config and its folder. */
+/** The relative paths a config names (data set roots and lists, pretrained weights). */
+export function configPaths(cfg: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const add = (v: unknown) => {
+    if (typeof v === "string" && v && !path.isAbsolute(v) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) out.push(v);
+  };
+  for (const k of ["train_dataset", "val_dataset", "test_dataset"]) {
+    const d = cfg[k] as Record<string, unknown> | undefined;
+    if (d && typeof d === "object") {
+      for (const f of ["dataset_root", "train_path", "val_path", "test_path"]) {
+        add(d[f]);
+      }
+    }
+  }
+  const m = cfg.model as Record<string, unknown> | undefined;
+  if (m && typeof m === "object") {
+    add(m.pretrained);
+    add((m.backbone as Record<string, unknown> | undefined)?.pretrained);
+  }
+  return out;
+}
+
+/**
+ * Where a config file's relative paths resolve: the working directory, as PaddleSeg's (it is run
+ * from its root); the config's own folder only when the paths exist there and not from the
+ * working directory. Returns the folder and a line saying which was used.
+ */
+export function pathBase(
+  cfg: Record<string, unknown>,
+  file: string,
+): { baseDir: string; note: string | null } {
+  const cwd = process_cwd(), own = path.dirname(path.resolve(file));
+  const paths = configPaths(cfg);
+  if (paths.length === 0 || own === cwd) return { baseDir: cwd, note: null };
+  const found = (dir: string) => paths.filter((p) => fs.existsSync(path.resolve(dir, p))).length;
+  const here = found(cwd), there = found(own);
+  if (there > here) {
+    return {
+      baseDir: own,
+      note: `${file}: its relative paths (${paths[0]}…) do not exist from the working directory ${cwd}; ` +
+        `resolving them against the config's folder ${own}`,
+    };
+  }
+  return {
+    baseDir: cwd,
+    note: `${file}: relative paths resolve against the working directory ${cwd} (as PaddleSeg's)`,
+  };
+}
+
+/** Reads a config argument: a YAML file path or a mapping. Returns the config and where its paths resolve. */
 export function loadConfig(
   config: string | Record<string, unknown> | undefined,
   baseDir?: string,
-): { config: SeglabConfig; baseDir: string; file?: string } {
+): { config: SeglabConfig; baseDir: string; file?: string; pathNote?: string | null } {
   if (config === undefined) return { config: {}, baseDir: baseDir ?? process_cwd() };
   if (typeof config === "string") {
     if (/\n/.test(config) || !/\.ya?ml$/i.test(config)) {
@@ -72,7 +122,10 @@ export function loadConfig(
         `${config}: cannot read the config (${readFailure(e)})`,
       );
     }
-    return { config: parseConfig(text, { path: config }), baseDir: baseDir ?? path.dirname(file), file };
+    const parsed = parseConfig(text, { path: config });
+    if (baseDir !== undefined) return { config: parsed, baseDir, file };
+    const base = pathBase(parsed, config);
+    return { config: parsed, baseDir: base.baseDir, file, pathNote: base.note };
   }
   const obj = mapping(config, "config");
   return { config: structuredClone(obj) as SeglabConfig, baseDir: baseDir ?? process_cwd() };

@@ -56,6 +56,8 @@ import { createOptimizer, type Optimizer } from "./optimizer.ts";
 import { checkSections, ignoredKeys, loadConfig, type RunSettings, runSettings } from "./run_config.ts";
 import { syncIgnoreIndex } from "./sync_ignore_index.ts";
 import { explainWasmFailure } from "../backend/wasm/heap_guard.ts";
+import { loadPdparams } from "../paddle/paddle_weights.ts";
+import { paddleCheckpointFile, pretrainedFile } from "../paddle/pretrained.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
@@ -101,6 +103,10 @@ export interface TrainSpec {
   keepCheckpointMax?: number;
   /** Evaluate on `val_dataset` (default true when there is one). */
   doEval?: boolean;
+  /** Decode training images in this many workers (PaddleSeg's `--num_workers`; default 0). */
+  numWorkers?: number;
+  /** A `pretrained:` URL that cannot be downloaded is an error (default: one line, and the model's initialisation). */
+  requirePretrained?: boolean;
   /** Continue from the latest checkpoint in `saveDir` (true) or from the given checkpoint folder. */
   resume?: boolean | string;
   /** Objects instead of config sections. */
@@ -183,10 +189,6 @@ function isSegModel(x: unknown): x is SegModel {
     typeof (x as SegModel).apply === "function";
 }
 
-function isUrl(s: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) && !s.startsWith("file://");
-}
-
 function fmt(x: number, d = 4): string {
   return Number.isFinite(x) ? x.toFixed(d) : String(x);
 }
@@ -204,41 +206,49 @@ function makeLogger(opt: TrainSpec["log"]): (line: string) => void {
   return (line) => console.error(line);
 }
 
-/** Loads `pretrained` weights (model or backbone) from a local checkpoint; warns and skips URLs. */
+/**
+ * Loads `pretrained` weights (model or backbone): a PaddleSeg `.pdparams` (local, or a URL
+ * downloaded once into the cache; `lib/paddle`) or a seglab checkpoint folder.
+ */
 async function loadPretrained(
   model: SegModel,
   cfg: Record<string, unknown>,
   baseDir: string,
   log: (l: string) => void,
+  required = false,
 ): Promise<void> {
-  const entries: [string, string | null, string | undefined][] = [
-    ["model.pretrained", cfg.pretrained as string | null, undefined],
+  const entries: [string, string | null, "model" | "backbone"][] = [
+    ["model.pretrained", cfg.pretrained as string | null, "model"],
     [
       "model.backbone.pretrained",
       (cfg.backbone as Record<string, unknown> | undefined)?.pretrained as string | null,
-      "backbone.",
+      "backbone",
     ],
   ];
-  for (const [key, p, prefix] of entries) {
+  for (const [key, p, scope] of entries) {
     if (!p) continue;
-    if (isUrl(p)) {
+    const local = await pretrainedFile(p, { key, log, required });
+    if (local === null) continue;
+    const file = path.resolve(baseDir, local);
+    const paddle = paddleCheckpointFile(file);
+    if (paddle) {
+      const r = await loadPdparams(model, paddle, { scope });
       log(
-        `[WARNING] ${key}: ${p} is a URL and seglab does not download weights; skipped (give a local checkpoint folder to load one)`,
-      );
-      console.warn(
-        `seglab: ${key}: ${p} is a URL; seglab does not download weights, so the model starts from its initialisation`,
+        `[INFO] ${key}: loaded ${r.loaded} weights from ${paddle} (PaddleSeg)` +
+          (r.ignored.length
+            ? `; ${r.ignored.length} keys of the file not used (${r.ignored.slice(0, 3).join(", ")}…)`
+            : ""),
       );
       continue;
     }
-    const file = path.resolve(baseDir, p.replace(/^file:\/\//, ""));
-    if (/\.(pdparams|pdmodel|pth|pt)$/i.test(file)) {
+    if (/\.(pdmodel|pth|pt)$/i.test(file)) {
       throw new ConfigError(
-        `${key}: ${p} is a Paddle/PyTorch weights file; seglab loads TensorFlow.js checkpoints (a folder with model.json)`,
+        `${key}: ${p} is a Paddle inference model or a PyTorch file; seglab loads .pdparams and its own checkpoints`,
       );
     }
     const ck = await loadCheckpoint(file);
     try {
-      const n = applyCheckpoint(model, ck, { prefix });
+      const n = applyCheckpoint(model, ck, { prefix: scope === "backbone" ? "backbone." : undefined });
       log(`[INFO] ${key}: loaded ${n} weights from ${ck.dir}`);
     } finally {
       ck.dispose();
@@ -254,6 +264,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   const where = loaded.file ? `${s.config}: ` : "";
   const cfg = loaded.config as Record<string, unknown>;
   const baseDir = loaded.baseDir;
+  if (loaded.pathNote) log(`[INFO] ${loaded.pathNote}`);
 
   // Code-level overrides become config sections, so checkpoints record what actually ran.
   if (s.loss) {
@@ -290,7 +301,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   }
 
   // Paths given in code or on the command line are relative to the working directory, as
-  // PaddleSeg's; paths written in the config file (save_dir, datasets, pretrained) to the file.
+  // PaddleSeg's; paths written in the config file resolve as loadConfig decided (the working directory, else the file's folder).
   const resolveSaveDir = (d: string) =>
     path.resolve(s.saveDir !== undefined && s.saveDir !== null ? "." : baseDir, d);
 
@@ -388,7 +399,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       });
     }
     if (!isSegModel(s.model) && !resumed) {
-      await loadPretrained(model, cfg.model as Record<string, unknown>, baseDir, log);
+      await loadPretrained(model, cfg.model as Record<string, unknown>, baseDir, log, s.requirePretrained);
     }
     cfg.model = structuredClone(model.config);
 
@@ -520,6 +531,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
         dropLast: true,
         loop: true,
         startStep: startIter,
+        ...(s.numWorkers ? { workers: s.numWorkers } : {}),
       })
       : null;
     try {

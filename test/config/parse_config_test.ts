@@ -84,6 +84,23 @@ loss:
   );
 });
 
+Deno.test("parseConfig: with a list of _base_ files the first one wins where they disagree (PaddleSeg's order)", () => {
+  const dir = Deno.makeTempDirSync();
+  Deno.writeTextFileSync(
+    `${dir}/a.yml`,
+    "batch_size: 2\niters: 100\noptimizer: {type: SGD, momentum: 0.9}\n",
+  );
+  Deno.writeTextFileSync(
+    `${dir}/b.yml`,
+    "batch_size: 8\nseed: 3\noptimizer: {type: SGD, momentum: 0.5, weight_decay: 1.0e-4}\n",
+  );
+  const cfg = parseConfig("_base_: [a.yml, b.yml]\niters: 7\n", { path: `${dir}/x.yml` });
+  assert.equal(cfg.iters, 7, "the file itself wins");
+  assert.equal(cfg.batch_size, 2, "then the first base");
+  assert.equal(cfg.seed, 3, "keys only the second base has are kept");
+  assert.deepEqual(cfg.optimizer, { type: "SGD", momentum: 0.9, weight_decay: 1e-4 });
+});
+
 Deno.test("parseConfig errors name the line and column, or the key path", () => {
   assert.throws(
     () => parseConfig("batch_size: 4\nloss:\n  types: [\n", { path: "bad.yml" }),
