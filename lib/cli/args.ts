@@ -8,8 +8,8 @@ import { suggest } from "../config/schema.ts";
 
 /** One option. */
 export interface OptionDef {
-  /** "string" | "int" | "number" | "flag" | "pair" (two integers). */
-  kind: "string" | "int" | "number" | "flag" | "pair";
+  /** "string" | "int" | "number" | "flag" | "pair" (two integers) | "list" (one or more strings). */
+  kind: "string" | "int" | "number" | "flag" | "pair" | "list";
   doc: string;
   /** Other names (e.g. PaddleSeg's `--model_path` for `--model`). */
   aliases?: string[];
@@ -27,12 +27,12 @@ export function parseArgs(
   argv: readonly string[],
   defs: Record<string, OptionDef>,
   command: string,
-): Record<string, string | number | boolean | [number, number] | undefined> {
+): Record<string, string | number | boolean | [number, number] | string[] | undefined> {
   const byName = new Map<string, string>();
   for (const [name, d] of Object.entries(defs)) {
     for (const n of [name, ...(d.aliases ?? [])]) byName.set(n.replace(/-/g, "_"), name);
   }
-  const out: Record<string, string | number | boolean | [number, number] | undefined> = {};
+  const out: Record<string, string | number | boolean | [number, number] | string[] | undefined> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith("--")) {
@@ -57,7 +57,13 @@ export function parseArgs(
       }
       return v;
     };
-    if (d.kind === "flag") {
+    if (d.kind === "list") {
+      const vals = inline !== undefined ? [inline] : [take()];
+      while (inline === undefined && i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
+        vals.push(argv[++i]);
+      }
+      out[name] = [...((out[name] as string[] | undefined) ?? []), ...vals];
+    } else if (d.kind === "flag") {
       out[name] = inline === undefined ? true : !/^(false|0|no)$/i.test(inline);
     } else if (d.kind === "pair") {
       const vals = inline !== undefined ? inline.split(/[,x ]/) : [take(), take()];
@@ -92,6 +98,8 @@ export function usage(command: string, summary: string, defs: Record<string, Opt
       ? ""
       : d.kind === "pair"
       ? " W H"
+      : d.kind === "list"
+      ? " KEY=VALUE …"
       : ` ${d.arg ?? (d.kind === "string" ? "PATH" : "N")}`;
     const names = [n, ...(d.aliases ?? [])].map((x) => `--${x}`).join(", ");
     return [`  ${names}${arg}`, d.doc];

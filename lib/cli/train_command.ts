@@ -25,6 +25,7 @@ const OPTIONS: Record<string, OptionDef> = {
     doc:
       "continue from this checkpoint folder (seglab's, or PaddleSeg's iter_<k> with model.pdparams [+ model.pdopt])",
   },
+  opts: { kind: "list", doc: "set config keys: key.path=value … (PaddleSeg's --opts; list items by index)" },
   num_workers: { kind: "int", doc: "decode images in this many workers (PaddleSeg's option; default 0)" },
   use_vdl: {
     kind: "flag",
@@ -64,6 +65,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       resume: (a.resume_model as string | undefined) ?? (a.resume as boolean | undefined),
       seed: a.seed as number | undefined,
       numWorkers: a.num_workers as number | undefined,
+      opts: a.opts as string[] | undefined,
       requirePretrained: a.require_pretrained as boolean | undefined,
       log: true,
     });

@@ -6,7 +6,7 @@
  * starts from its initialisation as PaddleSeg's would fail to; `required: true` makes that an
  * error instead.
  *
- * The cache is `$SEGLAB_CACHE_DIR`, else `$XDG_CACHE_HOME/seglab/pretrained`, else
+ * `SEGLAB_OFFLINE=1` skips the download (as if there were no network). The cache is `$SEGLAB_CACHE_DIR`, else `$XDG_CACHE_HOME/seglab/pretrained`, else
  * `~/.cache/seglab/pretrained`; files are written atomically, named by the URL's hash and name.
  *
  * @example
@@ -79,8 +79,12 @@ export async function fetchPretrained(
   const target = cachePath(url);
   const pdparams = /\.pdparams$/i.test(target) ? target : `${target}.pdparams`;
   if (exists(pdparams)) return pdparams;
+  if (env("SEGLAB_OFFLINE") === "1") {
+    throw new PaddleCheckpointError(`${opts.key ?? "pretrained"}: cannot download ${url} (SEGLAB_OFFLINE=1)`);
+  }
   const res = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((e: Error) => {
-    const cause = (e.cause as { code?: string } | undefined)?.code ?? e.message;
+    const c = e.cause as { code?: string; message?: string } | undefined;
+    const cause = c?.code ?? c?.message?.split("\n")[0] ?? e.message;
     throw new PaddleCheckpointError(`${opts.key ?? "pretrained"}: cannot download ${url} (${cause})`);
   });
   if (!res.ok || !res.body) {

@@ -26,6 +26,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { tf } from "../backend/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
+import { applyOpts } from "../config/config_opts.ts";
 import type { SeglabConfig } from "../config/parse_config.ts";
 import { DISPLAY, type MimeBundle } from "../display/mime.ts";
 import { escapeHtml } from "../display/escape.ts";
@@ -35,6 +36,7 @@ import { metricsLine } from "../metrics/seg_metrics.ts";
 import { createLossConfig, type LossConfig, type LossSection } from "../losses/loss_config.ts";
 import type { LossSpec } from "../losses/types.ts";
 import { LossError } from "../losses/errors.ts";
+import { hingeCompatNote } from "../losses/hinge_compat_note.ts";
 import { createModel } from "../models/create_model.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { mixSeed, randomSeed } from "../models/seed.ts";
@@ -103,6 +105,8 @@ export interface TrainSpec {
   keepCheckpointMax?: number;
   /** Evaluate on `val_dataset` (default true when there is one). */
   doEval?: boolean;
+  /** PaddleSeg's `--opts`: `key.path=value` settings applied to the config (values read as YAML). */
+  opts?: string[];
   /** Decode training images in this many workers (PaddleSeg's `--num_workers`; default 0). */
   numWorkers?: number;
   /** A `pretrained:` URL that cannot be downloaded is an error (default: one line, and the model's initialisation). */
@@ -265,6 +269,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   const cfg = loaded.config as Record<string, unknown>;
   const baseDir = loaded.baseDir;
   if (loaded.pathNote) log(`[INFO] ${loaded.pathNote}`);
+  if (s.opts?.length) applyOpts(cfg, s.opts);
 
   // Code-level overrides become config sections, so checkpoints record what actually ran.
   if (s.loss) {
@@ -412,6 +417,8 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     } catch (e) {
       throw new ConfigError((e as Error).message);
     }
+    const hingeNote = hingeCompatNote(lossSection, model.numClasses);
+    if (hingeNote) log(`[INFO] ${where}${hingeNote}`);
     if (loss.types.length !== model.numOutputs) {
       throw new ConfigError(
         `${where}loss: ${model.description.split(",")[0]} gives ${model.numOutputs} output${

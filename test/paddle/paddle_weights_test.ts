@@ -147,7 +147,6 @@ for (
   const c of [
     { ...OCR_W18, backbone: "HRNet_W18_Small_V1", num_classes: 2, height: 64, width: 40, protocol: 2 },
     { model: "UNet", num_classes: 2, height: 32, width: 48, seed: 3, protocol: 4, use_deconv: true },
-    { model: "UNet", num_classes: 4, height: 24, width: 32, seed: 4, protocol: 2, use_deconv: false },
   ] as Case[]
 ) {
   const what = c.model === "OCRNet" ? `OCRNet-${c.backbone}` : `UNet (use_deconv: ${c.use_deconv})`;

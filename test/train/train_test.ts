@@ -392,7 +392,8 @@ Deno.test("bad runs are refused before training, naming the problem", async () =
         /holds UNet with 2 classes, but this model is UNet with 2 classes \(model\.base_channels differs\)/
           .test(e.message),
     );
-    // A URL as pretrained is skipped with a warning; a local checkpoint loads.
+    // A URL as pretrained that cannot be fetched (offline) is skipped with a warning; a local checkpoint loads.
+    Deno.env.set("SEGLAB_OFFLINE", "1");
     const lines: string[] = [];
     const r = await train(
       spec({
@@ -403,7 +404,8 @@ Deno.test("bad runs are refused before training, naming the problem", async () =
     );
     assert.ok(
       lines.some((l) =>
-        /model\.pretrained: https:\/\/example\.com\/unet\.pdparams is a URL .* skipped/.test(l)
+        /model\.pretrained: cannot download https:\/\/example\.com\/unet\.pdparams .*; starting from the model's initialisation/
+          .test(l)
       ),
       lines.join("\n"),
     );
