@@ -34,6 +34,8 @@ const HEADLINES: Record<string, RegExp[]> = {
     /^CE: best mIoU 0\.\d{4} at iter \d+; checkpoint /m,
     /^checkpoint files: .*model\.json/m,
     /^Lovász fine-tune vs CE control: [+-]\d+\.\d\d mIoU points$/m,
+    /^model\.pdparams: \d+ arrays under PaddleSeg's names, e\.g\. encode\.double_conv\.0\._conv\.weight \[8,3,3,3\]/m,
+    /^fine-tuned from model\.pdparams with \w+: best mIoU 0\.\d{4} \(from the seglab checkpoint: 0\.\d{4}\)$/m,
   ],
   "dataset_exploration.ipynb": [
     /^rarest class: road [\d.]+ % of pixels; commonest: background/m,
