@@ -60,6 +60,8 @@ import { syncIgnoreIndex } from "./sync_ignore_index.ts";
 import { explainWasmFailure } from "../backend/wasm/heap_guard.ts";
 import { loadPdparams } from "../paddle/paddle_weights.ts";
 import { paddleCheckpointFile, pretrainedFile } from "../paddle/pretrained.ts";
+import { paddleOptimizerSlots, type PaddleResume, readPaddleResume } from "../paddle/paddle_resume.ts";
+import { loadPaddleState } from "../paddle/paddle_weights.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
@@ -260,6 +262,30 @@ async function loadPretrained(
   }
 }
 
+/** Puts a PaddleSeg checkpoint folder's weights and optimizer state into the run; returns its iteration. */
+function resumePaddleRun(
+  model: SegModel,
+  optimizer: Optimizer,
+  r: PaddleResume,
+  log: (l: string) => void,
+): number {
+  const slots = paddleOptimizerSlots(model, r, optimizer.type);
+  try {
+    loadPaddleState(model, r.state, { file: path.join(r.dir, "model.pdparams") });
+    optimizer.setState({ iterations: r.iter, slots });
+  } finally {
+    for (const t of Object.values(slots)) t.dispose();
+  }
+  const n = Object.keys(slots).length;
+  log(
+    `[INFO] resume: continuing from iteration ${r.iter} (${r.dir}, PaddleSeg; ` +
+      (r.opt
+        ? `${n} optimizer accumulators from model.pdopt)`
+        : "no model.pdopt: the optimizer starts fresh)"),
+  );
+  return r.iter;
+}
+
 /** Trains a model (see the module documentation). */
 export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   const s: TrainSpec = typeof spec === "string" ? { config: spec } : { ...spec };
@@ -334,7 +360,11 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       else log(`[INFO] resume: no checkpoint in ${settings0.saveDir}; starting from iteration 0`);
     }
   }
-  const resumed = resumeDir ? await loadCheckpoint(path.resolve(resumeDir), { optimizer: true }) : null;
+  // PaddleSeg's own checkpoint folders (model.pdparams [+ model.pdopt]) resume too.
+  const paddleResume = resumeDir ? await readPaddleResume(path.resolve(resumeDir)) : null;
+  const resumed = resumeDir && !paddleResume
+    ? await loadCheckpoint(path.resolve(resumeDir), { optimizer: true })
+    : null;
   const seed = settings0.seed ?? resumed?.state?.seed ?? randomSeed();
   if (resumed?.state && settings0.seed !== null && settings0.seed !== resumed.state.seed) {
     resumed.dispose();
@@ -403,7 +433,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
         path: `${where}model`,
       });
     }
-    if (!isSegModel(s.model) && !resumed) {
+    if (!isSegModel(s.model) && !resumed && !paddleResume) {
       await loadPretrained(model, cfg.model as Record<string, unknown>, baseDir, log, s.requirePretrained);
     }
     cfg.model = structuredClone(model.config);
@@ -476,6 +506,10 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       if (startIter >= settings.iters) {
         log(`[INFO] resume: ${resumed.dir} is at iteration ${startIter} of ${settings.iters}; nothing to do`);
       } else log(`[INFO] resume: continuing from iteration ${startIter} (${resumed.dir})`);
+    }
+    if (paddleResume) {
+      startIter = resumePaddleRun(model, optimizer, paddleResume, log);
+      lastCheckpoint = paddleResume.dir;
     }
 
     const named = model.net.trainableWeights.map((w) => ({
