@@ -24,6 +24,12 @@ import { randomPaddingCrop } from "./random_padding_crop.ts";
 import { resize, resizeByLong, resizeByShort } from "./resize.ts";
 import { resizeStepScaling } from "./resize_step_scaling.ts";
 import type { Transform, TransformContext, WorkSample } from "./sample.ts";
+import { padding } from "./padding.ts";
+import { resizeRangeScaling } from "./resize_range_scaling.ts";
+import { randomRotation } from "./random_rotation.ts";
+import { randomBlur } from "./random_blur.ts";
+import { randomScaleAspect } from "./random_scale_aspect.ts";
+import { randomNoise } from "./random_noise.ts";
 
 type Factory = (raw: Record<string, unknown>, ctx: TransformContext) => Transform;
 
@@ -38,6 +44,12 @@ export const TRANSFORMS: Readonly<Record<string, Factory>> = {
   ResizeByLong: resizeByLong,
   ResizeByShort: resizeByShort,
   Normalize: normalize,
+  Padding: padding,
+  ResizeRangeScaling: resizeRangeScaling,
+  RandomRotation: randomRotation,
+  RandomBlur: randomBlur,
+  RandomScaleAspect: randomScaleAspect,
+  RandomNoise: randomNoise,
 };
 
 /** Builds transforms from their YAML list. */

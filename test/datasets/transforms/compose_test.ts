@@ -125,8 +125,8 @@ Deno.test("Resize: fixed size, keep_ratio (PaddleSeg's rescale_size), ResizeByLo
 });
 
 Deno.test("unknown transforms and parameters are errors that list what is accepted", () => {
-  assert.throws(() => createTransforms([{ type: "RandomRotation" }]), (e: Error) => {
-    assert.match(e.message, /transforms\[0\]: unknown transform "RandomRotation"; known transforms: /);
+  assert.throws(() => createTransforms([{ type: "RandomAffine" }]), (e: Error) => {
+    assert.match(e.message, /transforms\[0\]: unknown transform "RandomAffine"; known transforms: /);
     for (const name of Object.keys(TRANSFORMS)) assert.ok(e.message.includes(name), name);
     return true;
   });
