@@ -99,7 +99,7 @@ export function usage(command: string, summary: string, defs: Record<string, Opt
       : d.kind === "pair"
       ? " W H"
       : d.kind === "list"
-      ? " KEY=VALUE …"
+      ? ` ${d.arg ?? "KEY=VALUE …"}`
       : ` ${d.arg ?? (d.kind === "string" ? "PATH" : "N")}`;
     const names = [n, ...(d.aliases ?? [])].map((x) => `--${x}`).join(", ");
     return [`  ${names}${arg}`, d.doc];

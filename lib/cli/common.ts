@@ -117,6 +117,16 @@ export function inferOptionsFrom(
       flip: Boolean(args.flip_horizontal),
     }
     : { ...fromConfig, flip: Boolean(args.flip_horizontal) || fromConfig.flip };
+  if (args.flip_vertical) infer.flipVertical = true;
+  if (args.scales) {
+    const scales = (args.scales as string[]).map(Number);
+    if (!scales.every((v) => Number.isFinite(v) && v > 0)) {
+      throw new UsageError(
+        `${command}: --scales expects positive numbers, got ${(args.scales as string[]).join(" ")}`,
+      );
+    }
+    infer.scales = scales;
+  }
   if (infer.mode === "slide" && !infer.cropSize) {
     throw new UsageError(`${command}: --is_slide needs --crop_size W H`);
   }

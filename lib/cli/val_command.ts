@@ -20,6 +20,12 @@ const OPTIONS: Record<string, OptionDef> = {
   crop_size: { kind: "pair", doc: "window size for --is_slide" },
   stride: { kind: "pair", doc: "window step for --is_slide" },
   flip_horizontal: { kind: "flag", doc: "also infer on the flipped image", aliases: ["aug_eval"] },
+  flip_vertical: { kind: "flag", doc: "also infer on the vertically flipped image (PaddleSeg's aug option)" },
+  scales: {
+    kind: "list",
+    arg: "S …",
+    doc: "multi-scale inference: resize factors, e.g. --scales 0.75 1.0 1.25",
+  },
   max_samples: { kind: "int", doc: "evaluate the first N images only" },
 };
 

@@ -9,7 +9,11 @@
  * - `resize`: the image resized (bilinear) to `size`, and the logits resized back.
  *
  * `flip: true` adds the horizontally flipped pass (PaddleSeg's `flip_horizontal`), averaging
- * the softmax probabilities of both.
+ * the softmax probabilities of both. PaddleSeg's `aug_inference` — `scales` (each a resize of the
+ * image by that factor, `int(size·s + 0.5)`) and `flipVertical` (with `flip`, all four flip
+ * combinations) — runs every (scale, flip) pass in the chosen mode, resizes its logits back to
+ * the image's size, and averages the softmax probabilities (PaddleSeg sums them; the argmax is
+ * the same). Each scale resizes the original image (PaddleSeg resizes the previous scale's).
  *
  * @example
  * ```ts
@@ -34,6 +38,10 @@ export interface InferOptions {
   size?: [number, number];
   /** Also infer on the flipped image and average. */
   flip?: boolean;
+  /** PaddleSeg's multi-scale inference (`test_config.scales` with `aug_eval`): the image resized by each factor. */
+  scales?: number[];
+  /** Also infer on the vertically flipped image (and, with `flip`, on the doubly flipped one). */
+  flipVertical?: boolean;
 }
 
 /** Reads PaddleSeg's `test_config:` section (`is_slide`, `crop_size`, `stride`, `flip_horizontal`; seglab's `resize_to`). */
@@ -51,25 +59,31 @@ export function inferOptionsFromConfig(section: unknown, path = "test_config"): 
     flip_vertical: { check: boolean, default: false },
   }, { what: "test_config" });
   if (p.is_slide && !p.crop_size) throw new ConfigError(`${path}.crop_size: is required with is_slide: true`);
-  if (p.flip_vertical) {
-    throw new ConfigError(`${path}.flip_vertical: not supported by seglab; use flip_horizontal`);
-  }
-  if (
-    p.scales !== undefined &&
-    !(p.scales === 1 || p.scales === 1.0 ||
-      (Array.isArray(p.scales) && p.scales.length === 1 && p.scales[0] === 1))
-  ) {
-    throw new ConfigError(
-      `${path}.scales: multi-scale evaluation is not supported by seglab; remove it (or use 1.0)`,
-    );
-  }
+  const scales = readScales(p.scales, `${path}.scales`);
+  // As in PaddleSeg, multi-scale and vertical-flip inference take effect with aug_eval: true.
+  const aug = p.aug_eval as boolean;
   return {
     mode: p.is_slide ? "slide" : p.resize_to ? "resize" : "whole",
     cropSize: p.crop_size as [number, number] | undefined,
     stride: (p.stride ?? p.crop_size) as [number, number] | undefined,
     size: p.resize_to as [number, number] | undefined,
     flip: p.flip_horizontal as boolean,
+    ...(aug && scales ? { scales } : {}),
+    ...(aug && p.flip_vertical ? { flipVertical: true } : {}),
   };
+}
+
+function readScales(v: unknown, path: string): number[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  const list = Array.isArray(v) ? v : [v];
+  if (list.length === 0 || !list.every((x) => typeof x === "number" && x > 0 && Number.isFinite(x))) {
+    throw new ConfigError(
+      `${path}: expected a positive number or a list of them (e.g. [0.75, 1.0, 1.25]), got ${
+        JSON.stringify(v)
+      }`,
+    );
+  }
+  return list as number[];
 }
 
 function once(model: SegModel, x: tf.Tensor4D, flip: boolean): tf.Tensor4D {
@@ -82,8 +96,53 @@ function once(model: SegModel, x: tf.Tensor4D, flip: boolean): tf.Tensor4D {
   });
 }
 
+/** PaddleSeg's `aug_inference`: every scale and flip combination, probabilities averaged, as log-probabilities. */
+function augmented(model: SegModel, images: tf.Tensor4D, opts: InferOptions): tf.Tensor4D {
+  const [, h, w] = images.shape;
+  const flips: [boolean, boolean][] = [[false, false]];
+  if (opts.flip) flips.push([true, false]);
+  if (opts.flipVertical) {
+    flips.push([false, true]);
+    if (opts.flip) flips.push([true, true]);
+  }
+  const flipT = (t: tf.Tensor4D, [fh, fv]: [boolean, boolean]) => {
+    let y = t;
+    if (fh) y = tf.reverse(y, 2);
+    if (fv) y = tf.reverse(y, 1);
+    return y;
+  };
+  let sum: tf.Tensor4D | null = null, count = 0;
+  for (const scale of opts.scales ?? [1]) {
+    const sh = Math.trunc(h * scale + 0.5), sw = Math.trunc(w * scale + 0.5);
+    for (const f of flips) {
+      const prob = tf.tidy(() => {
+        const x = sh === h && sw === w ? images : tf.image.resizeBilinear(images, [sh, sw], false, true);
+        const logits = flipT(
+          inferLogits(model, flipT(x, f), { ...opts, flip: false, scales: undefined, flipVertical: false }),
+          f,
+        );
+        const back = sh === h && sw === w ? logits : tf.image.resizeBilinear(logits, [h, w], false, true);
+        return tf.softmax(back);
+      });
+      const next: tf.Tensor4D = sum ? tf.add(sum, prob) : prob;
+      if (sum) {
+        sum.dispose();
+        prob.dispose();
+      }
+      sum = next;
+      count++;
+    }
+  }
+  const total = sum!;
+  const out = tf.tidy(() => tf.log(tf.add(tf.div(total, count), 1e-12)) as tf.Tensor4D);
+  total.dispose();
+  return out;
+}
+
 /** The main logits `[N,H,W,K]` of `images` `[N,H,W,C]` at their size, by the chosen mode. */
 export function inferLogits(model: SegModel, images: tf.Tensor4D, opts: InferOptions = {}): tf.Tensor4D {
+  const multi = (opts.scales && !(opts.scales.length === 1 && opts.scales[0] === 1)) || opts.flipVertical;
+  if (multi) return augmented(model, images, opts);
   const mode = opts.mode ?? "whole", flip = opts.flip ?? false;
   const [n, h, w] = images.shape;
   if (mode === "whole") return once(model, images, flip);

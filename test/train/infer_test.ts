@@ -89,8 +89,43 @@ Deno.test("test_config is read with PaddleSeg's keys", () => {
     () => inferOptionsFromConfig({ is_slide: true, crop_size: [512] }),
     /test_config\.crop_size: expected 2 items, got 1/,
   );
+  // PaddleSeg's aug_eval options: scales and flip_vertical take effect with aug_eval, as in PaddleSeg.
+  assert.deepEqual(inferOptionsFromConfig({ aug_eval: true, scales: [0.75, 1.0], flip_vertical: true }), {
+    mode: "whole",
+    cropSize: undefined,
+    stride: undefined,
+    size: undefined,
+    flip: false,
+    scales: [0.75, 1.0],
+    flipVertical: true,
+  });
+  assert.equal(inferOptionsFromConfig({ scales: 0.5 }).scales, undefined, "ignored without aug_eval");
+  assert.deepEqual(inferOptionsFromConfig({ aug_eval: true, scales: 0.5 }).scales, [0.5]);
   assert.throws(
-    () => inferOptionsFromConfig({ scales: [0.75, 1.0] }),
-    /multi-scale evaluation is not supported/,
+    () => inferOptionsFromConfig({ aug_eval: true, scales: [0] }),
+    /test_config\.scales: expected a positive number/,
   );
+});
+
+Deno.test("multi-scale and vertical-flip inference: a pointwise model gives its own probabilities at scale 1, and close ones at other scales", () => {
+  const m = pointwise();
+  const x = tf.randomNormal([1, 24, 16, 3], 0, 1, "float32", 2) as tf.Tensor4D;
+  const probs = (t: tf.Tensor4D) => tf.softmax(t).dataSync() as Float32Array;
+  const whole = probs(inferLogits(m, x));
+  // Flips of a pointwise model change nothing: the average of the four passes is the single pass.
+  const flips = probs(inferLogits(m, x, { flip: true, flipVertical: true }));
+  assertAllClose(flips, whole, 1e-5, 1e-4, "flip combinations");
+  // Smooth input: scaling down and back is close to the single pass.
+  const smooth = tf.image.resizeBilinear(
+    tf.randomNormal([1, 3, 2, 3], 0, 1, "float32", 3) as tf.Tensor4D,
+    [24, 16],
+    false,
+    true,
+  );
+  const ref = probs(inferLogits(m, smooth));
+  const multi = probs(inferLogits(m, smooth, { scales: [0.5, 1.0, 1.5] }));
+  assertAllClose(multi, ref, 0.05, 0, "scales 0.5/1/1.5");
+  const before = tf.memory().numTensors;
+  inferLogits(m, smooth, { scales: [0.75, 1.25], flip: true, flipVertical: true }).dispose();
+  assert.equal(tf.memory().numTensors, before, "no tensor leaks");
 });
