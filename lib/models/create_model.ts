@@ -125,7 +125,8 @@ function build(
   seed: number,
   describe: (b: LayerBuilder, x: tf.SymbolicTensor) => { outputs: tf.SymbolicTensor[]; names: string[] },
 ): SegModel {
-  const b = new LayerBuilder(seed);
+  // conv_init: paddleseg gives every convolution PaddleSeg's Normal(0, 0.001) (HRNet and OCRNet's init_weight).
+  const b = new LayerBuilder(seed, config.conv_init === "paddleseg" ? { std: 0.001 } : "kaiming");
   const input = tf.input({ shape: [null, null, config.in_channels], name: "image" });
   const { outputs, names } = describe(b, input);
   const net = tf.model({ inputs: input, outputs, name: config.type });
@@ -155,6 +156,19 @@ export function createModel(config: Record<string, unknown>, opts: CreateModelOp
         check: number({ min: 0, max: 0.99 }),
         default: 0.1,
         doc: "seglab: Dropout2D rate (0.1)",
+      },
+      conv_init: {
+        check: (v, p) => {
+          if (v !== "he" && v !== "paddleseg") {
+            throw new ConfigError(
+              `${p}: expected "he" (seglab's default) or "paddleseg" (Normal(0, 0.001)), got ${show(v)}`,
+            );
+          }
+          return v;
+        },
+        optional: true,
+        doc:
+          "seglab: convolution init when no weights are loaded: he (default) or paddleseg (Normal(0, 0.001))",
       },
       in_channels: inField,
     }, { what: "OCRNet" });

@@ -202,3 +202,34 @@ Deno.test("models free their weights on dispose", () => {
   m.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
+
+Deno.test("conv_init: paddleseg gives every OCRNet/HRNet convolution PaddleSeg's Normal(0, 0.001); he is the default", () => {
+  const cfg = {
+    type: "OCRNet",
+    num_classes: 2,
+    backbone: { type: "HRNet_W18_Small_V1", stem_channels: 8 },
+    ocr_mid_channels: 16,
+    ocr_key_channels: 8,
+  };
+  const std = (m: SegModel, name: string) => {
+    const v = Array.from(m.namedWeights().find((w) => w.name === name)!.tensor.dataSync() as Float32Array);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+  };
+  const paddle = createModel({ ...cfg, conv_init: "paddleseg" }, { seed: 1 });
+  const he = createModel(cfg, { seed: 1 });
+  try {
+    for (const n of ["backbone.layer1.0.conv2.conv/kernel", "head.conv3x3_ocr.conv/kernel"]) {
+      assert.ok(Math.abs(std(paddle, n) - 0.001) < 0.0002, `${n}: ${std(paddle, n)}`);
+      assert.ok(std(he, n) > 0.01, `${n} (he): ${std(he, n)}`);
+    }
+    assert.equal(he.config.conv_init, undefined, "the default is not written into the config");
+    assert.throws(
+      () => createModel({ ...cfg, conv_init: "xavier" }),
+      /model\.conv_init: expected "he" .* or "paddleseg"/,
+    );
+  } finally {
+    paddle.dispose();
+    he.dispose();
+  }
+});
