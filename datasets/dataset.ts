@@ -167,6 +167,9 @@ export function makeDataset(parts: DatasetParts): SegDataset & { readonly parts:
         name: name(i),
       };
       if (parts.edge) sample.edge = maskToBinaryEdge(label, w.width, w.height, parts.numClasses, 2);
+      if (parts.mode === "val" && d.label && (w.width !== d.image.width || w.height !== d.image.height)) {
+        sample.rawLabel = { label: d.label, height: d.image.height, width: d.image.width };
+      }
       return sample;
     },
     toString(): string {

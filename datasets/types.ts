@@ -17,6 +17,11 @@ export interface SegSample {
   channels: number;
   /** The image's path relative to dataset_root (for messages and saved predictions). */
   name: string;
+  /**
+   * Val mode, when the transforms changed the size: the label as stored (PaddleSeg keeps the
+   * label raw in evaluation and resizes the logits back to it).
+   */
+  rawLabel?: { label: Uint8Array | Int32Array; height: number; width: number };
 }
 
 /** A sample exactly as stored (after any label remap), with no transforms. */

@@ -2,7 +2,9 @@
  * `evaluate(model, dataset)`: PaddleSeg's `core/val.py` — every image of a validation set
  * through the model in evaluation mode (main logits only), argmax, and one confusion matrix over
  * the whole set (pixels labelled `ignore_index` skipped), giving mIoU, per-class IoU, pixel
- * accuracy, kappa and Dice with PaddleSeg 2.9's conventions. Images of the same size are run in
+ * accuracy, kappa and Dice with PaddleSeg 2.9's conventions. Where the validation transforms
+ * resize an image (`Resize`, `ResizeByLong`, …), the label stays as stored and the logits are
+ * resized back to it (bilinear), as PaddleSeg evaluates. Images of the same size are run in
  * batches (`batchSize`); large ones by sliding window or resize (`infer`).
  *
  * @example
@@ -30,6 +32,11 @@ export interface EvaluateOptions {
   maxSamples?: number;
   /** Show a progress bar (default false). */
   progress?: boolean;
+  /**
+   * Compare with the stored label when the validation transforms resized an image, its logits
+   * resized back (PaddleSeg's evaluation; default true); false compares at the transformed size.
+   */
+  rawLabels?: boolean;
   /** Where samples come from (default: `dataset.get`); the trainer passes a cache. */
   samples?: SampleSource;
 }
@@ -57,7 +64,8 @@ export function sampleCache(ds: SegDataset, maxBytes = 512 * 2 ** 20): SampleSou
       const hit = cache.get(i);
       if (hit) return hit;
       const s = await ds.get(i);
-      const size = s.image.byteLength + s.label.byteLength + (s.edge?.byteLength ?? 0);
+      const size = s.image.byteLength + s.label.byteLength + (s.edge?.byteLength ?? 0) +
+        (s.rawLabel?.label.byteLength ?? 0);
       if (bytes + size <= maxBytes) {
         cache.set(i, s);
         bytes += size;
@@ -87,6 +95,18 @@ export async function evaluate(
   const maxBatch = mode === "whole" ? Math.max(1, opts.batchSize ?? 4) : 1;
   const bar = opts.progress ? new Progress({ total: n, label: "eval", unit: "img" }) : null;
   let pending: SegSample[] = [];
+  /** A val sample whose transforms resized it: logits resized back (bilinear) to the stored label, as PaddleSeg. */
+  const rawEval = (s: SegSample) => {
+    const raw = s.rawLabel!;
+    const pred = tf.tidy(() => {
+      const x = tf.tensor4d(s.image, [1, s.height, s.width, s.channels]);
+      const logits = inferLogits(model, x, opts.infer);
+      return tf.argMax(tf.image.resizeBilinear(logits, [raw.height, raw.width], false, true), -1);
+    });
+    addToConfusion(cm, pred.dataSync(), raw.label);
+    pred.dispose();
+    bar?.tick(1);
+  };
   const flush = () => {
     if (!pending.length) return;
     const s0 = pending[0];
@@ -110,6 +130,11 @@ export async function evaluate(
         throw new Error(
           `evaluate: image ${s.name} has ${s.channels} channels but the model takes ${model.inChannels}`,
         );
+      }
+      if (s.rawLabel && opts.rawLabels !== false) {
+        flush();
+        rawEval(s);
+        continue;
       }
       const p0 = pending[0];
       if (p0 && (p0.height !== s.height || p0.width !== s.width || pending.length >= maxBatch)) flush();

@@ -56,3 +56,54 @@ Deno.test("evaluate refuses a dataset whose classes differ from the model's", as
   await assert.rejects(evaluate(m, ds), /the dataset has 2 classes but the model predicts 3/);
   m.dispose();
 });
+
+Deno.test("evaluate: where val transforms resize, the label stays as stored and the logits are resized back (PaddleSeg)", async () => {
+  const { createDataset, shippedDataPath } = await import("../../datasets/mod.ts");
+  const ROADS = shippedDataPath("synthetic-roads");
+  const val = await createDataset({
+    type: "MiniDeepGlobeRoadExtraction",
+    dataset_root: ROADS,
+    transforms: [{ type: "Resize", target_size: [40, 24] }, { type: "Normalize" }],
+    mode: "val",
+  });
+  const m = createModel({ type: "UNet", num_classes: 2, base_channels: 4, depth: 2 }, { seed: 3 });
+  try {
+    const s = await val.get(0), raw = await val.getRaw(0);
+    assert.deepEqual([s.width, s.height], [40, 24]);
+    assert.deepEqual([s.rawLabel!.width, s.rawLabel!.height], [raw.width, raw.height]);
+    assert.deepEqual(s.rawLabel!.label, raw.label);
+    const total = (r: { confusion: { counts: Float64Array } }) =>
+      r.confusion.counts.reduce((a, b) => a + b, 0);
+    const rawEval = await evaluate(m, val, { maxSamples: 3 });
+    const resized = await evaluate(m, val, { maxSamples: 3, rawLabels: false });
+    let valid = 0;
+    for (let i = 0; i < 3; i++) for (const v of (await val.getRaw(i)).label!) if (v !== 255) valid++;
+    assert.equal(total(rawEval), valid, "every stored label pixel is counted");
+    assert.ok(total(resized) <= 3 * 40 * 24);
+    // The same comparison by hand: logits at 40×24, resized bilinearly to the stored size, argmax.
+    const preds: number[] = [], labels: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const si = await val.get(i);
+      const p = tf.tidy(() =>
+        tf.argMax(
+          tf.image.resizeBilinear(
+            m.apply(tf.tensor4d(si.image, [1, 24, 40, 3]))[0],
+            [si.rawLabel!.height, si.rawLabel!.width],
+            false,
+            true,
+          ),
+          -1,
+        )
+      );
+      preds.push(...p.dataSync());
+      labels.push(...si.rawLabel!.label);
+      p.dispose();
+    }
+    assert.deepEqual(
+      Array.from(rawEval.confusion.counts),
+      Array.from(confusionMatrix(preds, labels, 2, 255).counts),
+    );
+  } finally {
+    m.dispose();
+  }
+});
