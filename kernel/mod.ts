@@ -37,8 +37,6 @@ export {
 export type { InstallTarget, Kernelspec, KernelspecOptions } from "./kernelspec.ts";
 export { KERNEL_VERSION, kernelInfo } from "./kernel_info.ts";
 export * from "./protocol/mod.ts";
-// The headless notebook runner (`npm run nb`): runNotebook, renderHtml, kernelspec lookup, the client.
-export * from "./run/mod.ts";
 
 const KEY = Symbol.for("seglab.kernel");
 

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Notebook } from "../../../kernel/run/notebook.ts";
+import type { Notebook } from "../../runner/notebook.ts";
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = "seglab-nb-test-"): string {

@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { injectParameters, parseParameterArg, parseNotebook, translatorFor } from "seglab/kernel";
+ * import { injectParameters, parseParameterArg, parseNotebook, translatorFor } from "seglab/runner";
  * const nb = parseNotebook(await Deno.readTextFile("notebooks/lovasz_hinge_roads.ipynb"));
  * const [name, value] = parseParameterArg("iters=200"); // ["iters", 200]
  * const r = injectParameters(nb, { [name]: value }, translatorFor("typescript"));

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { readNotebook, renderHtml } from "seglab/kernel";
+ * import { readNotebook, renderHtml } from "seglab/runner";
  * const nb = await readNotebook("build/lovasz_hinge_roads.ipynb");
  * await Deno.writeTextFile("build/lovasz_hinge_roads.html", renderHtml(nb));
  * ```

@@ -1,5 +1,5 @@
 /**
- * Entry point of `npm run nb -- …` (`deno run -A kernel/run/main.ts …`): see `cli.ts` for the
+ * Entry point of `npm run nb -- …` (`deno run -A runner/main.ts …`): see `cli.ts` for the
  * commands and `run_notebook.ts` for what a run does.
  * @module
  */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TranslatorError, translatorFor } from "../../../kernel/run/translators.ts";
+import { TranslatorError, translatorFor } from "../../runner/translators.ts";
 
 Deno.test("translators: TypeScript literals, including the numbers JSON cannot write", () => {
   const ts = translatorFor("TypeScript");

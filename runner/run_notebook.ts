@@ -16,7 +16,7 @@
  *
  * @example
  * ```ts
- * import { runNotebook } from "seglab/kernel";
+ * import { runNotebook } from "seglab/runner";
  * const r = await runNotebook("notebooks/lovasz_hinge_roads.ipynb", {
  *   out: "build/roads.ipynb",
  *   parameters: { iters: 40 },
@@ -29,8 +29,8 @@
 import { access, constants, mkdir, open, rm, stat } from "node:fs/promises";
 import * as path from "node:path";
 import process from "node:process";
-import { writeFileAtomic } from "../../lib/runtime/files.ts";
-import { type Message, parentId } from "../protocol/message.ts";
+import { writeFileAtomic } from "../lib/runtime/files.ts";
+import { type Message, parentId } from "../kernel/protocol/message.ts";
 import type { CellStatus, RunLog } from "./events.ts";
 import { type CellOutcome, executeCell } from "./execute_cell.ts";
 import { EXIT, type ExitCode, RunUsageError } from "./exit_codes.ts";

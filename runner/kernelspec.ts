@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { findKernelSpec, listKernelSpecs } from "seglab/kernel";
+ * import { findKernelSpec, listKernelSpecs } from "seglab/runner";
  * for (const k of await listKernelSpecs()) console.log(k.name, k.dir);
  * const py = await findKernelSpec("python3");
  * console.log(py?.argv);

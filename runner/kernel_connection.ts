@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { KernelConnection, findKernelSpec, spawnKernel } from "seglab/kernel";
+ * import { KernelConnection, findKernelSpec, spawnKernel } from "seglab/runner";
  * const k = await spawnKernel((await findKernelSpec("python3"))!, { cwd: "." });
  * const client = new KernelConnection(k.connection);
  * const info = await client.waitForReady({ timeoutMs: 60_000 });
@@ -18,11 +18,11 @@
  * ```
  * @module
  */
-import type { ConnectionInfo } from "../protocol/connection.ts";
-import { makeMessage, type Message, parentId } from "../protocol/message.ts";
-import { createSigner, type Signer } from "../protocol/signer.ts";
-import { decodeFrames, encodeFrames } from "../protocol/wire.ts";
-import { type ClientSockets, connectClientSockets, SendQueue, type ZSocket } from "../protocol/zmq.ts";
+import type { ConnectionInfo } from "../kernel/protocol/connection.ts";
+import { makeMessage, type Message, parentId } from "../kernel/protocol/message.ts";
+import { createSigner, type Signer } from "../kernel/protocol/signer.ts";
+import { decodeFrames, encodeFrames } from "../kernel/protocol/wire.ts";
+import { type ClientSockets, connectClientSockets, SendQueue, type ZSocket } from "../kernel/protocol/zmq.ts";
 
 /** The channels a client sends requests on. */
 export type RequestChannel = "shell" | "control" | "stdin";

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { cellSource, parseNotebook, serializeNotebook } from "seglab/kernel";
+ * import { cellSource, parseNotebook, serializeNotebook } from "seglab/runner";
  * const nb = parseNotebook(await Deno.readTextFile("notebooks/loss_playground.ipynb"), "loss_playground.ipynb");
  * console.log(nb.cells.filter((c) => c.cell_type === "code").map(cellSource)[0]);
  * await Deno.writeTextFile("copy.ipynb", serializeNotebook(nb));
@@ -15,7 +15,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { readFailure } from "../../lib/runtime/files.ts";
+import { readFailure } from "../lib/runtime/files.ts";
 
 /** A multi-line string: one string, or a list of lines as Jupyter writes it. */
 export type MultilineString = string | string[];

@@ -7,12 +7,12 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EXIT, runNotebook, RunUsageError } from "../../../kernel/run/mod.ts";
-import type { RunEvent } from "../../../kernel/run/events.ts";
-import type { CodeCell, Notebook } from "../../../kernel/run/notebook.ts";
-import { parseParameterArg } from "../../../kernel/run/parameters.ts";
-import { jupyterTest } from "../../support/jupyter.ts";
-import { ipykernelMissing, validateNotebooks } from "../../support/notebook_validation.ts";
+import { EXIT, runNotebook, RunUsageError } from "../../runner/mod.ts";
+import type { RunEvent } from "../../runner/events.ts";
+import type { CodeCell, Notebook } from "../../runner/notebook.ts";
+import { parseParameterArg } from "../../runner/parameters.ts";
+import { jupyterTest } from "../support/jupyter.ts";
+import { ipykernelMissing, validateNotebooks } from "../support/notebook_validation.ts";
 import {
   kernelDirs,
   notebook,

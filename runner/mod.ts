@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { runNotebook } from "seglab/kernel";
+ * import { runNotebook } from "seglab/runner";
  * const r = await runNotebook("notebooks/lovasz_hinge_roads.ipynb", { parameters: { iters: 40 }, html: true });
  * if (r.exitCode !== 0) console.error(r.message);
  * ```

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { nbMain } from "../../../kernel/run/cli.ts";
+import { nbMain } from "../../runner/cli.ts";
 import { kernelDirs, notebook, readJson, streamText, tempDir, writeNotebook } from "./_support.ts";
 
 const kernels = kernelDirs();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { findKernelSpec, jupyterDataDirs, listKernelSpecs } from "../../../kernel/run/kernelspec.ts";
+import { findKernelSpec, jupyterDataDirs, listKernelSpecs } from "../../runner/kernelspec.ts";
 import { tempDir, writeKernelSpec } from "./_support.ts";
 
 Deno.test("jupyterDataDirs: JUPYTER_PATH first, then the user dir, then the system dirs (jupyter_client's order)", () => {

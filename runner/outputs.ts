@@ -7,9 +7,9 @@
  *
  * @example
  * ```ts
- * import { OutputBook } from "seglab/kernel";
+ * import { OutputBook } from "seglab/runner";
  * const book = new OutputBook();
- * const outputs: import("seglab/kernel").Output[] = [];
+ * const outputs: import("seglab/runner").Output[] = [];
  * book.apply(outputs, "stream", { name: "stdout", text: "50%\r" });
  * book.apply(outputs, "stream", { name: "stdout", text: "100%\n" });
  * console.log(outputs[0]); // { output_type: "stream", name: "stdout", text: "100%\n" }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { renderHtml } from "../../../kernel/run/html.ts";
-import { parseNotebook } from "../../../kernel/run/notebook.ts";
-import { addMarkers } from "../../../kernel/run/markers.ts";
+import { renderHtml } from "../../runner/html.ts";
+import { parseNotebook } from "../../runner/notebook.ts";
+import { addMarkers } from "../../runner/markers.ts";
 
 const PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { collapseCarriageReturns, OutputBook } from "../../../kernel/run/outputs.ts";
-import type { Output } from "../../../kernel/run/notebook.ts";
+import { collapseCarriageReturns, OutputBook } from "../../runner/outputs.ts";
+import type { Output } from "../../runner/notebook.ts";
 
 Deno.test("collapseCarriageReturns: keeps each line's last state, and a trailing \\r for the next chunk", () => {
   assert.equal(collapseCarriageReturns("10%\r50%\r100%\ndone\n"), "100%\ndone\n");

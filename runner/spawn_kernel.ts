@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { findKernelSpec, spawnKernel } from "seglab/kernel";
+ * import { findKernelSpec, spawnKernel } from "seglab/runner";
  * const k = await spawnKernel((await findKernelSpec("python3"))!, { cwd: "." });
  * console.log(k.connection.shell_port, k.pid);
  * await k.kill();
@@ -20,7 +20,7 @@ import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
-import type { ConnectionInfo } from "../protocol/connection.ts";
+import type { ConnectionInfo } from "../kernel/protocol/connection.ts";
 import type { KernelSpec } from "./kernelspec.ts";
 
 /** How a kernel process ended. */

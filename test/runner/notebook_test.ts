@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotebookError, parseNotebook, serializeNotebook, splitLines } from "../../../kernel/run/notebook.ts";
+import { NotebookError, parseNotebook, serializeNotebook, splitLines } from "../../runner/notebook.ts";
 
 const valid = (cells: unknown[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({ nbformat: 4, nbformat_minor: 2, metadata: {}, cells, ...extra });

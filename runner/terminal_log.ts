@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { runNotebook, terminalLog } from "seglab/kernel";
+ * import { runNotebook, terminalLog } from "seglab/runner";
  * await runNotebook("notebooks/loss_playground.ipynb", { log: terminalLog({ outputs: false }) });
  * ```
  * @module

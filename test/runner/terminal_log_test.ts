@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { stripAnsi, terminalLog } from "../../../kernel/run/terminal_log.ts";
-import type { Cell } from "../../../kernel/run/notebook.ts";
+import { stripAnsi, terminalLog } from "../../runner/terminal_log.ts";
+import type { Cell } from "../../runner/notebook.ts";
 
 Deno.test("terminalLog: cell progress, outputs as they come, progress collapsed, errors, a final line", () => {
   let text = "";

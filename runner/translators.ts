@@ -7,14 +7,14 @@
  *
  * @example
  * ```ts
- * import { translatorFor } from "seglab/kernel";
+ * import { translatorFor } from "seglab/runner";
  * const ts = translatorFor("typescript");
  * console.log(ts.assign("iters", 40));          // let iters = 40;
  * console.log(ts.declaredNames("const lr = 0.01;\nlet iters = 40, seed = 1;")); // ["lr", "iters", "seed"]
  * ```
  * @module
  */
-import { loadTypeScript } from "../typescript.ts";
+import { loadTypeScript } from "../kernel/typescript.ts";
 
 /** A parameter value as YAML or JSON reads it. */
 export type ParamValue = null | boolean | number | string | ParamValue[] | { [key: string]: ParamValue };

@@ -6,9 +6,9 @@ import {
   ParameterError,
   parseParameterArg,
   readParamsFile,
-} from "../../../kernel/run/parameters.ts";
-import { parseNotebook } from "../../../kernel/run/notebook.ts";
-import { translatorFor } from "../../../kernel/run/translators.ts";
+} from "../../runner/parameters.ts";
+import { parseNotebook } from "../../runner/notebook.ts";
+import { translatorFor } from "../../runner/translators.ts";
 import { notebook, tempDir } from "./_support.ts";
 
 Deno.test("parseParameterArg: values typed as YAML reads them; -r keeps text", () => {
