@@ -9,11 +9,11 @@ import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../lib/runtime/files.ts";
 import { EXIT, RunUsageError } from "./exit_codes.ts";
 import { renderHtml } from "./html.ts";
-import { listKernelSpecs } from "./kernelspec.ts";
+import { listKernelSpecs } from "./client/kernelspecs.ts";
 import { NotebookError, parseNotebook } from "./notebook.ts";
 import { notebookParameters, ParameterError, parseParameterArg, readParamsFile } from "./parameters.ts";
 import { checkWritable, resolveKernelSpec, runNotebook, type RunResult } from "./run_notebook.ts";
-import { SEGLAB_KERNEL_NAME } from "./seglab_kernelspec.ts";
+import { SEGLAB_KERNEL_NAME } from "./client/seglab_kernelspec.ts";
 import { terminalLog } from "./terminal_log.ts";
 import { type ParamValue, TranslatorError, translatorFor } from "./translators.ts";
 

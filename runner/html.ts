@@ -24,7 +24,8 @@ import {
   type Output,
 } from "./notebook.ts";
 import { ERROR_CELL_TAG } from "./markers.ts";
-import { stripAnsi } from "./terminal_log.ts";
+import { stripAnsi } from "../kernel/exec/output.ts";
+import { escapeHtml } from "../lib/display/escape.ts";
 
 /** Options of {@linkcode renderHtml}. */
 export interface HtmlOptions {
@@ -34,14 +35,6 @@ export interface HtmlOptions {
   defaultTitle?: string;
   /** Leave out code cells' sources (a report). */
   hideInputs?: boolean;
-}
-
-/** Escapes text for HTML. */
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
 }
 
 const marked = new Marked({ gfm: true, breaks: false });

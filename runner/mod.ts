@@ -1,86 +1,55 @@
 /**
- * The headless notebook runner — papermill for TypeScript, with no Python: a Jupyter client over
- * ZeroMQ that starts any kernel from its kernelspec (or this checkout's seglab kernel), injects
- * parameters, executes the cells with per-cell timeouts, and always writes the executed notebook
- * (nbformat 4.5) with per-cell status and timing; plus a static HTML page of the result.
+ * `seglab/runner`: the headless notebook runner — papermill for TypeScript, with no Python. A
+ * Jupyter client over ZeroMQ that starts any kernel from its kernelspec (or this checkout's seglab
+ * kernel), injects parameters after the cell tagged `parameters`, executes the cells with
+ * per-cell timeouts, and always writes the executed notebook (nbformat 4.5) with per-cell status
+ * and timing; optionally a static HTML page of the result. From the shell:
+ * `npm run nb -- run notebooks/x.ipynb -p iters=40 --html` (`runner/main.ts`).
  *
- * @example
+ * Run a notebook and render another page from its output:
+ *
  * ```ts
- * import { runNotebook } from "seglab/runner";
- * const r = await runNotebook("notebooks/lovasz_hinge_roads.ipynb", { parameters: { iters: 40 }, html: true });
+ * import { readNotebook, renderHtml, runNotebook } from "seglab/runner";
+ * const r = await runNotebook("notebooks/lovasz_hinge_roads.ipynb", {
+ *   out: "out/roads/",
+ *   parameters: { iters: 40 },
+ *   timeout: 600,
+ * });
  * if (r.exitCode !== 0) console.error(r.message);
+ * const page = renderHtml(await readNotebook(r.output), { hideInputs: true });
+ * await Deno.writeTextFile("out/roads/report.html", page);
+ * ```
+ *
+ * Drive a kernel directly (the client the runner, the benchmarks and the tests share):
+ *
+ * ```ts
+ * import { launchKernel, seglabKernelSpec } from "seglab/runner";
+ * const k = await launchKernel(seglabKernelSpec(), { cwd: "." });
+ * const { reply, outputs } = await k.execute("6 * 7", { timeoutMs: 30_000 });
+ * console.log(reply.content.status, outputs.length);
+ * await k.stop();
  * ```
  * @module
  */
-export {
-  checkWritable,
-  resolveKernelSpec,
-  resolveOutputPath,
-  RUNNER_VERSION,
-  runNotebook,
-} from "./run_notebook.ts";
+export { runNotebook } from "./run_notebook.ts";
 export type { CellReport, RunOptions, RunResult } from "./run_notebook.ts";
 export { EXIT, RunUsageError } from "./exit_codes.ts";
 export type { ExitCode } from "./exit_codes.ts";
 export type { CellStatus, RunEvent, RunLog } from "./events.ts";
-export { stripAnsi, terminalLog } from "./terminal_log.ts";
+export { terminalLog } from "./terminal_log.ts";
 export type { TerminalLogOptions } from "./terminal_log.ts";
-export { escapeHtml, renderHtml } from "./html.ts";
+export { renderHtml } from "./html.ts";
 export type { HtmlOptions } from "./html.ts";
-export {
-  cellSource,
-  cellTags,
-  joinMultiline,
-  NBFORMAT_MINOR,
-  newCellId,
-  NotebookError,
-  parseNotebook,
-  readNotebook,
-  serializeNotebook,
-  splitLines,
-} from "./notebook.ts";
-export type {
-  Cell,
-  CodeCell,
-  DisplayDataOutput,
-  ErrorOutput,
-  ExecuteResultOutput,
-  MarkdownCell,
-  MimeBundle,
-  Notebook,
-  Output,
-  RawCell,
-  StreamOutput,
-} from "./notebook.ts";
-export { collapseCarriageReturns, OutputBook } from "./outputs.ts";
-export {
-  findParametersCell,
-  INJECTED_TAG,
-  injectParameters,
-  notebookParameters,
-  ParameterError,
-  PARAMETERS_TAG,
-  parseParameterArg,
-  readParamsFile,
-} from "./parameters.ts";
-export type { Injection } from "./parameters.ts";
-export { PARAMETER_LANGUAGES, TranslatorError, translatorFor } from "./translators.ts";
-export type { DeclaredParameter, ParamValue, Translator } from "./translators.ts";
-export {
-  findKernelSpec,
-  jupyterDataDirs,
-  KernelSpecError,
-  listKernelSpecs,
-  readKernelSpec,
-} from "./kernelspec.ts";
-export type { KernelSearchOptions, KernelSpec } from "./kernelspec.ts";
-export { SEGLAB_KERNEL_NAME, seglabKernelMain, seglabKernelSpec } from "./seglab_kernelspec.ts";
-export { KernelSpawnError, spawnKernel } from "./spawn_kernel.ts";
-export type { KernelExit, KernelProcess, SpawnOptions } from "./spawn_kernel.ts";
-export { KernelConnection, KernelConnectionError } from "./kernel_connection.ts";
-export type { KernelConnectionOptions, RequestChannel } from "./kernel_connection.ts";
-export { executeCell, interruptKernel } from "./execute_cell.ts";
-export type { CellOutcome, ExecuteCellOptions } from "./execute_cell.ts";
-export { addMarkers, ERROR_CELL_TAG, withoutMarkers } from "./markers.ts";
-export type { Failure } from "./markers.ts";
-export { nbMain, USAGE } from "./cli.ts";
+export { NotebookError, parseNotebook, readNotebook, serializeNotebook } from "./notebook.ts";
+export type { Cell, CodeCell, MarkdownCell, Notebook, Output, RawCell } from "./notebook.ts";
+export { ParameterError } from "./parameters.ts";
+export type { ParamValue } from "./translators.ts";
+export { launchKernel } from "./client/launch.ts";
+export type { Exchange, LaunchedKernel, LaunchOptions } from "./client/launch.ts";
+export { KernelConnection, KernelConnectionError } from "./client/connection.ts";
+export { KernelSpawnError, spawnKernel } from "./client/spawn.ts";
+export type { KernelExit, KernelProcess, SpawnOptions } from "./client/spawn.ts";
+export { findKernelSpec, KernelSpecError, listKernelSpecs, readKernelSpec } from "./client/kernelspecs.ts";
+export type { KernelSearchOptions, KernelSpec } from "./client/kernelspecs.ts";
+export { seglabKernelSpec } from "./client/seglab_kernelspec.ts";
+export { nbMain } from "./cli.ts";

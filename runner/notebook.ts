@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { cellSource, parseNotebook, serializeNotebook } from "seglab/runner";
+ * import { cellSource, parseNotebook, serializeNotebook } from "./notebook.ts";
  * const nb = parseNotebook(await Deno.readTextFile("notebooks/loss_playground.ipynb"), "loss_playground.ipynb");
  * console.log(nb.cells.filter((c) => c.cell_type === "code").map(cellSource)[0]);
  * await Deno.writeTextFile("copy.ipynb", serializeNotebook(nb));

@@ -7,9 +7,9 @@
  *
  * @example
  * ```ts
- * import { OutputBook } from "seglab/runner";
+ * import { OutputBook } from "./outputs.ts";
  * const book = new OutputBook();
- * const outputs: import("seglab/runner").Output[] = [];
+ * const outputs: import("./notebook.ts").Output[] = [];
  * book.apply(outputs, "stream", { name: "stdout", text: "50%\r" });
  * book.apply(outputs, "stream", { name: "stdout", text: "100%\n" });
  * console.log(outputs[0]); // { output_type: "stream", name: "stdout", text: "100%\n" }

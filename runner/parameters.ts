@@ -9,7 +9,9 @@
  *
  * @example
  * ```ts
- * import { injectParameters, parseParameterArg, parseNotebook, translatorFor } from "seglab/runner";
+ * import { injectParameters, parseParameterArg } from "./parameters.ts";
+ * import { parseNotebook } from "./notebook.ts";
+ * import { translatorFor } from "./translators.ts";
  * const nb = parseNotebook(await Deno.readTextFile("notebooks/lovasz_hinge_roads.ipynb"));
  * const [name, value] = parseParameterArg("iters=200"); // ["iters", 200]
  * const r = injectParameters(nb, { [name]: value }, translatorFor("typescript"));

@@ -32,10 +32,15 @@ import process from "node:process";
 import { writeFileAtomic } from "../lib/runtime/files.ts";
 import { type Message, parentId } from "../kernel/protocol/message.ts";
 import type { CellStatus, RunLog } from "./events.ts";
-import { type CellOutcome, executeCell } from "./execute_cell.ts";
+import { type CellOutcome, executeCell } from "./client/execute_cell.ts";
 import { EXIT, type ExitCode, RunUsageError } from "./exit_codes.ts";
-import { KernelConnection } from "./kernel_connection.ts";
-import { findKernelSpec, type KernelSearchOptions, type KernelSpec, listKernelSpecs } from "./kernelspec.ts";
+import { KernelConnection } from "./client/connection.ts";
+import {
+  findKernelSpec,
+  type KernelSearchOptions,
+  type KernelSpec,
+  listKernelSpecs,
+} from "./client/kernelspecs.ts";
 import { addMarkers, type Failure, withoutMarkers } from "./markers.ts";
 import {
   cellSource,
@@ -49,8 +54,8 @@ import {
 } from "./notebook.ts";
 import { OutputBook } from "./outputs.ts";
 import { injectParameters, ParameterError } from "./parameters.ts";
-import { SEGLAB_KERNEL_NAME, seglabKernelSpec } from "./seglab_kernelspec.ts";
-import { type KernelProcess, KernelSpawnError, spawnKernel } from "./spawn_kernel.ts";
+import { SEGLAB_KERNEL_NAME, seglabKernelSpec } from "./client/seglab_kernelspec.ts";
+import { type KernelProcess, KernelSpawnError, spawnKernel } from "./client/spawn.ts";
 import { type ParamValue, TranslatorError, translatorFor } from "./translators.ts";
 import { terminalLog } from "./terminal_log.ts";
 import { renderHtml } from "./html.ts";

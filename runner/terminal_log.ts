@@ -13,6 +13,7 @@
  * @module
  */
 import process from "node:process";
+import { stripAnsi } from "../kernel/exec/output.ts";
 import type { RunEvent, RunLog } from "./events.ts";
 import { cellSource, joinMultiline } from "./notebook.ts";
 
@@ -30,14 +31,6 @@ export interface TerminalLogOptions {
   updateEverySeconds?: number;
   /** Most lines shown of one text output (default 40). */
   maxLines?: number;
-}
-
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
-
-/** Removes ANSI escape codes. */
-export function stripAnsi(s: string): string {
-  return s.replace(ANSI, "");
 }
 
 function fmtSeconds(s: number): string {

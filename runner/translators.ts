@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { translatorFor } from "seglab/runner";
+ * import { translatorFor } from "./translators.ts";
  * const ts = translatorFor("typescript");
  * console.log(ts.assign("iters", 40));          // let iters = 40;
  * console.log(ts.declaredNames("const lr = 0.01;\nlet iters = 40, seed = 1;")); // ["lr", "iters", "seed"]

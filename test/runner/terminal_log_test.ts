@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { stripAnsi, terminalLog } from "../../runner/terminal_log.ts";
+import { stripAnsi } from "../../kernel/exec/output.ts";
+import { terminalLog } from "../../runner/terminal_log.ts";
 import type { Cell } from "../../runner/notebook.ts";
 
 Deno.test("terminalLog: cell progress, outputs as they come, progress collapsed, errors, a final line", () => {

@@ -7,9 +7,9 @@
  * outputs a kernel sends after `idle` (Deno's kernel does) still land in their own cell.
  * @module
  */
-import type { Message } from "../kernel/protocol/message.ts";
-import type { KernelConnection } from "./kernel_connection.ts";
-import type { KernelExit, KernelProcess } from "./spawn_kernel.ts";
+import type { Message } from "../../kernel/protocol/message.ts";
+import type { KernelConnection } from "./connection.ts";
+import type { KernelExit, KernelProcess } from "./spawn.ts";
 
 /** How a cell's execution ended. */
 export type CellOutcome =

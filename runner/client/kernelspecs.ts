@@ -20,23 +20,18 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
+import type { KernelJson } from "../../kernel/kernelspec.ts";
 
-/** A kernelspec: how to start a kernel. */
-export interface KernelSpec {
+/**
+ * An installed kernelspec: its kernel.json ({@linkcode KernelJson}: argv with `{connection_file}`,
+ * display name, language, `interrupt_mode` "signal" (SIGINT, the default) or "message", env whose
+ * `${VAR}` expand from the runner's environment, metadata) plus where it was found.
+ */
+export interface KernelSpec extends KernelJson {
   /** The kernel's name (its folder name, lower case). */
   name: string;
   /** The folder holding kernel.json (`{resource_dir}` in argv), or "" for a built-in spec. */
   dir: string;
-  /** The command; `{connection_file}` is replaced by the connection file's path. */
-  argv: string[];
-  display_name: string;
-  /** The kernel's language ("python", "typescript", …). */
-  language: string;
-  /** "signal" (SIGINT, the default) or "message" (an interrupt_request on the control channel). */
-  interrupt_mode: "signal" | "message";
-  /** Extra environment variables (`${VAR}` expands from the runner's environment). */
-  env: Record<string, string>;
-  metadata: Record<string, unknown>;
 }
 
 /** A kernelspec that could not be found or read. */

@@ -8,15 +8,15 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { kernelspec } from "../kernel/kernelspec.ts";
-import type { KernelSpec } from "./kernelspec.ts";
+import { kernelspec } from "../../kernel/kernelspec.ts";
+import type { KernelSpec } from "./kernelspecs.ts";
 
 /** The name that always means this checkout's kernel. */
 export const SEGLAB_KERNEL_NAME = "seglab";
 
 /** The path of this checkout's kernel entry point. */
 export function seglabKernelMain(): string {
-  return fileURLToPath(new URL("../kernel/main.ts", import.meta.url));
+  return fileURLToPath(new URL("../../kernel/main.ts", import.meta.url));
 }
 
 /**
@@ -31,7 +31,7 @@ export function seglabKernelSpec(): KernelSpec {
   const k = kernelspec();
   return {
     name: SEGLAB_KERNEL_NAME,
-    dir: fileURLToPath(new URL("../kernel/", import.meta.url)),
+    dir: fileURLToPath(new URL("../../kernel/", import.meta.url)),
     argv: k.argv,
     display_name: k.display_name,
     language: k.language,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { findKernelSpec, jupyterDataDirs, listKernelSpecs } from "../../runner/kernelspec.ts";
-import { tempDir, writeKernelSpec } from "./_support.ts";
+import { findKernelSpec, jupyterDataDirs, listKernelSpecs } from "../../../runner/client/kernelspecs.ts";
+import { tempDir, writeKernelSpec } from "../_support.ts";
 
 Deno.test("jupyterDataDirs: JUPYTER_PATH first, then the user dir, then the system dirs (jupyter_client's order)", () => {
   if (Deno.build.os !== "linux") return;

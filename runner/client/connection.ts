@@ -18,11 +18,16 @@
  * ```
  * @module
  */
-import type { ConnectionInfo } from "../kernel/protocol/connection.ts";
-import { makeMessage, type Message, parentId } from "../kernel/protocol/message.ts";
-import { createSigner, type Signer } from "../kernel/protocol/signer.ts";
-import { decodeFrames, encodeFrames } from "../kernel/protocol/wire.ts";
-import { type ClientSockets, connectClientSockets, SendQueue, type ZSocket } from "../kernel/protocol/zmq.ts";
+import type { ConnectionInfo } from "../../kernel/protocol/connection.ts";
+import { makeMessage, type Message, parentId } from "../../kernel/protocol/message.ts";
+import { createSigner, type Signer } from "../../kernel/protocol/signer.ts";
+import { decodeFrames, encodeFrames } from "../../kernel/protocol/wire.ts";
+import {
+  type ClientSockets,
+  connectClientSockets,
+  SendQueue,
+  type ZSocket,
+} from "../../kernel/protocol/zmq.ts";
 
 /** The channels a client sends requests on. */
 export type RequestChannel = "shell" | "control" | "stdin";

@@ -20,8 +20,8 @@ import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
-import type { ConnectionInfo } from "../kernel/protocol/connection.ts";
-import type { KernelSpec } from "./kernelspec.ts";
+import type { ConnectionInfo } from "../../kernel/protocol/connection.ts";
+import type { KernelSpec } from "./kernelspecs.ts";
 
 /** How a kernel process ended. */
 export interface KernelExit {
@@ -75,8 +75,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Five distinct free loopback ports. */
-async function freePorts(n: number): Promise<number[]> {
+/** `n` distinct free loopback ports (bound, then released). */
+export async function freePorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < n) ports.add(await freePort());
   return [...ports];
