@@ -49,6 +49,55 @@ function fmtBytes(n: number): string {
     : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
+type Paint = (code: string, s: string) => string;
+
+/** At most `max` lines of `text`, with a note of how many were left out. */
+function limitLines(text: string, max: number): string {
+  const lines = text.replace(/\n$/, "").split("\n");
+  return lines.length > max
+    ? [...lines.slice(0, max), `… (${lines.length - max} more lines)`].join("\n")
+    : lines.join("\n");
+}
+
+/** A MIME bundle as terminal text: its `text/plain`, and the other types by size. */
+function bundleSummary(data: Record<string, unknown>, c: Paint, limit: (text: string) => string): string {
+  const plain = data["text/plain"] !== undefined
+    ? stripAnsi(joinMultiline(data["text/plain"] as string))
+    : "";
+  const rich = Object.keys(data).filter((k) => k !== "text/plain").map((k) => {
+    const v = data[k];
+    const size = typeof v === "string"
+      ? v.length
+      : Array.isArray(v)
+      ? v.join("").length
+      : JSON.stringify(v).length;
+    return `${k} ${fmtBytes(size)}`;
+  });
+  if (rich.length === 0) return plain;
+  const note = c("2", `[${rich.join(", ")}]`);
+  return plain ? `${limit(plain)}\n${note}` : note;
+}
+
+/** The line that ends a cell: ✓, ⏱ or ✗ with its time or reason. */
+function cellEndLine(e: Extract<RunEvent, { type: "cell-end" }>, c: Paint): string {
+  const n = e.executionCount ? ` In [${e.executionCount}]` : "";
+  if (e.status === "completed") return c("32", `  ✓ cell ${e.index + 1}${n} ${fmtSeconds(e.seconds)}`);
+  if (e.status === "timed_out") return c("31", `  ⏱ cell ${e.index + 1}${n} ${e.note ?? "timed out"}`);
+  const why = e.note ?? (e.error ? `${e.error.ename}: ${stripAnsi(e.error.evalue).split("\n")[0]}` : "error");
+  return c("31", `  ✗ cell ${e.index + 1}${n} failed after ${fmtSeconds(e.seconds)}: ${why}`);
+}
+
+/** The run's last line. */
+function endLine(e: Extract<RunEvent, { type: "end" }>, c: Paint): string {
+  const msg = e.exitCode === 0 ? c("32", `seglab nb: done in ${fmtSeconds(e.seconds)}`) : c(
+    "31",
+    `seglab nb: ${e.status.replace("_", " ")} (exit ${e.exitCode})${
+      e.message ? `: ${stripAnsi(e.message).split("\n")[0]}` : ""
+    }`,
+  );
+  return `${msg}; wrote ${e.output}`;
+}
+
 /** A {@linkcode RunLog} that writes to the terminal. */
 export function terminalLog(opts: TerminalLogOptions = {}): RunLog {
   const write = opts.write ?? ((t: string) => process.stderr.write(t));
@@ -66,35 +115,14 @@ export function terminalLog(opts: TerminalLogOptions = {}): RunLog {
     const prefix = late ? c("2", `  │ (late, cell ${idx + 1}) `) : c("2", "  │ ");
     for (const l of text.split("\n")) line(prefix + l);
   };
-  const limit = (text: string) => {
-    const lines = text.replace(/\n$/, "").split("\n");
-    return lines.length > maxLines
-      ? [...lines.slice(0, maxLines), `… (${lines.length - maxLines} more lines)`].join("\n")
-      : lines.join("\n");
-  };
+  const limit = (text: string) => limitLines(text, maxLines);
   const flush = (idx: number) => {
     for (const [k, v] of partial) {
       if (k.startsWith(`${idx}:`) && v) out(idx, false, v);
       partial.delete(k);
     }
   };
-  const bundleText = (data: Record<string, unknown>): string => {
-    const plain = data["text/plain"] !== undefined
-      ? stripAnsi(joinMultiline(data["text/plain"] as string))
-      : "";
-    const rich = Object.keys(data).filter((k) => k !== "text/plain").map((k) => {
-      const v = data[k];
-      const size = typeof v === "string"
-        ? v.length
-        : Array.isArray(v)
-        ? v.join("").length
-        : JSON.stringify(v).length;
-      return `${k} ${fmtBytes(size)}`;
-    });
-    if (rich.length === 0) return plain;
-    const note = c("2", `[${rich.join(", ")}]`);
-    return plain ? `${limit(plain)}\n${note}` : note;
-  };
+  const bundleText = (data: Record<string, unknown>) => bundleSummary(data, c, limit);
 
   return (e: RunEvent) => {
     switch (e.type) {
@@ -176,37 +204,15 @@ export function terminalLog(opts: TerminalLogOptions = {}): RunLog {
         }
         break;
       }
-      case "cell-end": {
+      case "cell-end":
         flush(e.index);
-        const n = e.executionCount ? ` In [${e.executionCount}]` : "";
-        if (e.status === "completed") line(c("32", `  ✓ cell ${e.index + 1}${n} ${fmtSeconds(e.seconds)}`));
-        else if (e.status === "timed_out") {
-          line(c("31", `  ⏱ cell ${e.index + 1}${n} ${e.note ?? "timed out"}`));
-        } else {
-          line(
-            c(
-              "31",
-              `  ✗ cell ${e.index + 1}${n} failed after ${fmtSeconds(e.seconds)}: ${
-                e.note ??
-                  (e.error ? `${e.error.ename}: ${stripAnsi(e.error.evalue).split("\n")[0]}` : "error")
-              }`,
-            ),
-          );
-        }
+        line(cellEndLine(e, c));
         break;
-      }
       case "saved":
         break;
-      case "end": {
-        const msg = e.exitCode === 0 ? c("32", `seglab nb: done in ${fmtSeconds(e.seconds)}`) : c(
-          "31",
-          `seglab nb: ${e.status.replace("_", " ")} (exit ${e.exitCode})${
-            e.message ? `: ${stripAnsi(e.message).split("\n")[0]}` : ""
-          }`,
-        );
-        line(`${msg}; wrote ${e.output}`);
+      case "end":
+        line(endLine(e, c));
         break;
-      }
     }
   };
 }
