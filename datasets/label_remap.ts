@@ -13,7 +13,7 @@
  * MiniDeepGlobeRoadExtraction's own zip is already 0/1 with 255 ignored: leave it unmapped.
  * @module
  */
-import type { RGB } from "../lib/plots/palette.ts";
+import type { RGB } from "../lib/core/palette.ts";
 import { CITYSCAPES_LABEL_TO_TRAIN } from "./classes.ts";
 import type { Raster } from "./decode/raster.ts";
 import type { LabelArray } from "./transforms/sample.ts";

@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-export { tf } from "./backend/tf.ts";
+export { tf } from "./core/tf.ts";
 export {
   backendInfo,
   backendOnDevice,

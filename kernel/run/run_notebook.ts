@@ -29,7 +29,7 @@
 import { access, constants, mkdir, open, rm, stat } from "node:fs/promises";
 import * as path from "node:path";
 import process from "node:process";
-import { writeFileAtomic } from "../../lib/runtime/files.ts";
+import { writeFileAtomic } from "../../lib/core/files.ts";
 import { type Message, parentId } from "../protocol/message.ts";
 import type { CellStatus, RunLog } from "./events.ts";
 import { type CellOutcome, executeCell } from "./execute_cell.ts";

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readBytes } from "../runtime/mod.ts";
+import { readBytes } from "../core/runtime.ts";
 import * as ds from "../train/data.ts";
 import type { SegDataset } from "../train/data.ts";
 

@@ -14,7 +14,7 @@ import { evalColumns } from "./history.ts";
 import type { PreparedRun } from "./prepare_run.ts";
 import type { TrainState } from "./run_state.ts";
 import { fmt } from "./train_log.ts";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 
 /** True when the run evaluates after iteration `iter`. */
 export function shouldEvaluate(run: PreparedRun, iter: number): boolean {

@@ -19,7 +19,7 @@
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 
 /** The default names of the two files. */
 export const MODEL_JSON = "model.json";

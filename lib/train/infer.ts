@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { boolean, integer, listOf, mapping, readSection } from "../config/schema.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import * as path from "node:path";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { createLossConfig, type LossConfig, type LossSection } from "../losses/loss_config.ts";
 import { createModel } from "../models/create_model.ts";

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { applyCheckpoint, loadCheckpoint, type LoadedCheckpoint } from "./checkpoint.ts";
 import type { EvalResult } from "./evaluate.ts";

@@ -32,7 +32,7 @@ import { saveIterCheckpoint, shouldCheckpoint } from "./checkpoint_phase.ts";
 import { logStep, trainStep } from "./train_step.ts";
 import { trainResult } from "./train_result.ts";
 import { clock, fmt } from "./train_log.ts";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { TrainResult, TrainSpec } from "./train_types.ts";
 
 export { TrainingError } from "./train_types.ts";

@@ -5,11 +5,11 @@
  * @module
  */
 import type { SeglabConfig } from "../config/parse_config.ts";
-import { escapeHtml } from "../display/escape.ts";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import type { LossSection } from "../losses/loss_config.ts";
 import type { LossSpec } from "../losses/types.ts";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { PreparedRun } from "./prepare_run.ts";
 import type { TrainState } from "./run_state.ts";
 import { fmt } from "./train_log.ts";

@@ -9,7 +9,7 @@
  * per step).
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { LossError } from "../losses/errors.ts";
 import { mixSeed } from "../models/seed.ts";

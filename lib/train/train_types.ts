@@ -5,7 +5,7 @@
  * @module
  */
 import type { SeglabConfig } from "../config/parse_config.ts";
-import type { DISPLAY, MimeBundle } from "../display/mime.ts";
+import type { DISPLAY, MimeBundle } from "../core/mime.ts";
 import type { LossSection } from "../losses/loss_config.ts";
 import type { LossSpec } from "../losses/types.ts";
 import type { SegModel } from "../models/seg_model.ts";
