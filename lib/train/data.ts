@@ -5,15 +5,10 @@
  */
 import type { Batch, BatchOptions, SegDataset } from "../../datasets/mod.ts";
 
-export {
-  applyTransforms,
-  batches,
-  createDataset,
-  createTransforms,
-  decodeRaster,
-  rasterToImage,
-  rngFor,
-} from "../../datasets/mod.ts";
+export { batches, createDataset } from "../../datasets/mod.ts";
+export { applyTransforms, createTransforms } from "../../datasets/transforms/mod.ts";
+export { decodeRaster, rasterToImage } from "../../datasets/decode/mod.ts";
+export { rngFor } from "../../datasets/rng.ts";
 
 export type { Batch, BatchOptions, SegDataset, SegSample } from "../../datasets/mod.ts";
 

@@ -10,7 +10,8 @@
  *
  * @example
  * ```ts
- * import { fileIO, tf } from "seglab";
+ * import { tf } from "seglab";
+ * import { fileIO } from "./file_io.ts";
  * await model.net.save(fileIO("out/unet"));
  * const copy = await tf.loadLayersModel(fileIO("out/unet"));
  * ```

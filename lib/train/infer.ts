@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { inferLogits } from "seglab";
+ * import { inferLogits } from "./infer.ts";
  * const logits = inferLogits(model, image, { mode: "slide", cropSize: [512, 512], stride: [384, 384] });
  * ```
  * @module

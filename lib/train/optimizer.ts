@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { createOptimizer } from "seglab";
+ * import { createOptimizer } from "./optimizer.ts";
  * const opt = createOptimizer({ type: "SGD", momentum: 0.9, weight_decay: 4e-5 });
  * opt.type;   // "Momentum"
  * ```
