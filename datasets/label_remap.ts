@@ -26,9 +26,6 @@ export type LabelRemap =
   | { type: "palette"; palette: RGB[] | null; unknown: "error" | "ignore" }
   | { type: "map"; map: Map<number, number>; default: number | "keep" };
 
-/** The `label_remap` names. */
-export const LABEL_REMAPS = ["deepglobe", "threshold", "cityscapes", "palette", "map"] as const;
-
 /** Parses `label_remap` from a spec; throws with the accepted forms on anything else. */
 export function parseLabelRemap(v: unknown): LabelRemap {
   const bad = (why: string): never => {
