@@ -12,6 +12,11 @@
  * continues a run exactly where its last checkpoint stopped. A NaN loss stops the run before
  * the bad update, naming the iteration and the loss terms.
  *
+ * The run is in phases, each in its own file: `prepareRun` (prepare_run.ts: config → data, model,
+ * starting weights, loss, optimizer, schedule, resume state), then per iteration a stop check
+ * (`stopRequested`), `trainStep` (train_step.ts), `evaluationPhase` (evaluation_phase.ts) and
+ * `saveIterCheckpoint` (checkpoint_phase.ts), and finally `trainResult` (train_result.ts).
+ *
  * @example
  * ```ts
  * import { train } from "seglab";
