@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import process from "node:process";
 import { readFile } from "node:fs/promises";
-import { writeFileAtomic } from "../lib/runtime/files.ts";
+import { writeFileAtomic } from "../lib/core/files.ts";
 import { EXIT, RunUsageError } from "./exit_codes.ts";
 import { renderHtml } from "./html.ts";
 import { listKernelSpecs } from "./client/kernelspecs.ts";

@@ -25,7 +25,7 @@ import {
 } from "./notebook.ts";
 import { ERROR_CELL_TAG } from "./markers.ts";
 import { stripAnsi } from "../kernel/exec/output.ts";
-import { escapeHtml } from "../lib/display/escape.ts";
+import { escapeHtml } from "../lib/core/escape.ts";
 
 /** Options of {@linkcode renderHtml}. */
 export interface HtmlOptions {

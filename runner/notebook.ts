@@ -15,7 +15,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { readFailure } from "../lib/runtime/files.ts";
+import { readFailure } from "../lib/core/files.ts";
 
 /** A multi-line string: one string, or a list of lines as Jupyter writes it. */
 export type MultilineString = string | string[];

@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import process from "node:process";
-import { writeFileAtomic } from "../lib/runtime/files.ts";
+import { writeFileAtomic } from "../lib/core/files.ts";
 import type { RunLog } from "./events.ts";
 import type { ExitCode } from "./exit_codes.ts";
 import { renderHtml } from "./html.ts";

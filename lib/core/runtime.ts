@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { env, isDeno } from "./runtime/mod.ts";
+ * import { env, isDeno } from "./runtime.ts";
  * const backend = env("SEGLAB_BACKEND") ?? "auto";
  * ```
  * @module
