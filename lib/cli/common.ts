@@ -5,14 +5,14 @@
  */
 import * as path from "node:path";
 import { ready } from "../backend/ready.ts";
-import { env } from "../runtime/mod.ts";
+import { env } from "../core/runtime.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { LossError } from "../losses/errors.ts";
 import { createModel } from "../models/create_model.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { applyCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { CheckpointError } from "../train/file_io.ts";
-import { datasetsModule, type SegDataset } from "../train/data.ts";
+import { createDataset, type SegDataset } from "../train/data.ts";
 import { loadConfig } from "../train/run_config.ts";
 import { type InferOptions, inferOptionsFromConfig } from "../train/infer.ts";
 import { TrainingError } from "../train/train.ts";
@@ -137,7 +137,6 @@ export async function valDataset(config: Record<string, unknown>, baseDir: strin
   if (!config.val_dataset) {
     throw new ConfigError("val_dataset: is required to evaluate (add it to the config)");
   }
-  const { createDataset } = await datasetsModule();
   return await createDataset(config.val_dataset as Record<string, unknown>, { baseDir });
 }
 

@@ -12,9 +12,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { SegModel } from "../models/seg_model.ts";
-import { readBytes } from "../runtime/mod.ts";
+import { readBytes } from "../core/runtime.ts";
 import { PaddleCheckpointError } from "./errors.ts";
 import { isNdArray, type NdArray, toFloat32 } from "./ndarray.ts";
 import { FROM_PADDLE, paddleName } from "./paddleseg_names.ts";

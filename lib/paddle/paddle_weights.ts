@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { PaddleCheckpointError } from "./errors.ts";
 import { type NdArray, ndarray, toFloat32 } from "./ndarray.ts";

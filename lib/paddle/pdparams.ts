@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { readBytes, readFailure, writeFileAtomic } from "../runtime/mod.ts";
+import { readBytes, readFailure, writeFileAtomic } from "../core/runtime.ts";
 import { isNdArray, type NdArray } from "./ndarray.ts";
 import { PickleError, type PyValue, readPickle } from "./pickle_reader.ts";
 import { writePickle } from "./pickle_writer.ts";

@@ -22,7 +22,7 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { Progress } from "../display/progress.ts";
-import { env, exists, writeFileAtomic } from "../runtime/mod.ts";
+import { env, exists, writeFileAtomic } from "../core/runtime.ts";
 import { PaddleCheckpointError } from "./errors.ts";
 
 /** True for `http(s)://…` (and other schemes but `file://`). */
