@@ -52,6 +52,9 @@ Deno.test("a pretrained .tar.gz URL is downloaded once into the cache and its .p
   });
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "seglab-cache-"));
   Deno.env.set("SEGLAB_CACHE_DIR", cache);
+  // Other test files turn downloads off for the process; this one serves its own archive locally.
+  const offline = Deno.env.get("SEGLAB_OFFLINE");
+  Deno.env.delete("SEGLAB_OFFLINE");
   try {
     const url = `http://127.0.0.1:${server.addr.port}/paddleseg/dygraph/hrnet_w18_ssld.tar.gz`;
     const file = await fetchPretrained(url, { quiet: true });
@@ -66,6 +69,7 @@ Deno.test("a pretrained .tar.gz URL is downloaded once into the cache and its .p
     assert.equal(raw, cachePath(missing));
   } finally {
     Deno.env.delete("SEGLAB_CACHE_DIR");
+    if (offline !== undefined) Deno.env.set("SEGLAB_OFFLINE", offline);
     await server.shutdown();
     fs.rmSync(cache, { recursive: true, force: true });
   }
