@@ -69,10 +69,11 @@ function assertMatches(actual: Float32Array, expected: NdArray, what: string): v
     const d = Math.abs(actual[i] - e[i]);
     if (!(d <= worst)) [worst, at] = [d, i];
   }
-  // float32 through ~100 layers in two frameworks: agreement to ~1e-5 of the output's scale.
-  assert.ok(scale > 0.1, `${what}: outputs are not trivially small (max |x| ${scale})`);
+  // float32 through ~100 layers in two frameworks: agreement to 2e-5 of the output's scale
+  // (measured: 2e-6 for OCRNet-HRNet-W18's main logits, 7e-7 for its soft regions).
+  assert.ok(scale > 0.01, `${what}: outputs are not trivially small (max |x| ${scale})`);
   assert.ok(
-    worst <= 2e-4 * scale,
+    worst <= 2e-5 * scale,
     `${what}: max |diff| ${worst} at ${at} (seglab ${actual[at]}, PyTorch ${e[at]}; scale ${scale})`,
   );
 }

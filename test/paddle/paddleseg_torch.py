@@ -347,17 +347,18 @@ class UNet(nn.Module):
 
 
 def randomize(model, gen):
-    """Random weights (He-scaled) and non-trivial batch-norm statistics."""
+    """Random weights (variance-preserving) and non-trivial batch-norm statistics."""
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
                 fan = m.weight[0].numel() if isinstance(m, nn.Conv2d) else m.weight.shape[0] * 4
-                m.weight.copy_(torch.randn(m.weight.shape, generator=gen) * math.sqrt(2.0 / fan))
+                m.weight.copy_(torch.randn(m.weight.shape, generator=gen) * math.sqrt(1.0 / fan))
                 if m.bias is not None:
                     m.bias.copy_(torch.randn(m.bias.shape, generator=gen) * 0.1)
             elif isinstance(m, nn.BatchNorm2d):
                 c = m.num_features
-                m.weight.copy_(torch.rand(c, generator=gen) + 0.5)
+                # Scales below 1 keep activations O(1) through HRNet's residual sums (logits stay unsaturated).
+                m.weight.copy_(torch.rand(c, generator=gen) * 0.4 + 0.3)
                 m.bias.copy_(torch.randn(c, generator=gen) * 0.1)
                 m.running_mean.copy_(torch.randn(c, generator=gen) * 0.1)
                 m.running_var.copy_(torch.rand(c, generator=gen) + 0.5)
