@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ready } from "../../lib/mod.ts";
 import { main } from "../../lib/cli/main.ts";
-import { decodeMaskPng, loadCheckpoint } from "../../lib/train/mod.ts";
+import { applyCheckpoint, decodeMaskPng, loadCheckpoint } from "../../lib/train/mod.ts";
+import { createModel } from "../../lib/models/mod.ts";
+import { savePdparams } from "../../lib/paddle/mod.ts";
 import { shippedDataPath } from "../../datasets/mod.ts";
 
 await ready("wasm", { quiet: true });
@@ -166,6 +168,32 @@ Deno.test("npm run train / val / predict on a PaddleSeg config with _base_", asy
     assert.equal(v.code, 0, v.err);
     assert.match(v.out, /\[EVAL\] #Images: 6 mIoU: \d\.\d{4} Acc: /);
     assert.match(v.out, /class\s+IoU\s+precision/);
+
+    // The same weights as a PaddleSeg model.pdparams: val --model_path with the PaddleSeg config gives the same numbers.
+    const best = await loadCheckpoint(path.join(out, "best_model"));
+    const bm = createModel(best.state!.model, { seed: 0 });
+    applyCheckpoint(bm, best);
+    best.dispose();
+    const pdparams = path.join(dir, "paddle", "best_model", "model.pdparams");
+    await savePdparams(bm, pdparams);
+    bm.dispose();
+    const vp = await cli([
+      "val",
+      "--config",
+      config,
+      "--model_path",
+      path.dirname(pdparams),
+      "--max_samples",
+      "6",
+    ]);
+    assert.equal(vp.code, 0, vp.err);
+    assert.equal(
+      vp.out.match(/\[EVAL\] #Images: 6 mIoU: .*/)![0],
+      v.out.match(/\[EVAL\] #Images: 6 mIoU: .*/)![0],
+    );
+    const noCfg = await cli(["val", "--model_path", pdparams]);
+    assert.equal(noCfg.code, 2);
+    assert.match(noCfg.err, /is a PaddleSeg checkpoint; pass --config/);
 
     const images = path.join(dir, "images");
     fs.mkdirSync(images);
