@@ -100,9 +100,12 @@ export async function fetchPretrained(
   const chunks: Uint8Array[] = [];
   let n = 0;
   try {
-    for await (const c of res.body) {
-      chunks.push(c);
-      n += c.length;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      n += value.length;
       bar?.update(n);
     }
   } catch (e) {
