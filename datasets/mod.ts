@@ -23,11 +23,13 @@
  */
 export type { Batch, RawSample, SampleFiles, SegDataset, SegSample } from "./types.ts";
 export { createDataset, DATASET_TYPES } from "./create_dataset.ts";
+export type { DatasetSpec, DatasetType } from "./create_dataset.ts";
 export { batches, batchPlan } from "./batches.ts";
 export type { BatchOptions, StepPlan } from "./batches.ts";
 export { SHIPPED_DATASETS, shippedDataPath } from "./shipped.ts";
 export { DatasetError } from "./errors.ts";
 export { applyTransforms, createTransforms, TransformError, TRANSFORMS } from "./transforms/mod.ts";
+export type { TransformSpec, TransformType } from "./transforms/mod.ts";
 export type { Transform, WorkSample } from "./transforms/mod.ts";
 export { maskToBinaryEdge } from "./edge.ts";
 export { labelProblem, parseLabelRemap, rasterToLabel } from "./label_remap.ts";
