@@ -19,6 +19,7 @@ import { cellStorage } from "./exec/context.ts";
 import { installCapture, installTimerTracking } from "./exec/capture.ts";
 import { installStdin } from "./exec/stdin.ts";
 import { installKernelApi } from "./exec/api.ts";
+import { answerWidgetVersionProbe } from "./exec/widget_version.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
 import type { MimeBundle } from "../lib/display/mime.ts";
 
@@ -84,6 +85,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const ex = executor;
   installStdin(shared.stdin, ex.post, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
   installKernelApi(ex, flag);
+  answerWidgetVersionProbe(ex.comms);
   setOutputSink({
     name: "seglab-kernel",
     display: (bundle, o) => ex.display(bundle as Record<string, unknown> | Promise<MimeBundle> as never, o),

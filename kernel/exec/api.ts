@@ -21,6 +21,8 @@ export interface KernelApi {
   readonly interruptFlag: Int32Array;
   /** Clears the cell's output (`wait`: when the next output arrives). */
   clearOutput(wait?: boolean): void;
+  /** The id of the request whose code is running (a cell's execute_request, or a comm message). */
+  parentMessageId(): string | undefined;
   registerCommTarget(name: string, handler: CommTargetHandler): void;
   openComm(
     targetName: string,
@@ -46,6 +48,7 @@ export function installKernelApi(executor: Executor, flag: Int32Array): KernelAp
     clearOutput(wait = false) {
       executor.router.emit(cellStorage.getStore() ?? executor.router.running, { kind: "clear", wait });
     },
+    parentMessageId: () => (cellStorage.getStore() ?? executor.router.running)?.parent.msg_id,
     registerCommTarget: (name, handler) => executor.comms.registerTarget(name, handler),
     openComm: (targetName, data, opts) => executor.comms.open(targetName, data, opts),
   };
