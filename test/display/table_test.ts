@@ -17,7 +17,7 @@ Deno.test("arquero tables display as HTML and aligned text, with a row limit", (
 Deno.test("table() takes an array of plain objects; other input gets a one-line error naming the fix", () => {
   const b = toMimeBundle(table([{ a: 1, run: "CE" }, { a: 2.5, extra: true }])) as MimeBundle;
   const text = String(b["text/plain"]);
-  assert.match(text, /^ {5}a  run  extra\n/);
+  assert.match(text, /^ {5}a {2}run {2}extra\n/);
   assert.match(text, /^2\.5000 +true$/m);
   assert.match(text, /\(2 rows × 3 columns\)/);
   assert.match(String(b["text/html"]), /<th[^>]*>extra<\/th>/);
