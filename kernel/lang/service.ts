@@ -209,6 +209,14 @@ export class NotebookService {
     // A global completion and a signature, as the first requests will be (their code paths warm too).
     this.#ls.getCompletionsAtPosition(file, code.length, { includeCompletionsWithInsertText: true });
     this.#ls.getSignatureHelpItems(file, code.length, undefined);
+    // And a cell's usual shape — a named import, then a name from it — through a fresh program,
+    // as every request after this one gets.
+    if (doors.includes("seglab")) {
+      const cell = 'import { createLoss } from "seglab";\ncreateLoss({ type: "';
+      const again = this.#setCurrent(cell);
+      this.#ls.getCompletionsAtPosition(again, cell.length, { includeCompletionsWithInsertText: true });
+      this.#ls.getQuickInfoAtPosition(again, cell.indexOf("createLoss("));
+    }
     const last = this.#cells.at(-1);
     if (last) this.#ls.getSemanticDiagnostics(last.file);
   }
