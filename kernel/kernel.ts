@@ -21,7 +21,7 @@ import { installStdin } from "./exec/stdin.ts";
 import { installKernelApi } from "./exec/api.ts";
 import { answerWidgetVersionProbe } from "./exec/widget_version.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
-import type { MimeBundle } from "../lib/display/mime.ts";
+import type { MimeBundle } from "../lib/core/mime.ts";
 
 /** Options of {@linkcode startKernel}. */
 export interface KernelOptions {

@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { DISPLAY, type MimeBundle } from "../../lib/display/mime.ts";
+import { DISPLAY, type MimeBundle } from "../../lib/core/mime.ts";
 import { toMimeBundle } from "../../lib/display/bundle.ts";
 import { KERNEL_API, type KernelApi } from "../exec/api.ts";
 import { type ModelLibrary, widgetProtocol } from "./protocol.ts";

@@ -5,7 +5,7 @@
  * test) a widget keeps its state locally and observers still fire.
  * @module
  */
-import { DISPLAY, type MimeBundle } from "../../lib/display/mime.ts";
+import { DISPLAY, type MimeBundle } from "../../lib/core/mime.ts";
 import { KERNEL_API, type KernelApi } from "../exec/api.ts";
 import type { Comm } from "../exec/comm.ts";
 import {

@@ -17,8 +17,8 @@
  * ```
  * @module
  */
-import { tf } from "./tf.ts";
-import { env } from "../runtime/mod.ts";
+import { tf } from "../core/tf.ts";
+import { env } from "../core/runtime.ts";
 import { defaultProbes, type Probes } from "./probes.ts";
 import type { StartResult } from "./start_result.ts";
 import { startTensorflow } from "./start_tensorflow.ts";
@@ -27,8 +27,7 @@ import { defaultWasmThreads, startWasm } from "./start_wasm.ts";
 import { startCpu } from "./start_cpu.ts";
 import { registerSeglabGradients } from "./gradients/register_gradients.ts";
 import { registerFusedTraining } from "./fused/register_fused.ts";
-import { getOutputSink } from "../display/sink.ts";
-import { escapeHtml } from "../display/escape.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 /** Backends seglab knows, in the order `ready()` tries them. */
 export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
@@ -190,8 +189,13 @@ function report(info: BackendInfo, opts: ReadyOptions): string {
  * Warnings (a software GPU, say) stay on stderr everywhere.
  */
 function showNote(line: string, warning: boolean): void {
-  const sink = getOutputSink();
-  if (warning || sink.name === "terminal") {
+  // The sink a notebook kernel installs (lib/display's `setOutputSink`), read where it is kept:
+  // the display layer sits beside this one, not below it.
+  const sink = (globalThis as Record<symbol, unknown>)[Symbol.for("seglab.outputSink")] as
+    | { name: string; display(b: Record<string, unknown>, o: Record<string, unknown>): void }
+    | null
+    | undefined;
+  if (warning || !sink || sink.name === "terminal") {
     console.error(line);
     return;
   }

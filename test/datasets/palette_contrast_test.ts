@@ -5,7 +5,8 @@
  * palettes and the road loader's default.
  */
 import assert from "node:assert/strict";
-import { createDataset, ROAD_PALETTE, shippedDataPath } from "../../datasets/mod.ts";
+import { createDataset, shippedDataPath } from "../../datasets/mod.ts";
+import { ROAD_PALETTE } from "../../datasets/classes.ts";
 
 function luminance([r, g, b]: readonly number[]): number {
   const lin = (v: number) => {

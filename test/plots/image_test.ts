@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { defaultPalette, imageGrid, maskImage, overlayImage, rgbImage } from "../../lib/mod.ts";
+import { imageGrid, maskImage, overlayImage, rgbImage } from "../../lib/mod.ts";
+import { defaultPalette } from "../../lib/core/palette.ts";
 
 Deno.test("defaultPalette is PaddleSeg's VOC colour map", () => {
   assert.deepEqual(defaultPalette(4), [[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0]]);
@@ -48,7 +49,7 @@ Deno.test("imageGrid lays images out with gaps and zoom", () => {
 });
 
 Deno.test("imageGrid's HTML lays titled images out without a table (front ends stripe table rows)", async () => {
-  const { toMimeBundle } = await import("../../lib/mod.ts");
+  const { toMimeBundle } = await import("../../lib/display/mod.ts");
   const a = rgbImage(new Uint8Array([255, 0, 0]), { width: 1, height: 1 });
   const g = imageGrid([a, a, a], { columns: 2, titles: ["x", "y<", "z"] });
   const html = String((await toMimeBundle(g))["text/html"]);

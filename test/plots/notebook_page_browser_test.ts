@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { decode } from "fast-png";
-import { runNotebook } from "../../kernel/run/mod.ts";
+import { runNotebook } from "../../runner/mod.ts";
 import { svgToPng } from "../../lib/plots/rasterize.ts";
 import { chromiumTest, withPage } from "../support/chromium.ts";
 

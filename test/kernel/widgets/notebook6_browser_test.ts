@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { installTestKernel, jupyterTest } from "../../support/jupyter.ts";
 import { chromiumTest, withPage } from "../../support/chromium.ts";
-import { freePorts } from "../../../kernel/launch.ts";
+import { freePorts } from "../../../runner/client/spawn.ts";
 
 const CELLS = [
   `import { Dropdown, FloatSlider, VBox } from "seglab/widgets";

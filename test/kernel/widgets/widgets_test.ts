@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Dropdown, FloatSlider, interactive, IntSlider, VBox } from "../../../kernel/widgets/mod.ts";
-import { DISPLAY, type MimeBundle } from "../../../lib/display/mime.ts";
+import { DISPLAY, type MimeBundle } from "../../../lib/core/mime.ts";
 import { installTestKernel, jupyterTest, PYTHON } from "../../support/jupyter.ts";
 
 Deno.test("widgets: ipywidgets' options, observers on kernel-side changes, the widget-view bundle", () => {
