@@ -18,6 +18,8 @@ const s = new FloatSlider({ value: 0.25, min: 0, max: 1, step: 0.05, description
 const d = new Dropdown({ options: ["LovaszSoftmaxLoss", "CrossEntropyLoss"], description: "type" });
 new VBox({ children: [s, d] })`,
   `\`kernel sees: \${d.value}\``,
+  `import { interact } from "seglab/widgets";
+await interact(({ pick }) => \`drawn for \${pick}\`, { pick: ["first choice", "second choice"] });`,
 ];
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
@@ -124,6 +126,27 @@ async function notebook6Check(): Promise<void> {
           return t.includes("kernel sees") ? t : undefined;
         });
         assert.match(seen, /kernel sees: CrossEntropyLoss/);
+        // interact: its output redraws when a control changes in the page.
+        await page.evaluate("Jupyter.notebook.execute_cells([2])");
+        const outputText = () =>
+          page.evaluate(`(() => {
+          const c = Jupyter.notebook.get_cell(2);
+          return c.element[0].querySelector(".widget-area") ? c.element[0].querySelector(".widget-area").innerText : "";
+        })()`) as Promise<string>;
+        await waitFor(
+          "interact's first drawing",
+          async () => (await outputText()).includes("drawn for first choice") ? true : undefined,
+        );
+        await page.evaluate(`(() => {
+        const sel = Jupyter.notebook.get_cell(2).element[0].querySelector(".widget-area select");
+        sel.selectedIndex = 1;
+        sel.dispatchEvent(new Event("change", { bubbles: true }));
+      })()`);
+        await waitFor(
+          "interact's redraw",
+          async () => (await outputText()).includes("drawn for second choice") ? true : undefined,
+          30_000,
+        );
         // A new cell gets TypeScript highlighting (codemirror_mode).
         const classes = await page.evaluate(`(() => {
         const cell = Jupyter.notebook.insert_cell_at_bottom("code");
