@@ -6,8 +6,9 @@
  *
  * @example
  * ```ts
+ * import { createLoss } from "seglab";
  * import { interact } from "seglab/widgets";
- * interact(({ coef, type }) => lossFigure(type, coef), {
+ * await interact(({ coef, type }) => createLoss({ type: "MixedLoss", losses: [{ type: "CrossEntropyLoss" }, { type }], coef: [1, coef] }), {
  *   coef: [0, 1, 0.05],
  *   type: ["LovaszSoftmaxLoss", "CrossEntropyLoss"],
  * });
