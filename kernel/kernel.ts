@@ -20,6 +20,7 @@ import { installCapture, installTimerTracking } from "./exec/capture.ts";
 import { installStdin } from "./exec/stdin.ts";
 import { installKernelApi } from "./exec/api.ts";
 import { answerWidgetVersionProbe } from "./exec/widget_version.ts";
+import { answerWidgetControl } from "./exec/widget_control.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
 import type { MimeBundle } from "../lib/core/mime.ts";
 
@@ -86,6 +87,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   installStdin(shared.stdin, ex.post, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
   installKernelApi(ex, flag);
   answerWidgetVersionProbe(ex.comms);
+  answerWidgetControl(ex.comms);
   setOutputSink({
     name: "seglab-kernel",
     display: (bundle, o) => ex.display(bundle as Record<string, unknown> | Promise<MimeBundle> as never, o),

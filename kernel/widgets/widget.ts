@@ -7,6 +7,7 @@
  */
 import { DISPLAY, type MimeBundle } from "../../lib/core/mime.ts";
 import { KERNEL_API, type KernelApi } from "../exec/api.ts";
+import { widgetRegistry } from "../exec/widget_control.ts";
 import type { Comm } from "../exec/comm.ts";
 import {
   incomingState,
@@ -74,6 +75,14 @@ export class Widget {
         : api.openComm("jupyter.widget", wire);
       this.modelId = this.#comm.id;
       this.#comm.onMessage((data) => this.#onMessage(data, wire));
+      const id = this.modelId;
+      widgetRegistry().set(id, () => ({
+        model_name: String(wire._model_name),
+        model_module: String(wire._model_module),
+        model_module_version: String(wire._model_module_version),
+        state: { ...wire, ...this.toWire(Object.keys(this.#state)) },
+      }));
+      this.#comm.onClose(() => void widgetRegistry().delete(id));
     } else {
       this.modelId = crypto.randomUUID().replaceAll("-", "");
     }
@@ -175,6 +184,7 @@ export class Widget {
 
   /** Closes the model: the front end removes its views. */
   close(): void {
+    widgetRegistry().delete(this.modelId);
     this.#comm?.close();
   }
 

@@ -90,6 +90,10 @@ update(opens["DropdownModel"], {"index": 1} if protocol == 2 else {"value": "Cro
 collect(send_shell("comm_msg", {"comm_id": opens["ButtonModel"], "data": {"method": "custom", "content": {"event": "click"}}}))
 out["iopub"]["request_state"] = collect(send_shell("comm_msg", {"comm_id": opens["FloatSliderModel"], "data": {"method": "request_state"}}))
 execute("read", "JSON.stringify({ value: s.value, seen, chosen, dropdown: d.value, clicks })")
+if protocol == 2:
+    control = uuid.uuid4().hex
+    collect(send_shell("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}}))
+    out["iopub"]["control"] = collect(send_shell("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}))
 execute("set", "s.value = 0.25; d.value = \"LovaszSoftmaxLoss\";")
 execute("display", "import { display } from \"seglab\";\ndisplay(d);")
 out["opens"] = opens

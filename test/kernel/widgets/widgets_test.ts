@@ -110,6 +110,22 @@ for (const protocol of [2, 1] as const) {
           protocol === 1,
           "ipywidgets 6's front end is told to display; protocol 2's reads the bundle",
         );
+        if (protocol === 2) {
+          // ipywidgets 8's control comm: all live models' states at once (page reloads).
+          const reply = r.iopub.control.find((m) => m.msg_type === "comm_msg")!.content.data as {
+            method: string;
+            states: Record<string, { model_name: string; state: Record<string, unknown> }>;
+          };
+          assert.equal(reply.method, "update_states");
+          const slider = reply.states[r.opens.FloatSliderModel];
+          assert.equal(slider.model_name, "FloatSliderModel");
+          assert.equal(slider.state.value, 0.7);
+          assert.equal(
+            Object.keys(reply.states).length,
+            Object.keys(r.opens).length + 2,
+            "every model, layouts included",
+          );
+        }
         const full = (r.iopub.request_state[0].content.data as { state: Record<string, unknown> }).state;
         assert.equal(full.value, 0.7);
         assert.equal(full._model_name, "FloatSliderModel");
