@@ -17,6 +17,11 @@ const CELLS = [
 const curve = Array.from({ length: 21 }, (_, i) => ({ iter: i * 5, loss: 1 + Math.exp(-i / 5) }));`,
   `plot({ title: "training loss", y: { label: "scaled loss", grid: true }, x: { label: "iteration" },
   marks: [Plot.line(curve, { x: "iter", y: "loss" }), Plot.dot(curve, { x: "iter", y: "loss" })] })`,
+  // A training-style progress line with many fields: it must wrap inside the column.
+  `import { Progress } from "seglab";
+const p = new Progress({ total: 2000, label: "train lovasz_hinge_roads seed 3", unit: "it", minIntervalMs: 0 });
+p.update(1234, { loss: 0.123456, lr: 0.00012, mIoU: 0.7123, "road IoU": 0.5234, "val loss": 0.4321, "img/s": 12.5, epoch: 17 });
+p.done({ mIoU: 0.7321 });`,
 ];
 
 function notebook(cells: string[]): string {
@@ -88,6 +93,18 @@ chromiumTest(
         path: path.join(out, "figures_page.png"),
       });
       assert.deepEqual(facts.overflowing, [], "outputs wider than the page column");
+      const progress = await page.evaluate(`(() => {
+      const bar = document.querySelector(".outputs progress");
+      const box = bar && bar.closest(".html");
+      return box ? { text: box.innerText, width: box.scrollWidth, column: box.clientWidth, samp: box.querySelectorAll("samp").length } : null;
+    })()`) as { text: string; width: number; column: number; samp: number } | null;
+      assert.ok(progress, "the progress display shows as HTML with a <progress> bar");
+      assert.ok(!/[█░]/.test(progress.text), "no second, text bar beside the HTML one");
+      assert.ok(
+        progress.width <= progress.column + 1,
+        `progress is ${progress.width} px in a ${progress.column} px column`,
+      );
+      assert.match(progress.text, /mIoU=0\.7321/);
       const figures = facts.images.filter((i) => i.svg);
       assert.equal(figures.length, 1, "the figure shows as an <img> of its SVG");
       assert.ok(facts.images.every((i) => i.loaded), "every image decodes");
