@@ -5,7 +5,7 @@
  * In a notebook (code running in the kernel):
  *
  * ```ts
- * import { clearOutput, currentCell, interruptRequested, openComm, registerCommTarget } from "seglab/kernel";
+ * import { cellSignal, clearOutput, currentCell, interruptRequested, openComm, registerCommTarget } from "seglab/kernel";
  * for (let step = 0; step < 1e6 && !interruptRequested(); step++) trainStep();
  * ```
  *
@@ -71,6 +71,15 @@ export function currentCell(): { label: string; count: number | null } | undefin
  */
 export function interruptRequested(): boolean {
   return kernelApi()?.interruptRequested() ?? false;
+}
+
+/**
+ * The running cell's stop signal: aborted when the user interrupts the cell (undefined outside a
+ * cell or the kernel). seglab's `train`, `evaluate`, `predict` and `batches` watch it by default;
+ * pass it to your own long work (`fetch(url, { signal: cellSignal() })`).
+ */
+export function cellSignal(): AbortSignal | undefined {
+  return kernelApi()?.cellSignal();
 }
 
 /** Clears the running cell's output (with `wait`, when the next output arrives). */

@@ -17,6 +17,11 @@ export interface KernelApi {
   currentCell(): { label: string; count: number | null } | undefined;
   /** True while an interrupt is pending: long loops in libraries may poll it and stop. */
   interruptRequested(): boolean;
+  /**
+   * The running cell's stop signal, aborted when the user interrupts the cell; library work
+   * (`train`, `evaluate`, `predict`, `batches`) watches it by default. Undefined outside a cell.
+   */
+  cellSignal(): AbortSignal | undefined;
   /** The shared interrupt flag (`Int32Array`, element 0 is 1 while an interrupt is pending). */
   readonly interruptFlag: Int32Array;
   /** Clears the cell's output (`wait`: when the next output arrives). */
@@ -42,6 +47,7 @@ export function installKernelApi(executor: Executor, flag: Int32Array): KernelAp
       return c ? { label: c.label, count: c.count } : undefined;
     },
     interruptRequested: () => Atomics.load(flag, 0) !== 0 || Boolean(cellStorage.getStore()?.cancelled),
+    cellSignal: () => cellStorage.getStore()?.signal,
     interruptFlag: flag,
     clearOutput(wait = false) {
       executor.router.emit(cellStorage.getStore() ?? executor.router.running, { kind: "clear", wait });
