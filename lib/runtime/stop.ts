@@ -51,11 +51,12 @@ export interface StopWatch {
 }
 
 /**
- * Watches `signal` and, when `inKernel` is not false and this code runs in a seglab kernel cell,
- * that cell's interrupt.
+ * Watches `signal` and, when this code runs in a seglab kernel cell, that cell's interrupt.
+ * `null` watches nothing (work that its caller stops itself, e.g. the trainer's batches).
  */
-export function stopWatch(signal?: AbortSignal | null, opts: { inKernel?: boolean } = {}): StopWatch {
-  const k = opts.inKernel === false ? undefined : kernel();
+export function stopWatch(signal?: AbortSignal | null): StopWatch {
+  if (signal === null) return { signal: undefined, requested: () => false, reason: () => "not stopped" };
+  const k = kernel();
   const cell = k?.cellSignal?.();
   const signals = [signal, cell].filter((s): s is AbortSignal => Boolean(s));
   const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];

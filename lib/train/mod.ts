@@ -42,3 +42,9 @@ export {
 export type { CheckpointState, LoadedCheckpoint } from "./checkpoint.ts";
 export { CheckpointError, fileIO } from "./file_io.ts";
 export type { Batch, BatchFn, BatchOptions, SegDataset, SegSample } from "./data.ts";
+export { StoppedError } from "../runtime/stop.ts";
+export { LOCK_FILE, LockError, lockSaveDir } from "./save_lock.ts";
+export type { LockOwner, SaveLock } from "./save_lock.ts";
+export { cleanDebris } from "./debris.ts";
+export { checkDataset, skipBadSamples } from "./check_data.ts";
+export type { DataCheck, DataProblem } from "./check_data.ts";

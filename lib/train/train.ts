@@ -47,7 +47,7 @@ import {
   loadCheckpoint,
   saveCheckpoint,
 } from "./checkpoint.ts";
-import { type BatchFn, datasetsModule, type SegDataset } from "./data.ts";
+import { type Batch, type BatchFn, datasetsModule, type SegDataset } from "./data.ts";
 import { type EvalResult, evaluate, type EvaluateOptions, sampleCache } from "./evaluate.ts";
 import { evalColumns, History } from "./history.ts";
 import { inferOptionsFromConfig } from "./infer.ts";
@@ -56,6 +56,10 @@ import { createOptimizer, type Optimizer } from "./optimizer.ts";
 import { checkSections, ignoredKeys, loadConfig, type RunSettings, runSettings } from "./run_config.ts";
 import { syncIgnoreIndex } from "./sync_ignore_index.ts";
 import { explainWasmFailure } from "../backend/wasm/heap_guard.ts";
+import { StoppedError, stopWatch } from "../runtime/stop.ts";
+import { lockSaveDir } from "./save_lock.ts";
+import { cleanDebris } from "./debris.ts";
+import { prepareData } from "./check_data.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
@@ -79,6 +83,7 @@ export type TrainEvent =
   }
   | { type: "eval"; iter: number; metrics: EvalResult; best: boolean }
   | { type: "checkpoint"; iter: number; dir: string }
+  | { type: "stopped"; iter: number; reason: string; checkpoint: string | null }
   | { type: "done"; iter: number; best: TrainResult["best"] };
 
 /** What to train: a config and overrides, or objects. */
@@ -119,8 +124,17 @@ export interface TrainSpec {
   /** PaddleSeg-style `[TRAIN]` / `[EVAL]` log lines: true (stderr), false, or a function (default: on in a terminal, off in notebooks). */
   log?: boolean | ((line: string) => void);
   onProgress?: (event: TrainEvent) => void;
-  /** Stops the run after the current iteration; `train` then resolves with `completed: false`. */
+  /**
+   * Stops the run after the current iteration; `train` then resolves with `completed: false` and
+   * `stopped` saying where. In a notebook the cell's interrupt stops it too (docs/reliability.md).
+   */
   signal?: AbortSignal;
+  /** A stopped run writes `iter_<N>` at the iteration it stopped, resumable (default true; needs saveDir). */
+  saveOnStop?: boolean;
+  /** Decode every training and validation image and label once before training, listing all problems. */
+  checkData?: boolean;
+  /** Skip samples that cannot be decoded (with a warning listing them) instead of failing. */
+  skipBadSamples?: boolean;
   /** Used by `finetune`: where the starting weights came from (recorded in the result). */
   startedFrom?: string;
 }
@@ -139,8 +153,10 @@ export interface TrainResult {
   settings: RunSettings & { seed: number };
   /** Iterations completed. */
   iter: number;
-  /** False when stopped by `signal`. */
+  /** False when stopped (by `signal`, a notebook interrupt, Ctrl-C). */
   completed: boolean;
+  /** Where a stopped run stopped, why, and the checkpoint written then (null when it ran to the end). */
+  stopped: { iter: number; reason: string; checkpoint: string | null } | null;
   saveDir: string | null;
   /** The latest checkpoint written. */
   lastCheckpoint: string | null;
@@ -250,6 +266,14 @@ async function loadPretrained(
 export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   const s: TrainSpec = typeof spec === "string" ? { config: spec } : { ...spec };
   const log = makeLogger(s.log);
+  // One-line notes the user must see (a stop, a data check): the log, else stderr unless log is false.
+  const say = typeof s.log === "function"
+    ? s.log
+    : s.log === false
+    ? () => {}
+    : (l: string) => console.error(l);
+  // The explicit signal and, in a notebook, the running cell's interrupt.
+  const stop = stopWatch(s.signal);
   const loaded = loadConfig(s.config, s.baseDir);
   const where = loaded.file ? `${s.config}: ` : "";
   const cfg = loaded.config as Record<string, unknown>;
@@ -306,6 +330,13 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     keepCheckpointMax: s.keepCheckpointMax,
     doEval: s.doEval,
   }, where);
+  // The save folder is this run's alone (a second trainer or a resume beside a live one is
+  // refused); leftovers of a write cut short are removed once the lock is held. Released in the
+  // `finally` below (and before that on the errors in between).
+  const lock = settings0.saveDir
+    ? await lockSaveDir(resolveSaveDir(settings0.saveDir), { what: "train", log: say })
+    : null;
+  if (lock) cleanDebris(lock.dir, say);
   let resumeDir: string | null = null;
   if (s.resume) {
     if (typeof s.resume === "string") resumeDir = s.resume;
@@ -318,10 +349,16 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       else log(`[INFO] resume: no checkpoint in ${settings0.saveDir}; starting from iteration 0`);
     }
   }
-  const resumed = resumeDir ? await loadCheckpoint(path.resolve(resumeDir), { optimizer: true }) : null;
+  const resumed = resumeDir
+    ? await loadCheckpoint(path.resolve(resumeDir), { optimizer: true }).catch((e) => {
+      lock?.release();
+      throw e;
+    })
+    : null;
   const seed = settings0.seed ?? resumed?.state?.seed ?? randomSeed();
   if (resumed?.state && settings0.seed !== null && settings0.seed !== resumed.state.seed) {
     resumed.dispose();
+    lock?.release();
     throw new ConfigError(
       `${where}seed: is ${settings0.seed} but the checkpoint being resumed was trained with seed ${resumed.state.seed}; ` +
         `a resumed run must keep its seed (drop seed or set it to ${resumed.state.seed})`,
@@ -353,16 +390,23 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
         );
       }
     }
-    const trainDs = s.trainDataset ??
+    const trainDs0 = s.trainDataset ??
       (cfg.train_dataset
         ? await dsMod!.createDataset(cfg.train_dataset as Record<string, unknown>, { baseDir })
         : null);
-    if (!trainDs) throw new ConfigError(`${where}train_dataset: is required (or pass trainDataset)`);
-    const valDs = s.valDataset !== undefined
+    if (!trainDs0) throw new ConfigError(`${where}train_dataset: is required (or pass trainDataset)`);
+    const valDs0 = s.valDataset !== undefined
       ? s.valDataset
       : cfg.val_dataset
       ? await dsMod!.createDataset(cfg.val_dataset as Record<string, unknown>, { baseDir })
       : null;
+    const { train: trainDs, val: valDs } = await prepareData(trainDs0, valDs0, {
+      check: s.checkData,
+      skip: s.skipBadSamples,
+      progress: s.progress !== false,
+      say,
+      signal: stop.signal,
+    });
     const batches = s.batches ?? dsMod!.batches;
     if (trainDs.length < settings.batchSize) {
       throw new ConfigError(
@@ -507,7 +551,45 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       extra: { baseDir, ...(s.startedFrom ? { startedFrom: s.startedFrom } : {}), ...extra },
     });
 
+    /** Writes `iter_<n>` (keeping the last keep_checkpoint_max) and the history. */
+    const saveIter = async (n: number): Promise<string> => {
+      const dir = path.join(saveDir!, `iter_${n}`);
+      await saveCheckpoint(dir, { model: model!, optimizer, state: stateFor(n) });
+      lastCheckpoint = dir;
+      await history.save(path.join(saveDir!, "history.csv"));
+      const old = listCheckpoints(saveDir!);
+      for (const c of old.slice(0, Math.max(0, old.length - settings.keepCheckpointMax))) {
+        await fsp.rm(c.dir, { recursive: true, force: true });
+      }
+      emit({ type: "checkpoint", iter: n, dir });
+      return dir;
+    };
+    /** A stopped run: its last iteration saved (unless saveOnStop is false), and one line saying so. */
+    const saveOnStop = async (n: number): Promise<NonNullable<TrainResult["stopped"]>> => {
+      lock?.stopping();
+      const reason = stop.reason();
+      const here = saveDir ? path.join(saveDir, `iter_${n}`) : null;
+      const checkpoint = here && lastCheckpoint === here
+        ? here
+        : here && s.saveOnStop !== false && n > startIter
+        ? await saveIter(n)
+        : null;
+      say(
+        `train: stopped (${reason}) at iteration ${n} of ${settings.iters}; ` +
+          (checkpoint
+            ? `saved ${checkpoint} (resume: true / --resume continues from it)`
+            : !saveDir
+            ? "nothing saved (no saveDir)"
+            : s.saveOnStop === false
+            ? `not saved (saveOnStop: false); the last checkpoint is ${lastCheckpoint ?? "none"}`
+            : `nothing new to save; the last checkpoint is ${lastCheckpoint ?? "none"}`),
+      );
+      emit({ type: "stopped", iter: n, reason, checkpoint });
+      return { iter: n, reason, checkpoint };
+    };
+
     let iter = startIter;
+    let stopped: TrainResult["stopped"] = null;
     let knownTerms: string[] = history.terms;
     let completed = true;
     let metrics: EvalResult | null = null;
@@ -520,16 +602,24 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
         dropLast: true,
         loop: true,
         startStep: startIter,
+        signal: null, // the trainer watches the stop itself, between iterations
       })
       : null;
     try {
       while (iter < settings.iters) {
-        if (s.signal?.aborted) {
+        if (stop.requested()) {
           completed = false;
           break;
         }
         const tRead = performance.now();
-        const next = await it!.next();
+        let next: IteratorResult<Batch>;
+        try {
+          next = await it!.next();
+        } catch (e) {
+          // Data errors name the file and list line; say which iteration met them, too.
+          if (e instanceof Error) e.message = `iteration ${iter + 1}: ${e.message}`;
+          throw e;
+        }
         if (next.done) throw new Error("the batch source ended before the last iteration (it must loop)");
         const batch = next.value;
         const readSec = (performance.now() - tRead) / 1000;
@@ -628,7 +718,17 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
 
         // Evaluate, then checkpoint (so the checkpoint's history holds the evaluation).
         if (doEval && (iter % settings.evalInterval === 0 || iter === settings.iters)) {
-          metrics = await evaluate(model, valDs!, { ...evalOpts, samples: valSamples! });
+          try {
+            metrics = await evaluate(model, valDs!, {
+              ...evalOpts,
+              samples: valSamples!,
+              signal: stop.signal,
+            });
+          } catch (e) {
+            if (!(e instanceof StoppedError)) throw e;
+            completed = false; // the iteration is complete; its evaluation is not
+            break;
+          }
           history.addEval(iter, evalColumns(metrics, classNames));
           const improved = !best || metrics.miou > best.miou;
           log(`[EVAL] #Images: ${metrics.numImages} ${metricsLine(metrics)}`);
@@ -666,17 +766,10 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
           bar?.update(iter, { loss: total, mIoU: metrics.miou, best_mIoU: best!.miou });
         }
         if (saveDir && (iter % settings.saveInterval === 0 || iter === settings.iters)) {
-          const dir = path.join(saveDir, `iter_${iter}`);
-          await saveCheckpoint(dir, { model, optimizer, state: stateFor(iter) });
-          lastCheckpoint = dir;
-          await history.save(path.join(saveDir, "history.csv"));
-          const old = listCheckpoints(saveDir);
-          for (const c of old.slice(0, Math.max(0, old.length - settings.keepCheckpointMax))) {
-            await fsp.rm(c.dir, { recursive: true, force: true });
-          }
-          emit({ type: "checkpoint", iter, dir });
+          await saveIter(iter);
         }
       }
+      if (!completed) stopped = await saveOnStop(iter);
     } catch (e) {
       bar?.fail();
       throw explainWasmFailure(e);
@@ -704,6 +797,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       settings,
       iter,
       completed,
+      stopped,
       saveDir,
       lastCheckpoint,
       baseDir,
@@ -750,5 +844,6 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   } finally {
     // The optimizer's slots are part of checkpoints; in memory they are no longer needed.
     optimizer?.dispose();
+    lock?.release();
   }
 }
