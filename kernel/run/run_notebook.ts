@@ -26,6 +26,7 @@
  * ```
  * @module
  */
+import { describeKernelExit, type ProcessExit } from "./kernel_exit.ts";
 import { access, constants, mkdir, open, rm, stat } from "node:fs/promises";
 import * as path from "node:path";
 import process from "node:process";
@@ -226,9 +227,9 @@ function seglabMeta(cell: CodeCell): Record<string, unknown> {
   return m;
 }
 
-function describeExit(e: { code: number | null; signal: string | null }): string {
-  if (e.signal) return `killed by ${e.signal}${e.signal === "SIGKILL" ? " (out of memory, or killed)" : ""}`;
-  return `exit code ${e.code}`;
+/** How the kernel ended, out-of-memory deaths named as such (its last output tells). */
+function describeExit(e: ProcessExit, tail?: string): string {
+  return describeKernelExit(e, tail);
 }
 
 /**
@@ -484,7 +485,7 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
     } catch (e) {
       await new Promise((r) => setTimeout(r, 100));
       const why = kernel.exit
-        ? `the kernel "${spec.name}" exited while starting (${describeExit(kernel.exit)})`
+        ? `the kernel "${spec.name}" exited while starting (${describeExit(kernel.exit, kernel.tail())})`
         : `the kernel "${spec.name}" did not start: ${(e as Error).message}`;
       return await finish("kernel_died", EXIT.kernelDied, {
         kind: "kernel_died",
@@ -605,10 +606,10 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
         );
       } else if (outcome.kind === "died") {
         status = "failed";
-        note = `the kernel died (${describeExit(outcome.exit)})`;
+        note = `the kernel died (${describeExit(outcome.exit, kernel.tail())})`;
         addError(
           "DeadKernelError",
-          `the kernel died while running cell ${idx + 1} (${describeExit(outcome.exit)})`,
+          `the kernel died while running cell ${idx + 1} (${describeExit(outcome.exit, kernel.tail())})`,
         );
       }
       const err = errorOutput();
@@ -646,7 +647,7 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
           cellIndex: idx,
           executionCount: cell.execution_count,
           summary: `The kernel died while running this cell (${
-            describeExit(outcome.exit)
+            describeExit(outcome.exit, kernel.tail())
           }); the cells after it did not run.`,
           details: kernel.tail(),
         };
