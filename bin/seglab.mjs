@@ -13,6 +13,10 @@
 //   it directly); SIGINT, SIGTERM and SIGHUP sent to this process are forwarded to it (the same
 //   signal arriving twice within 500 ms — the terminal's copy and npm's forwarded copy of one
 //   Ctrl-C — is forwarded once, and Deno's side treats such a burst as one request too).
+// - npm runs a script through `sh -c`, and sh keeps a SIGINT to itself and dies of a SIGTERM
+//   without passing either on; so the npm scripts say `exec node bin/seglab.mjs …` (sh becomes
+//   the launcher), and npm's forwarding of SIGINT/SIGTERM reaches the launcher directly. If the
+//   launcher's own parent dies (npm killed with SIGKILL), it passes SIGTERM on to Deno.
 // - The launcher exits with Deno's status, or 128 + the signal's number when Deno died of one
 //   (130 for SIGINT, 143 for SIGTERM), as a shell reports it.
 // - Deno dies with its parent: Deno runs with `--preload lib/runtime/parent_watch.ts`, which
@@ -133,6 +137,19 @@ function main() {
         child.kill(sig);
       } catch { /* already gone */ }
     });
+  }
+  // When whatever started the launcher dies (npm killed with SIGKILL, a closed terminal), the
+  // launcher is re-parented: pass SIGTERM on to Deno (which saves and ends), then end with it.
+  const parent = process.ppid;
+  if (parent > 1) {
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+    }, 250);
+    watch.unref();
   }
   child.on("error", (e) => {
     console.error(

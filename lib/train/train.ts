@@ -777,7 +777,8 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       await it?.return?.(undefined);
     }
     const totalSec = (performance.now() - t0) / 1000;
-    bar?.done(best ? { best_mIoU: best.miou } : undefined);
+    if (completed) bar?.done(best ? { best_mIoU: best.miou } : undefined);
+    else bar?.fail({ stopped: stopped?.reason ?? "stopped" }); // the units done so far, not 100%
     log(
       `[INFO] ${completed ? "finished" : "stopped"} at iteration ${iter} in ${clock(totalSec)}` +
         (best ? `; best mIoU ${fmt(best.miou)} at iter ${best.iter}` : ""),
