@@ -387,7 +387,9 @@ export class Executor {
     markRan();
     evaluation.catch((e) => {
       // The cell was already ended (interrupt or an error from a callback); report what follows.
-      if (ctx.state === "finished" && !(e instanceof InterruptError && ctx.cancelled)) {
+      // (Library work stopped by the interrupt ends with a StoppedError once it has stopped; it has said so.)
+      const stopped = e instanceof InterruptError || (e as Error)?.name === "StoppedError";
+      if (ctx.state === "finished" && !(stopped && ctx.cancelled)) {
         this.router.emit(ctx, { kind: "error", content: this.formatError(e) });
       }
     });

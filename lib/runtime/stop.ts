@@ -48,6 +48,11 @@ export interface StopWatch {
   requested(): boolean;
   /** Why: "interrupt" (notebook), "SIGINT"/"SIGTERM"/… (command line), or the signal's reason. */
   reason(): string;
+  /**
+   * True when the stop came from the notebook cell's interrupt (not the explicit signal): the
+   * cell has ended, so nobody awaits the work's result any more.
+   */
+  byInterrupt(): boolean;
 }
 
 /**
@@ -55,7 +60,14 @@ export interface StopWatch {
  * `null` watches nothing (work that its caller stops itself, e.g. the trainer's batches).
  */
 export function stopWatch(signal?: AbortSignal | null): StopWatch {
-  if (signal === null) return { signal: undefined, requested: () => false, reason: () => "not stopped" };
+  if (signal === null) {
+    return {
+      signal: undefined,
+      requested: () => false,
+      reason: () => "not stopped",
+      byInterrupt: () => false,
+    };
+  }
   const k = kernel();
   const cell = k?.cellSignal?.();
   const signals = [signal, cell].filter((s): s is AbortSignal => Boolean(s));
@@ -73,6 +85,9 @@ export function stopWatch(signal?: AbortSignal | null): StopWatch {
     reason() {
       if (!combined?.aborted) return flagSeen ? "interrupt" : "not stopped";
       return describeReason(combined.reason);
+    },
+    byInterrupt() {
+      return !signal?.aborted && (Boolean(cell?.aborted) || flagSeen);
     },
   };
 }

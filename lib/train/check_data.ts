@@ -43,16 +43,21 @@ export async function checkDataset(
 ): Promise<DataCheck> {
   const label = opts.label ?? "data";
   const t0 = performance.now();
-  const bar = opts.progress === false ? null : new Progress({ total: ds.length, label: `check ${label}`, unit: "img" });
+  const bar = opts.progress === false
+    ? null
+    : new Progress({ total: ds.length, label: `check ${label}`, unit: "img" });
   const stop = stopWatch(opts.signal);
   const problems: DataProblem[] = [];
   for (let i = 0; i < ds.length; i++) {
     if (stop.requested()) {
       bar?.fail();
-      throw new StoppedError(`check ${label}: stopped (${stop.reason()}) after ${i} of ${ds.length} samples`, {
-        at: i,
-        reason: stop.reason(),
-      });
+      throw new StoppedError(
+        `check ${label}: stopped (${stop.reason()}) after ${i} of ${ds.length} samples`,
+        {
+          at: i,
+          reason: stop.reason(),
+        },
+      );
     }
     try {
       await ds.getRaw(i);
@@ -155,7 +160,9 @@ export async function prepareData(
   if (!opts.skip) return { train, val };
   const wrap = (label: string, ds: SegDataset) => {
     const p = known.get(label) ?? [];
-    if (p.length) opts.say(`[WARNING] ${label}: training without the ${p.length} unreadable sample(s) listed above`);
+    if (p.length) {
+      opts.say(`[WARNING] ${label}: training without the ${p.length} unreadable sample(s) listed above`);
+    }
     return skipBadSamples(ds, opts.say, p);
   };
   return { train: wrap("train_dataset", train), val: val ? wrap("val_dataset", val) : null };

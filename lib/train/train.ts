@@ -785,6 +785,15 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
     );
     emit({ type: "done", iter, best });
     if (saveDir) await history.save(path.join(saveDir, "history.csv"));
+    if (stopped && stop.byInterrupt()) {
+      // The notebook cell was interrupted and has ended: nobody receives the result, so the model
+      // is freed (below) and the run ends with an error that says where it stopped.
+      throw new StoppedError(
+        `train: stopped (interrupt) at iteration ${iter} of ${settings.iters}; ` +
+          (stopped.checkpoint ? `saved ${stopped.checkpoint}` : "nothing saved"),
+        { at: iter, reason: stopped.reason, saved: stopped.checkpoint },
+      );
+    }
 
     const finalModel = model;
     const kept = bestWeights;
