@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { entryFor } from "../../bin/seglab.mjs";
+import { callerCwd, entryFor } from "../../bin/seglab.mjs";
 import { shippedDataPath } from "../../datasets/mod.ts";
 import { listCheckpoints } from "../../lib/train/checkpoint.ts";
 
@@ -177,4 +177,24 @@ Deno.test("launcher: subcommands map to their entry points; the runner is found 
   });
   assert.match(entryFor(["kernel"], ROOT).error!, /seglab kernel install/);
   assert.match(entryFor(["bogus"], ROOT).error!, /unknown command "bogus"/);
+});
+
+Deno.test("launcher: Deno runs in the caller's folder — INIT_CWD from an npm script, the package root with --package-cwd", () => {
+  const here = Deno.cwd();
+  const before = Deno.env.get("INIT_CWD");
+  const elsewhere = Deno.makeTempDirSync();
+  try {
+    Deno.chdir(ROOT); // npm runs scripts in the package root
+    Deno.env.set("INIT_CWD", elsewhere); // the folder \`npm run\` was typed in
+    assert.equal(callerCwd(), elsewhere);
+    assert.equal(callerCwd(true), ROOT, "--package-cwd (the demo's relative paths)");
+    Deno.chdir(elsewhere); // \`npx seglab\` from another folder: its own cwd
+    Deno.env.set("INIT_CWD", ROOT);
+    assert.equal(fs.realpathSync(callerCwd()), fs.realpathSync(elsewhere));
+  } finally {
+    Deno.chdir(here);
+    if (before === undefined) Deno.env.delete("INIT_CWD");
+    else Deno.env.set("INIT_CWD", before);
+    Deno.removeSync(elsewhere);
+  }
 });
