@@ -20,7 +20,7 @@
 // - The launcher exits with Deno's status, or 128 + the signal's number when Deno died of one
 //   (130 for SIGINT, 143 for SIGTERM), as a shell reports it.
 // - Deno dies with its parent: Deno runs with `--preload lib/runtime/parent_watch.ts`, which
-//   polls `Deno.ppid` (every 200 ms, unref'd) and, when it changes (this launcher is gone, even
+//   polls `process.ppid` (every 200 ms, unref'd) and, when it changes (this launcher is gone, even
 //   by SIGKILL, and Deno was re-parented), sends itself SIGTERM: a trainer stops and saves as on
 //   any SIGTERM, anything else ends. SEGLAB_PARENT_PID tells it which parent to watch.
 // - The working directory is the caller's: process.cwd() for `npx seglab`; for an npm script

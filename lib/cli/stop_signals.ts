@@ -73,7 +73,7 @@ export function onStopSignals(
       hardExit(128 + NUMBERS[first]);
     };
     try {
-      Deno.addSignalListener(sig, fn);
+      process.on(sig, fn);
       listeners.push([sig, fn]);
     } catch { /* not available on this platform */ }
   }
@@ -84,7 +84,7 @@ export function onStopSignals(
     dispose() {
       for (const [sig, fn] of listeners.splice(0)) {
         try {
-          Deno.removeSignalListener(sig, fn);
+          process.off(sig, fn);
         } catch { /* gone */ }
       }
     },

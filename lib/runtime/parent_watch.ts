@@ -1,7 +1,7 @@
 /**
  * Makes this Deno process die with the launcher that started it (`bin/seglab.mjs` preloads this
  * file with `--preload`). Linux has no portable "die with parent" setting a Deno program can
- * reach, and Deno cannot read an inherited pipe's descriptor, so the watch polls `Deno.ppid`
+ * reach, and Deno cannot read an inherited pipe's descriptor, so the watch polls `process.ppid`
  * every 200 ms (an unref'd timer: it never keeps the process alive). When the parent named by
  * `SEGLAB_PARENT_PID` is gone — killed even with SIGKILL — the process is re-parented and its
  * ppid changes; it then sends itself SIGTERM, so a trainer stops and saves its checkpoint as on
@@ -12,6 +12,7 @@
  * @module
  */
 import process from "node:process";
+import { setInterval, setTimeout } from "node:timers";
 
 /** Starts watching `parentPid`; returns a function that stops the watch. */
 export function watchParent(
@@ -22,15 +23,14 @@ export function watchParent(
   const id = setInterval(() => {
     if (process.ppid === parentPid) return;
     clearInterval(id);
-    const last = setTimeout(() => process.exit(143), graceMs);
-    Deno.unrefTimer(last);
+    setTimeout(() => process.exit(143), graceMs).unref();
     process.kill(process.pid, "SIGTERM");
   }, intervalMs);
-  Deno.unrefTimer(id);
+  id.unref();
   return () => clearInterval(id);
 }
 
-const parent = Number(Deno.env.get("SEGLAB_PARENT_PID"));
+const parent = Number(process.env.SEGLAB_PARENT_PID);
 if (Number.isInteger(parent) && parent > 1) {
   // Started after the parent died already: end now.
   if (process.ppid !== parent) process.exit(143);

@@ -128,7 +128,7 @@ export function skipBadSamples(
  * through `say`; a `DatasetError` unless `skip`); with `skip`, the sets become views without
  * the unreadable samples.
  */
-export async function prepareData(
+export async function screenData(
   train: SegDataset,
   val: SegDataset | null,
   opts: {

@@ -59,7 +59,7 @@ import { explainWasmFailure } from "../backend/wasm/heap_guard.ts";
 import { StoppedError, stopWatch } from "../runtime/stop.ts";
 import { lockSaveDir } from "./save_lock.ts";
 import { cleanDebris } from "./debris.ts";
-import { prepareData } from "./check_data.ts";
+import { screenData } from "./check_data.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
@@ -400,7 +400,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       : cfg.val_dataset
       ? await dsMod!.createDataset(cfg.val_dataset as Record<string, unknown>, { baseDir })
       : null;
-    const { train: trainDs, val: valDs } = await prepareData(trainDs0, valDs0, {
+    const { train: trainDs, val: valDs } = await screenData(trainDs0, valDs0, {
       check: s.checkData,
       skip: s.skipBadSamples,
       progress: s.progress !== false,

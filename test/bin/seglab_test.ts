@@ -69,8 +69,11 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Starts `npm run train`, waits for training to run, sends `sig` to npm (or its group), returns what happened. */
-async function signalTraining(sig: "SIGINT" | "SIGTERM", opts: { group?: boolean } = {}) {
+/**
+ * Starts `npm run train`, waits for training to run, sends `sig` to npm (or its group, or the
+ * launcher under it), returns what happened.
+ */
+async function signalTraining(sig: Deno.Signal, opts: { group?: boolean; launcher?: boolean } = {}) {
   const dir = fs.mkdtempSync("/tmp/seglab-launcher-");
   const cfg = path.join(dir, "cfg.yml");
   fs.writeFileSync(cfg, CONFIG(shippedDataPath("synthetic-roads")));
@@ -104,12 +107,13 @@ async function signalTraining(sig: "SIGINT" | "SIGTERM", opts: { group?: boolean
     assert.match(err, /iter: 2\//, `training did not start:\n${err}`);
     const deno = descendants(npm.pid).filter((p) => p.comm === "deno");
     assert.equal(deno.length, 1, `one Deno under npm: ${JSON.stringify(descendants(npm.pid))}`);
-    Deno.kill(opts.group ? -npm.pid : npm.pid, sig);
+    const launcher = descendants(npm.pid).find((p) => p.comm === "node");
+    Deno.kill(opts.group ? -npm.pid : opts.launcher ? launcher!.pid : npm.pid, sig);
     const status = await npm.status;
     await reading;
     await out;
     // The Deno child must be gone, not re-parented and training on.
-    const until = Date.now() + 5000;
+    const until = Date.now() + 15000;
     while (alive(deno[0].pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     return { status, err, denoAlive: alive(deno[0].pid), save, dir };
   } catch (e) {
@@ -197,4 +201,19 @@ Deno.test("launcher: Deno runs in the caller's folder — INIT_CWD from an npm s
     else Deno.env.set("INIT_CWD", before);
     Deno.removeSync(elsewhere);
   }
+});
+
+Deno.test({
+  ...E2E,
+  name: "launcher: Deno dies with its parent — SIGKILL to the launcher stops training, which saves and exits",
+  async fn() {
+    const r = await signalTraining("SIGKILL", { launcher: true });
+    try {
+      assert.equal(r.denoAlive, false, "the Deno child is gone");
+      assert.match(r.err, /train: stopped \(SIGTERM\) at iteration \d+ of 100000; saved/);
+      assert.equal(listCheckpoints(r.save).length, 1);
+    } finally {
+      fs.rmSync(r.dir, { recursive: true, force: true });
+    }
+  },
 });
