@@ -19,7 +19,7 @@
 //   launcher's own parent dies (npm killed with SIGKILL), it passes SIGTERM on to Deno.
 // - The launcher exits with Deno's status, or 128 + the signal's number when Deno died of one
 //   (130 for SIGINT, 143 for SIGTERM), as a shell reports it.
-// - Deno dies with its parent: Deno runs with `--preload lib/runtime/parent_watch.ts`, which
+// - Deno dies with its parent: Deno runs with `--preload lib/core/parent_watch.ts`, which
 //   polls `process.ppid` (every 200 ms, unref'd) and, when it changes (this launcher is gone, even
 //   by SIGKILL, and Deno was re-parented), sends itself SIGTERM: a trainer stops and saves as on
 //   any SIGTERM, anything else ends. SEGLAB_PARENT_PID tells it which parent to watch.
@@ -118,7 +118,7 @@ function main() {
     "run",
     "-A",
     `--config=${join(ROOT, "deno.json")}`,
-    `--preload=${join(ROOT, "lib/runtime/parent_watch.ts")}`,
+    `--preload=${join(ROOT, "lib/core/parent_watch.ts")}`,
     entry.file,
     ...entry.args,
   ];

@@ -25,12 +25,12 @@
  * ```
  * @module
  */
-import { tf } from "../lib/backend/tf.ts";
+import { tf } from "../lib/core/tf.ts";
 import { DatasetError } from "./errors.ts";
 import { rngFor } from "./rng.ts";
 import type { Batch, SegDataset, SegSample } from "./types.ts";
 import { createWorkerPool, type SampleFetcher } from "./worker_pool.ts";
-import { StoppedError, stopWatch } from "../lib/runtime/stop.ts";
+import { StoppedError, stopWatch } from "../lib/core/stop.ts";
 
 /** Options of {@linkcode batches}. */
 export interface BatchOptions {

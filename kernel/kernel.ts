@@ -21,7 +21,7 @@ import { installStdin } from "./exec/stdin.ts";
 import { installKernelApi } from "./exec/api.ts";
 import { installExitFlush } from "./exec/exit_flush.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
-import type { MimeBundle } from "../lib/display/mime.ts";
+import type { MimeBundle } from "../lib/core/mime.ts";
 
 /** Options of {@linkcode startKernel}. */
 export interface KernelOptions {

@@ -17,7 +17,7 @@
  * @module
  */
 import { Progress } from "../display/progress.ts";
-import { StoppedError, stopWatch } from "../runtime/stop.ts";
+import { StoppedError, stopWatch } from "../core/stop.ts";
 import type { SegDataset } from "./data.ts";
 import { DatasetError } from "../../datasets/errors.ts";
 

@@ -13,14 +13,14 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { addToConfusion, type ConfusionMatrix, emptyConfusion } from "../metrics/confusion_matrix.ts";
 import { type SegMetrics, segMetrics } from "../metrics/seg_metrics.ts";
 import { Progress } from "../display/progress.ts";
 import type { SegDataset, SegSample } from "./data.ts";
 import { inferLogits, type InferOptions } from "./infer.ts";
-import { StoppedError, stopWatch } from "../runtime/stop.ts";
+import { StoppedError, stopWatch } from "../core/stop.ts";
 
 /** Options of {@linkcode evaluate}. */
 export interface EvaluateOptions {
