@@ -14,6 +14,7 @@ import {
 } from "../support/jupyter.ts";
 
 const MEMORY = new URL("../support/memory_dataset.ts", import.meta.url).href;
+const CHECKPOINTS = new URL("../../lib/train/checkpoint.ts", import.meta.url).href;
 
 function text(r: StepResult): string {
   return (r.outputs ?? []).map((o) => outputText(o as unknown as Record<string, unknown>)).join("\n");
@@ -50,7 +51,8 @@ run.iter`;
         steps: [
           {
             op: "execute",
-            code: `import { listCheckpoints, ready, tf, train } from "seglab";\n` +
+            code: `import { ready, tf, train } from "seglab";\n` +
+              `import { listCheckpoints } from "${CHECKPOINTS}";\n` +
               `import { memoryBatches, memoryDataset } from "${MEMORY}";\n` +
               `import * as fs from "node:fs";\n` +
               `await ready("wasm", { quiet: true });\nconst before = tf.memory().numTensors;\n'ready'`,
