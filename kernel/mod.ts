@@ -5,8 +5,9 @@
  * In a notebook (code running in the kernel):
  *
  * ```ts
- * import { clearOutput, currentCell, interruptRequested, openComm, registerCommTarget } from "seglab/kernel";
+ * import { clearOutput, currentCell, interruptRequested, openComm, record, registerCommTarget } from "seglab/kernel";
  * for (let step = 0; step < 1e6 && !interruptRequested(); step++) trainStep();
+ * record("miou", 0.71); // kept in the executed notebook (scrapbook's convention), read back by readRecords
  * ```
  *
  * For clients and tools (the headless runner, benchmarks): the wire protocol
@@ -36,6 +37,8 @@ export {
 } from "./kernelspec.ts";
 export type { InstallTarget, Kernelspec, KernelspecOptions } from "./kernelspec.ts";
 export { KERNEL_VERSION, kernelInfo } from "./kernel_info.ts";
+export { PAPERMILL_RECORD_MIME, record, RecordError, SCRAP_MIME, scrapOutput } from "./record.ts";
+export type { JsonValue } from "./record.ts";
 export * from "./protocol/mod.ts";
 // The headless notebook runner (`npm run nb`): runNotebook, renderHtml, kernelspec lookup, the client.
 export * from "./run/mod.ts";

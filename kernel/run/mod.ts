@@ -84,3 +84,5 @@ export type { CellOutcome, ExecuteCellOptions } from "./execute_cell.ts";
 export { addMarkers, ERROR_CELL_TAG, withoutMarkers } from "./markers.ts";
 export type { Failure } from "./markers.ts";
 export { nbMain, USAGE } from "./cli.ts";
+// Recorded results and sweeps (runner/sweep/): readRecords, runSweep, gatherSweep, compareSweep.
+export * from "../../runner/sweep/mod.ts";

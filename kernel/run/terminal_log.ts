@@ -86,6 +86,12 @@ export function terminalLog(opts: TerminalLogOptions = {}): RunLog {
     }
   };
   const bundleText = (data: Record<string, unknown>): string => {
+    const scrap = data["application/scrapbook.scrap.json+json"] as
+      | { name?: string; data?: unknown }
+      | undefined;
+    if (scrap && data["text/plain"] === undefined) {
+      return c("2", `record ${scrap.name} = ${JSON.stringify(scrap.data)}`);
+    }
     const plain = data["text/plain"] !== undefined
       ? stripAnsi(joinMultiline(data["text/plain"] as string))
       : "";
