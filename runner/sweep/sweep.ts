@@ -18,8 +18,10 @@
  * ```
  * @module
  */
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import process from "node:process";
 import { Progress } from "../../lib/display/progress.ts";
 import { RunUsageError } from "../../kernel/run/exit_codes.ts";
 import { NotebookError, readNotebook } from "../../kernel/run/notebook.ts";
@@ -178,11 +180,52 @@ export async function prepareSweep(notebook: string, opts: SweepOptions): Promis
   return m;
 }
 
+/**
+ * Takes `<dir>/sweep.lock` for this process; throws SweepError when a live process on this host
+ * holds it (a lock left by a killed process is taken over). Returns the release function.
+ */
+function lockSweep(dir: string): () => void {
+  const file = path.join(dir, "sweep.lock");
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    const held = JSON.parse(fs.readFileSync(file, "utf8")) as { pid: number; host: string };
+    if (held.host === os.hostname() && held.pid !== process.pid && alive(held.pid)) {
+      throw new SweepError(
+        `another nb sweep (pid ${held.pid}) is running on ${dir}; wait for it or stop it (kill ${held.pid})`,
+      );
+    }
+  } catch (e) {
+    if (e instanceof SweepError) throw e;
+  }
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }),
+  );
+  return () => fs.rmSync(file, { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM";
+  }
+}
+
 /** Runs (or resumes) a sweep; see the module documentation. */
 export async function runSweep(notebook: string, opts: SweepOptions): Promise<SweepResult> {
-  const say = opts.say ?? ((l: string) => console.error(l));
   const dir = path.resolve(opts.out);
-  const m = await prepareSweep(notebook, opts);
+  const unlock = lockSweep(dir);
+  try {
+    return await drive(dir, await prepareSweep(notebook, opts), opts);
+  } finally {
+    unlock();
+  }
+}
+
+async function drive(dir: string, m: SweepManifest, opts: SweepOptions): Promise<SweepResult> {
+  const say = opts.say ?? ((l: string) => console.error(l));
   const wanted = new Set(pointNames(expandGrid(opts.axes)));
   const mine = m.points.filter((p) => wanted.has(p.name));
   const done = mine.filter((p) => p.status === "completed");

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { nbMain } from "../../../kernel/run/cli.ts";
 import { compareSweep } from "../../../runner/sweep/compare.ts";
@@ -206,5 +207,34 @@ Deno.test({
     r = await run("-g", "seed=1", "-p", "loss=ce");
     assert.equal(r.code, 2);
     assert.match(r.err, /holds a sweep with another fixed parameters/);
+  },
+});
+
+Deno.test({
+  ...E2E,
+  name:
+    "sweep: a second sweep on a folder a live process is sweeping is refused; a dead holder's lock is taken over",
+  async fn() {
+    const dir = tempDir("seglab-sweep-lock-");
+    const nb = toyNotebook(dir);
+    const out = path.join(dir, "out");
+    fs.mkdirSync(out, { recursive: true });
+    const sleeper = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      fs.writeFileSync(
+        path.join(out, "sweep.lock"),
+        JSON.stringify({ pid: sleeper.pid, host: os.hostname() }),
+      );
+      await assert.rejects(
+        runSweep(nb, { out, axes: [parseGridArg("seed=1")], ...quiet }),
+        new RegExp(`another nb sweep \\(pid ${sleeper.pid}\\) is running on`),
+      );
+    } finally {
+      sleeper.kill();
+      await new Promise((r) => sleeper.once("exit", r));
+    }
+    const r = await runSweep(nb, { out, axes: [parseGridArg("seed=1")], ...quiet });
+    assert.equal(r.exitCode, 0);
+    assert.ok(!fs.existsSync(path.join(out, "sweep.lock")), "released at the end");
   },
 });
