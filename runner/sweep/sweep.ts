@@ -247,6 +247,13 @@ async function drive(dir: string, m: SweepManifest, opts: SweepOptions): Promise
     p.status === "pending" || p.status === "running" || p.status === "submitted" ||
     (p.status === "failed" && opts.retryFailed)
   );
+  const onSlurm = todo.filter((p) => p.status === "submitted");
+  if (opts.engine !== "slurm" && onSlurm.length) {
+    throw new SweepError(
+      `${onSlurm.length} point(s) of ${dir} are on Slurm (job ${onSlurm[0].slurmJob?.split("_")[0]}); ` +
+        `follow them with --engine slurm (after scancel, that marks them failed; then --retry-failed runs them here)`,
+    );
+  }
   if (opts.engine === "slurm") {
     await runSlurm(dir, m, todo, { ...opts.slurm, threads: opts.threads, signal: opts.signal, say });
   } else {
