@@ -205,8 +205,15 @@ function printSummary(dir: string, a: SweepArgs, io: CliIo): void {
     io.out(`no completed points in ${dir} yet\n`);
     return;
   }
-  io.out(`\n${tableBundle(t.select(t.columnNames().filter((c) => c !== "status")), 200)["text/plain"]}\n\n`);
   const rows = t.objects() as Record<string, unknown>[];
+  // Long JSON values (a list of runs) do not fit a terminal table; gatherSweep has them.
+  const long = t.columnNames().filter((c) =>
+    rows.some((r) => typeof r[c] === "string" && (r[c] as string).length > 60)
+  );
+  const shown = t.columnNames().filter((c) => c !== "status" && !long.includes(c));
+  io.out(`\n${tableBundle(t.select(shown), 200)["text/plain"]}\n`);
+  if (long.length) io.out(`(not shown: ${long.join(", ")}; gatherSweep("${dir}") has them)\n`);
+  io.out("\n");
   const m = readManifest(dir)!;
   const params = new Set(m.grid.map((g) => g.name));
   const metric = a.metric ??

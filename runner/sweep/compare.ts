@@ -323,7 +323,7 @@ function comparisonPlot(c: SweepComparison, title?: string): Figure {
     width: 640,
     x: { label: c.metric, grid: true },
     y: { label: null, domain: c.settings.map((s) => s.setting) },
-    color: { legend: true, type: "ordinal" },
+    color: { legend: true, type: "ordinal", label: c.pair },
     marks: [
       Plot.ruleY(bars, { y: "setting", x1: "low", x2: "high", stroke: "#444", strokeWidth: 2 }),
       Plot.tickX(bars, { y: "setting", x: "mean", stroke: "#000", strokeWidth: 2 }),
