@@ -12,7 +12,7 @@ import { compareSweep } from "../../../runner/sweep/compare.ts";
 import { gatherSweep } from "../../../runner/sweep/gather.ts";
 import { parseGridArg } from "../../../runner/sweep/grid.ts";
 import { readManifest, type SweepPoint } from "../../../runner/sweep/manifest.ts";
-import { arraySpec, sbatchScript } from "../../../runner/sweep/slurm_engine.ts";
+import { arraySpec, sbatchScript, slurmCommand } from "../../../runner/sweep/slurm_engine.ts";
 import { runSweep } from "../../../runner/sweep/sweep.ts";
 import { slurmTest } from "../../support/slurm.ts";
 import { tempDir } from "../../kernel/run/_support.ts";
@@ -56,6 +56,14 @@ Deno.test("slurm engine: the script asks for the resources, passes sbatch option
   // sbatch stops reading #SBATCH lines at the first command: all of them come first.
   const firstCommand = s.split("\n").findIndex((l) => l && !l.startsWith("#"));
   assert.ok(s.split("\n").slice(firstCommand).every((l) => !l.startsWith("#SBATCH")));
+});
+
+Deno.test("slurm engine: a missing Slurm command is a one-line error saying what is needed", () => {
+  assert.throws(
+    () => slurmCommand("sbatch-not-installed-here", ["--parsable", "x.sbatch"]),
+    /sbatch-not-installed-here not found: --engine slurm needs Slurm's commands \(sbatch, squeue, scontrol\) on PATH/,
+  );
+  assert.throws(() => slurmCommand("false", []), /false  failed \(exit 1\)/);
 });
 
 const quiet = { say: () => {}, progress: false };

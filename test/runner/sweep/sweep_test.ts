@@ -53,6 +53,10 @@ Deno.test({
       assert.equal(typeof p.records?.miou, "number");
     }
     assert.deepEqual(readManifest(out)!.points.map((p) => p.status), m.points.map(() => "completed"));
+    // The cores are divided among the two kernels (the wasm backend's thread count, at most 8).
+    const threads = Math.min(8, Math.max(1, Math.floor(os.cpus().length / 2)));
+    const log = fs.readFileSync(path.join(out, m.points[0].log), "utf8");
+    assert.match(log, new RegExp(`backend wasm \\([^)]*\\b${threads} threads?\\b`), log.slice(0, 2000));
     const t = gatherSweep(out);
     assert.equal(t.numRows(), 6);
     for (const c of ["loss", "seed", "miou", "road_iou", "best_iter", "point", "duration"]) {
