@@ -60,7 +60,7 @@ export function slurmCommand(
   const ok = r.status === 0;
   if (!ok && !opts.allowFail) {
     throw new SweepError(
-      `${cmd} ${args.join(" ")} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim()}`,
+      `${[cmd, ...args].join(" ")} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim()}`,
     );
   }
   return { ok, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
