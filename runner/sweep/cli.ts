@@ -4,9 +4,9 @@
  * @module
  */
 import process from "node:process";
-import { EXIT, RunUsageError } from "../../kernel/run/exit_codes.ts";
-import { ParameterError, parseParameterArg, readParamsFile } from "../../kernel/run/parameters.ts";
-import type { ParamValue } from "../../kernel/run/translators.ts";
+import { EXIT, RunUsageError } from "../exit_codes.ts";
+import { ParameterError, parseParameterArg, readParamsFile } from "../parameters.ts";
+import type { ParamValue } from "../translators.ts";
 import { tableBundle } from "../../lib/display/table.ts";
 import { compareSweep } from "./compare.ts";
 import { gatherSweep } from "./gather.ts";

@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { compareSweep, gatherSweep } from "seglab/kernel";
+ * import { compareSweep, gatherSweep } from "seglab/runner";
  * const c = compareSweep(gatherSweep("out/sweep/"), { metric: "miou" });
  * console.log(c.text());      // CE 0.9333 ± 0.0152 (3 seeds) … Δ +1.26 ± 1.19 points, 95% CI […]
  * c.plot();                   // in a notebook: the figure
@@ -17,7 +17,7 @@
  * @module
  */
 import * as aq from "arquero";
-import { DISPLAY, type MimeBundle } from "../../lib/display/mime.ts";
+import { DISPLAY, type MimeBundle } from "../../lib/core/mime.ts";
 import { tableBundle } from "../../lib/display/table.ts";
 import { type Figure, Plot, plot } from "../../lib/plots/figure.ts";
 import { parameterColumns } from "./gather.ts";

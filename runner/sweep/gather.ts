@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { gatherSweep } from "seglab/kernel";
+ * import { gatherSweep } from "seglab/runner";
  * const t = await gatherSweep("out/sweep/");
  * t.print(); // loss, seed, miou, road_iou, …
  * ```
@@ -20,7 +20,7 @@
 import * as path from "node:path";
 import * as aq from "arquero";
 import type { JsonValue } from "../../kernel/record.ts";
-import type { ParamValue } from "../../kernel/run/translators.ts";
+import type { ParamValue } from "../translators.ts";
 import { mergeResults, readManifest, SweepError, type SweepPoint } from "./manifest.ts";
 
 /** Options of {@linkcode gatherSweep}. */

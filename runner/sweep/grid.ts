@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { expandGrid, parseGridArg, pointName } from "seglab/kernel";
+ * import { expandGrid, parseGridArg, pointName } from "seglab/runner";
  * const axes = [parseGridArg("loss=ce,hinge"), parseGridArg("coef=[1,0.02],[1,0.05]")];
  * for (const p of expandGrid(axes)) console.log(pointName(p)); // loss=ce,coef=1_0.02 …
  * ```
@@ -13,9 +13,9 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import YAML from "yaml";
-import { readFailure } from "../../lib/runtime/files.ts";
-import { ParameterError, parseParameterArg } from "../../kernel/run/parameters.ts";
-import type { ParamValue } from "../../kernel/run/translators.ts";
+import { readFailure } from "../../lib/core/files.ts";
+import { ParameterError, parseParameterArg } from "../parameters.ts";
+import type { ParamValue } from "../translators.ts";
 
 /** One axis of a grid: a parameter and the values it takes. */
 export interface GridAxis {

@@ -7,9 +7,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../../lib/runtime/files.ts";
+import { writeFileAtomic } from "../../lib/core/files.ts";
 import type { JsonValue } from "../../kernel/record.ts";
-import type { ParamValue } from "../../kernel/run/translators.ts";
+import type { ParamValue } from "../translators.ts";
 import type { GridAxis } from "./grid.ts";
 
 /** The manifest's file name inside the sweep folder. */

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { readRecords } from "seglab/kernel";
+ * import { readRecords } from "seglab/runner";
  * const r = await readRecords("out/demo/lovasz_hinge_roads.ipynb");
  * console.log(r.miou);
  * ```
@@ -14,7 +14,7 @@
  */
 import type { JsonValue } from "../../kernel/record.ts";
 import { PAPERMILL_RECORD_MIME, SCRAP_MIME } from "../../kernel/record.ts";
-import { type Notebook, readNotebook } from "../../kernel/run/notebook.ts";
+import { type Notebook, readNotebook } from "../notebook.ts";
 
 /** The recorded values of a notebook object, in order of appearance (last value of a name wins). */
 export function recordsOf(nb: Notebook): Record<string, JsonValue> {

@@ -8,9 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
-import { runNotebook } from "../../kernel/run/run_notebook.ts";
-import { terminalLog } from "../../kernel/run/terminal_log.ts";
-import { RunUsageError } from "../../kernel/run/exit_codes.ts";
+import { runNotebook } from "../run_notebook.ts";
+import { terminalLog } from "../terminal_log.ts";
+import { RunUsageError } from "../exit_codes.ts";
 import { type PointResult, type SweepManifest, type SweepPoint, writeResult } from "./manifest.ts";
 import { recordsOf } from "./records.ts";
 

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Progress } from "../../lib/display/progress.ts";
-import { writeFileAtomic } from "../../lib/runtime/files.ts";
+import { writeFileAtomic } from "../../lib/core/files.ts";
 import { mergeResults, SweepError, type SweepManifest, type SweepPoint, writeManifest } from "./manifest.ts";
 
 /** Options of the Slurm engine (`--cpus-per-task`, `--time`, `--mem`, `--sbatch-arg`). */

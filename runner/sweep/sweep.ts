@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { parseGridArg, runSweep } from "seglab/kernel";
+ * import { parseGridArg, runSweep } from "seglab/runner";
  * const r = await runSweep("notebooks/lovasz_hinge_roads.ipynb", {
  *   out: "out/sweep/",
  *   axes: [parseGridArg("loss=ce,hinge"), parseGridArg("seed=1,2,3")],
@@ -23,11 +23,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { Progress } from "../../lib/display/progress.ts";
-import { RunUsageError } from "../../kernel/run/exit_codes.ts";
-import { NotebookError, readNotebook } from "../../kernel/run/notebook.ts";
-import { notebookParameters } from "../../kernel/run/parameters.ts";
-import { resolveKernelSpec } from "../../kernel/run/run_notebook.ts";
-import { type ParamValue, TranslatorError, translatorFor } from "../../kernel/run/translators.ts";
+import { RunUsageError } from "../exit_codes.ts";
+import { NotebookError, readNotebook } from "../notebook.ts";
+import { notebookParameters } from "../parameters.ts";
+import { resolveKernelSpec } from "../run_notebook.ts";
+import { type ParamValue, TranslatorError, translatorFor } from "../translators.ts";
 import { checkAxes, expandGrid, type GridAxis, GridError, pointNames } from "./grid.ts";
 import {
   mergeResults,

@@ -2,7 +2,7 @@
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseGridArg } from "../../../runner/sweep/grid.ts";
-import { notebook, writeNotebook } from "../../kernel/run/_support.ts";
+import { notebook, writeNotebook } from "../_support.ts";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 export const ROADS = path.join(REPO, "notebooks", "lovasz_hinge_roads.ipynb");

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import * as aq from "arquero";
-import { DISPLAY } from "../../../lib/display/mime.ts";
+import { DISPLAY } from "../../../lib/core/mime.ts";
 import { compareSweep } from "../../../runner/sweep/compare.ts";
 import { studentTCdf, studentTQuantile } from "../../../runner/sweep/student_t.ts";
 

@@ -12,7 +12,7 @@ import {
   readGridFile,
   splitTopLevel,
 } from "../../../runner/sweep/grid.ts";
-import { tempDir } from "../../kernel/run/_support.ts";
+import { tempDir } from "../_support.ts";
 
 Deno.test("grid: values split on top-level commas only, each read as YAML", () => {
   assert.deepEqual(splitTopLevel(`[1,0.02],[1,0.05]`), ["[1,0.02]", "[1,0.05]"]);

@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runNotebook } from "../../../kernel/run/mod.ts";
-import type { Notebook } from "../../../kernel/run/notebook.ts";
+import { runNotebook } from "../../../runner/mod.ts";
+import type { Notebook } from "../../../runner/notebook.ts";
 import { readRecords, recordsOf } from "../../../runner/sweep/records.ts";
-import { kernelDirs, notebook, tempDir, writeNotebook } from "../../kernel/run/_support.ts";
+import { kernelDirs, notebook, tempDir, writeNotebook } from "../_support.ts";
 
 const RECORD_TS = fileURLToPath(new URL("../../../kernel/record.ts", import.meta.url));
 const E2E = { sanitizeOps: false, sanitizeResources: false };

@@ -15,7 +15,7 @@ import { readManifest, type SweepPoint } from "../../../runner/sweep/manifest.ts
 import { arraySpec, sbatchScript, slurmCommand } from "../../../runner/sweep/slurm_engine.ts";
 import { runSweep } from "../../../runner/sweep/sweep.ts";
 import { slurmTest } from "../../support/slurm.ts";
-import { tempDir } from "../../kernel/run/_support.ts";
+import { tempDir } from "../_support.ts";
 import { LOSS_BY_SEED, REPO, ROADS, TINY, toyNotebook } from "./_support.ts";
 
 Deno.test("slurm engine: array indices are the points' manifest indices, compacted", () => {
@@ -109,7 +109,7 @@ slurmTest(
       [
         "run",
         "-A",
-        path.join(REPO, "kernel/run/main.ts"),
+        path.join(REPO, "runner/main.ts"),
         "sweep",
         nb,
         "--out",

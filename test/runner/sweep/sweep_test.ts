@@ -9,13 +9,13 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { nbMain } from "../../../kernel/run/cli.ts";
+import { nbMain } from "../../../runner/cli.ts";
 import { compareSweep } from "../../../runner/sweep/compare.ts";
 import { gatherSweep } from "../../../runner/sweep/gather.ts";
 import { parseGridArg } from "../../../runner/sweep/grid.ts";
 import { readManifest } from "../../../runner/sweep/manifest.ts";
 import { runSweep } from "../../../runner/sweep/sweep.ts";
-import { tempDir } from "../../kernel/run/_support.ts";
+import { tempDir } from "../_support.ts";
 import { LOSS_BY_SEED, REPO, ROADS, TINY, toyNotebook } from "./_support.ts";
 
 const E2E = { sanitizeOps: false, sanitizeResources: false };
@@ -105,7 +105,7 @@ Deno.test({
     const dir = tempDir("seglab-sweep-kill-");
     const nb = toyNotebook(dir);
     const out = path.join(dir, "out");
-    const args = ["run", "-A", path.join(REPO, "kernel/run/main.ts"), "sweep", nb, "--out", out];
+    const args = ["run", "-A", path.join(REPO, "runner/main.ts"), "sweep", nb, "--out", out];
     const grid = ["-g", "loss=ce,hinge", "-g", "seed=1,2,3", "-p", "sleepMs=800"];
     const child = spawn(Deno.execPath(), [...args, ...grid], { cwd: REPO, stdio: "ignore" });
     const completed = () => readManifestSafe(out).filter((p) => p.status === "completed");
