@@ -44,3 +44,23 @@ export function toyNotebook(dir: string, name = "toy.ipynb"): string {
     ], "seglab"),
   );
 }
+
+/**
+ * Kills the processes whose working directory is under `dir` (kernels of a runner the test killed
+ * with SIGKILL: one killed while it was still starting misses its parent watch and would linger).
+ * Returns how many there were.
+ */
+export function killStrays(dir: string): number {
+  let n = 0;
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name) || Number(entry.name) === Deno.pid) continue;
+    try {
+      const cwd = Deno.readLinkSync(`/proc/${entry.name}/cwd`);
+      if (cwd === dir || cwd.startsWith(dir + "/")) {
+        Deno.kill(Number(entry.name), "SIGKILL");
+        n++;
+      }
+    } catch { /* gone, or not ours to read */ }
+  }
+  return n;
+}

@@ -16,7 +16,7 @@ import { parseGridArg } from "../../../runner/sweep/grid.ts";
 import { readManifest } from "../../../runner/sweep/manifest.ts";
 import { runSweep } from "../../../runner/sweep/sweep.ts";
 import { tempDir } from "../_support.ts";
-import { LOSS_BY_SEED, REPO, ROADS, TINY, toyNotebook } from "./_support.ts";
+import { killStrays, LOSS_BY_SEED, REPO, ROADS, TINY, toyNotebook } from "./_support.ts";
 
 const E2E = { sanitizeOps: false, sanitizeResources: false };
 const quiet = { say: () => {}, progress: false };
@@ -112,6 +112,9 @@ Deno.test({
     await waitFor(() => completed().length >= 2, 120_000);
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
+    // The running point's kernel ends by its parent watch within a second; one still starting may not.
+    await new Promise((r) => setTimeout(r, 1500));
+    killStrays(dir);
     const before = completed();
     assert.ok(before.length >= 2 && before.length < 6, `killed after ${before.length} points`);
     const r = await runSweep(nb, {
