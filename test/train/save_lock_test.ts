@@ -93,3 +93,21 @@ Deno.test("a lock whose pid was reused by a later process is stale; another host
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("a process that exits at once (a second Ctrl-C) still removes its lock", async () => {
+  const dir = tmp();
+  const lockModule = new URL("../../lib/train/save_lock.ts", import.meta.url).href;
+  try {
+    for (const exit of ["Deno.exit(130)", "(await import('node:process')).default.exit(143)"]) {
+      const code = `import { lockSaveDir } from "${lockModule}";\n` +
+        `await lockSaveDir(${JSON.stringify(dir)});\n` +
+        `if (!Deno.statSync(${JSON.stringify(path.join(dir, LOCK_FILE))}).isFile) Deno.exit(9);\n${exit};`;
+      const out = await new Deno.Command(Deno.execPath(), { args: ["eval", code], stderr: "inherit" })
+        .output();
+      assert.ok(out.code === 130 || out.code === 143, `exit ${out.code}`);
+      assert.equal(fs.existsSync(path.join(dir, LOCK_FILE)), false, `${exit} left the lock`);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
