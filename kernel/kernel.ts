@@ -21,6 +21,7 @@ import { installStdin } from "./exec/stdin.ts";
 import { installKernelApi } from "./exec/api.ts";
 import { answerWidgetVersionProbe } from "./exec/widget_version.ts";
 import { answerWidgetControl } from "./exec/widget_control.ts";
+import { installExitFlush } from "./exec/exit_flush.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
 import type { MimeBundle } from "../lib/core/mime.ts";
 
@@ -50,6 +51,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const shared: SharedState = {
     interrupt: new SharedArrayBuffer(4),
     stdin: new SharedArrayBuffer(STDIN_BYTES),
+    exit: new SharedArrayBuffer(4),
   };
   const flag = new Int32Array(shared.interrupt);
   Deno.env.set("NO_COLOR", "1");
@@ -88,6 +90,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   installKernelApi(ex, flag);
   answerWidgetVersionProbe(ex.comms);
   answerWidgetControl(ex.comms);
+  installExitFlush(new Int32Array(shared.exit!), (code) => ex.beforeExit(code));
   setOutputSink({
     name: "seglab-kernel",
     display: (bundle, o) => ex.display(bundle as Record<string, unknown> | Promise<MimeBundle> as never, o),
