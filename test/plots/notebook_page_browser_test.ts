@@ -144,5 +144,7 @@ chromiumTest(
       console.log(`figure on screen vs seglab's PNG: ${(share * 100).toFixed(2)}% of pixels differ`);
       assert.ok(share < 0.02, `${(share * 100).toFixed(2)}% of the figure's pixels differ from seglab's PNG`);
     });
+    // Reached only on success: a failure leaves the folder (notebook, page, screenshot) to look at.
+    await Deno.remove(dir, { recursive: true });
   },
 );

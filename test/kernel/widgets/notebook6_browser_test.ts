@@ -173,6 +173,8 @@ async function notebook6Check(): Promise<void> {
     await server.output().catch(() => {});
     await kernel.remove();
   }
+  // Reached only on success: a failure leaves the folder (notebook, screenshot) to look at.
+  await Deno.remove(dir, { recursive: true });
 }
 
 // Both Jupyter and Chromium are needed: the Jupyter gate reports a missing notebook server.
