@@ -55,6 +55,7 @@ export type {
   LossSection,
   LossSpec,
   LossTerm,
+  LossType,
   LovaszHingeOptions,
   LovaszSoftmaxOptions,
 } from "./losses/mod.ts";
@@ -92,13 +93,16 @@ export {
 export type { NdArray, PaddleLoadOptions, PaddleLoadResult } from "./paddle/mod.ts";
 
 export {
+  checkDataset,
   CheckpointError,
   compareRuns,
   evaluate,
   finetune,
   History,
   loadCheckpoint,
+  LockError,
   predict,
+  StoppedError,
   train,
   TrainingError,
 } from "./train/mod.ts";

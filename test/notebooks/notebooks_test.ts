@@ -24,6 +24,7 @@ const HEADLINES: Record<string, RegExp[]> = {
     /^CE: mIoU 0\.\d{4}, road IoU 0\.\d{4} \(1 seed\)$/m,
     /^CE \+ 0\.02 Lovász hinge: mIoU 0\.\d{4}/m,
     /^Δ mIoU \(hinge − CE\): [+-]\d+\.\d\d points/m,
+    /^NOTE: this is a smoke run \(30 iterations.*The full run .* gave CE 0\.9333 ± 0\.0152 vs CE \+ 0\.02 Lovász hinge 0\.9459 ± 0\.0034: \+1\.26 ± 1\.19/m,
   ],
   "lovasz_softmax_multiclass.ipynb": [
     /^CE: mIoU 0\.\d{4} \(1 seed\)$/m,
@@ -44,6 +45,7 @@ const HEADLINES: Record<string, RegExp[]> = {
   "loss_playground.ipynb": [
     /^"no road at all": road IoU 0, CE [\d.]+ vs Lovász hinge [\d.]+/m,
     /^share of the gradient on the \d+ misclassified pixels/m,
+    /^mixed loss from the widgets: MixedLoss\(1 × CrossEntropyLoss\(.*\) \+ 0\.02 × LovaszHingeLoss\(/m,
   ],
 };
 
