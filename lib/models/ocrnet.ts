@@ -39,12 +39,28 @@ export interface OCRHeadParams {
 /** PaddleSeg's initialisation of the classifiers. */
 const CLASSIFIER_INIT = { std: 0.001 };
 
-/** Applies the OCR head to a backbone feature; returns `{ logit, softRegions }` at feature resolution. */
+/**
+ * Applies the OCR head to a backbone feature; returns `{ logit, softRegions }` at feature
+ * resolution. The head is one recomputation block (`layers/recompute.ts`).
+ */
 export function ocrHead(
   b: LayerBuilder,
   feat: Sym,
   p: OCRHeadParams,
   name = "head",
+): { logit: Sym; softRegions: Sym } {
+  const [logit, softRegions] = b.block(name, [feat], ([f]) => {
+    const r = ocrHeadLayers(b, f, p, name);
+    return [r.logit, r.softRegions];
+  });
+  return { logit, softRegions };
+}
+
+function ocrHeadLayers(
+  b: LayerBuilder,
+  feat: Sym,
+  p: OCRHeadParams,
+  name: string,
 ): { logit: Sym; softRegions: Sym } {
   const inCh = feat.shape[feat.shape.length - 1] as number;
   const k = p.num_classes, mid = p.ocr_mid_channels, key = p.ocr_key_channels;
