@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
   },
 });
 const repeats = Number(args.repeats);
+/** Issue 15: Lovász-Softmax N=2, C=19, 512×1024 at ≤ 0.2× PyTorch. */
+const TARGET_RATIO = 0.2;
 const backend = await ready(args.backend, { quiet: true });
 const loadBefore = +loadavg()[0].toFixed(2);
 
@@ -95,7 +97,7 @@ for (const r of results) {
   if (ref) {
     r.torch_ms_median = ref.ms_median;
     r.ratio_to_torch = +((r.ms_median as number) / ref.ms_median).toFixed(3);
-    r.target_met = (r.ratio_to_torch as number) <= 0.5;
+    r.target_met = (r.ratio_to_torch as number) <= TARGET_RATIO;
   }
 }
 console.log(JSON.stringify(
@@ -110,7 +112,7 @@ console.log(JSON.stringify(
       load_average_1m_after: +loadavg()[0].toFixed(2),
     },
     note: "ours and PyTorch run back to back; compare them on an idle machine (load average near 0)",
-    target: "at most half the PyTorch reference's time",
+    target: `at most ${TARGET_RATIO}× the PyTorch reference's time (issue 15)`,
     torch: torch ? { version: torch.version, threads: torch.threads, error: torch.error } : "not run",
     results,
   },
