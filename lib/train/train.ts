@@ -36,6 +36,8 @@ import { createLossConfig, type LossConfig, type LossSection } from "../losses/l
 import type { LossSpec } from "../losses/types.ts";
 import { LossError } from "../losses/errors.ts";
 import { createModel } from "../models/create_model.ts";
+import { MemoryPlan, type RecomputeOption } from "./memory_plan.ts";
+import { recomputedTerms } from "./recomputed_loss.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { mixSeed, randomSeed } from "../models/seed.ts";
 import { withForwardSeed } from "../models/layers/random_context.ts";
@@ -121,6 +123,11 @@ export interface TrainSpec {
   onProgress?: (event: TrainEvent) => void;
   /** Stops the run after the current iteration; `train` then resolves with `completed: false`. */
   signal?: AbortSignal;
+  /**
+   * Activation recomputation (models/layers/recompute.ts): "auto" (default) recomputes the
+   * model's blocks when a crop would not fit in memory otherwise; true / false force it.
+   */
+  recompute?: RecomputeOption;
   /** Used by `finetune`: where the starting weights came from (recorded in the result). */
   startedFrom?: string;
 }
@@ -391,6 +398,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       await loadPretrained(model, cfg.model as Record<string, unknown>, baseDir, log);
     }
     cfg.model = structuredClone(model.config);
+    const memoryPlan = new MemoryPlan(model, s.recompute ?? "auto");
 
     // Loss: the dataset's ignore index, then one type per model output.
     const lossSection = syncIgnoreIndex(cfg.loss as LossSection, trainDs.ignoreIndex, `${where}loss`);
@@ -548,6 +556,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
                 `(set model.in_channels or the dataset's img_channels)`,
             );
           }
+          const recompute = memoryPlan.fit(batch.images.shape, log).recompute;
           const extras = batch.edges ? { edges: batch.edges } : undefined;
           const stopped = (value: number, cause: string) => {
             const names = termNames.length ? termNames : knownTerms;
@@ -573,7 +582,9 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
             result = tf.variableGrads(() =>
               withForwardSeed(mixSeed(seed, step, 0x64726f70), () => {
                 const outputs = model!.apply(batch.images, { training: true });
-                const terms = loss.terms(outputs, batch.labels, extras);
+                const terms = recompute
+                  ? recomputedTerms(loss, outputs, batch.labels, extras)
+                  : loss.terms(outputs, batch.labels, extras);
                 termNames = terms.map((t) => t.name);
                 termValues = terms.map((t) => t.value.dataSync()[0]);
                 return (terms.length === 1

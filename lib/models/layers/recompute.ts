@@ -71,6 +71,9 @@ export function recomputed(
             () => engine.gradients(() => run(saved), [...saved, ...variables], dy, true),
           );
           y.dispose();
+          // TensorFlow.js keeps every gradient of a backward pass until the pass ends. This one is
+          // read once, here (each tensor's gradient is read by the op that made it): free it now.
+          dy.dispose();
           const all = [...saved, ...variables];
           return grads.map((g, i) => g ?? tf.zerosLike(all[i]));
         } finally {

@@ -45,12 +45,18 @@ function step(m: SegModel, x: tf.Tensor4D, seed: number) {
   return out;
 }
 
-function maxRel(a: Float32Array, b: Float32Array): number {
+/** Largest |a − b| and largest |a|, |b|. */
+function diff(a: Float32Array, b: Float32Array): { d: number; s: number } {
   let d = 0, s = 0;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs(a[i] - b[i]));
     s = Math.max(s, Math.abs(a[i]), Math.abs(b[i]));
   }
+  return { d, s };
+}
+
+function maxRel(a: Float32Array, b: Float32Array): number {
+  const { d, s } = diff(a, b);
   return s === 0 ? d : d / s;
 }
 
@@ -58,23 +64,27 @@ for (const backend of ["cpu", "wasm"]) {
   Deno.test(`recomputation: same loss, gradients and BN statistics as keeping activations, no leak [${backend}]`, async () => {
     await ready(backend, { quiet: true });
     const a = createModel(TINY, { seed: 7 }), b = createModel(TINY, { seed: 7 });
-    const x = tf.randomNormal([2, 32, 24, 3], 0, 1, "float32", 3) as tf.Tensor4D;
+    const x = tf.randomNormal([2, 64, 48, 3], 0, 1, "float32", 3) as tf.Tensor4D;
     try {
-      // Stem, 1 bottleneck, 3 stage modules and the head.
-      assert.equal(recomputeBlocks(a.net).length, 6);
+      // Stem, 1 bottleneck, 3 stage modules and 4 head blocks.
+      assert.equal(recomputeBlocks(a.net).length, 9);
       setRecompute(a.net, false);
-      assert.equal(setRecompute(b.net, true), 6);
+      assert.equal(setRecompute(b.net, true), 9);
       const plain = step(a, x, 11), rec = step(b, x, 11);
       assert.ok(
         Math.abs(plain.loss - rec.loss) <= 1e-6 * Math.abs(plain.loss),
         `${plain.loss} vs ${rec.loss}`,
       );
       const names = Object.keys(plain.grads);
-      assert.ok(names.length > 50);
+      const bad: string[] = [];
+      // Relative per weight, with an absolute floor for the gradients that are 0 up to rounding
+      // (a convolution's bias before batch norm).
+      const top = Math.max(...names.map((n) => diff(plain.grads[n], plain.grads[n]).s));
       for (const n of names) {
-        const r = maxRel(plain.grads[n], rec.grads[n]);
-        assert.ok(r < 1e-4, `${n}: relative gradient difference ${r}`);
+        const { d, s } = diff(plain.grads[n], rec.grads[n]);
+        if (d > 1e-4 * s + 1e-6 * top) bad.push(`${n}: ${d.toExponential(2)} (max ${s.toExponential(2)})`);
       }
+      assert.deepEqual(bad, []);
       // BN moving statistics were updated once in both (not twice in the recomputed model).
       for (const n of Object.keys(plain.stats)) {
         assert.ok(maxRel(plain.stats[n], rec.stats[n]) < 1e-5, `${n} differs`);
