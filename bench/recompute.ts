@@ -49,7 +49,7 @@ function parseCase(s: string): Case {
   return { h: Number(m[1]), w: Number(m[2]), n: Number(m[3]), recompute: r };
 }
 
-function synthetic(h: number, w: number, n: number): SegDataset {
+function synthetic(n: number): SegDataset {
   return {
     length: n,
     numClasses: classes,
@@ -97,7 +97,7 @@ async function runOne(c: Case): Promise<Record<string, unknown>> {
       optimizer: { type: "SGD", momentum: 0.9, weight_decay: 4e-5 },
       lr_scheduler: { type: "PolynomialDecay", learning_rate: 0.01, power: 0.9, end_lr: 0 },
     },
-    trainDataset: synthetic(c.h, c.w, c.n),
+    trainDataset: synthetic(c.n),
     valDataset: null,
     batches: (ds, o) => batches(ds, o, c),
     recompute: c.recompute,
