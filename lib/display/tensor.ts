@@ -1,7 +1,7 @@
 /** How a tensor displays: shape, dtype and a preview of its values (never the whole tensor). */
-import { tf } from "../backend/tf.ts";
-import type { MimeBundle } from "./mime.ts";
-import { escapeHtml } from "./escape.ts";
+import { tf } from "../core/tf.ts";
+import type { MimeBundle } from "../core/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 const PREVIEW = 6;
 

@@ -6,7 +6,7 @@
  * is chosen in JavaScript (a constant mask), so no sort or gather gradient is needed.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { num, numberListOrNull, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";
 import { checkWeightLength, classWeights, pixelCrossEntropy } from "./cross_entropy.ts";

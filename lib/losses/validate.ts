@@ -4,7 +4,7 @@
  * tensor (tensors are immutable), so a label tensor shared by several losses is read once.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
 
 const labelStats = new WeakMap<tf.Tensor, Map<number, { min: number; max: number; valid: number }>>();

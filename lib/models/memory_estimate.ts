@@ -10,7 +10,7 @@
  * estimate is meant for deciding whether a crop fits, not for accounting to the byte.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { Recompute } from "./layers/recompute.ts";
 
 type Shape = (number | null)[];

@@ -11,8 +11,8 @@
  * same shape that fits.
  * @module
  */
-import { tf } from "../backend/tf.ts";
-import { ConfigError } from "../config/mod.ts";
+import { tf } from "../core/tf.ts";
+import { ConfigError } from "../config/config_error.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { estimateTrainingMemory } from "../models/memory_estimate.ts";
 import { recomputeBlocks, setRecompute } from "../models/layers/recompute.ts";

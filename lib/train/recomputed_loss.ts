@@ -5,7 +5,7 @@
  * only while the loss's backward pass runs. Used when the memory plan recomputes the model.
  * @module
  */
-import type { tf } from "../backend/tf.ts";
+import type { tf } from "../core/tf.ts";
 import type { LossConfig } from "../losses/loss_config.ts";
 import type { LossExtras, LossTerm } from "../losses/types.ts";
 import { recomputed } from "../models/layers/recompute.ts";

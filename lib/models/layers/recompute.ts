@@ -16,7 +16,7 @@
  * model: the same graph, the same weights, every activation kept.
  * @module
  */
-import { tf } from "../../backend/tf.ts";
+import { tf } from "../../core/tf.ts";
 import { forwardSeedState, replayForwardSeed, withForwardSeed } from "./random_context.ts";
 
 type Shape = (number | null)[];
