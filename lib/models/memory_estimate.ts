@@ -38,7 +38,7 @@ export interface MemoryEstimate {
  * tensors, TensorFlow.js keeping every gradient of a backward pass until it ends, temporaries and
  * the heap's growth steps (fitted to measured wasm heaps, `bench/recompute.ts`).
  */
-const KEPT_FACTOR = 3.3;
+const KEPT_FACTOR = 2.5;
 /** With recomputation: kept tensors and their gradients (the block outputs' are freed early). */
 const KEPT_RECOMPUTE_FACTOR = 2;
 /** A block's backward pass: its recomputed activations, their gradients and temporaries. */

@@ -23,6 +23,9 @@ export type RecomputeOption = "auto" | boolean;
 /** The wasm32 heap's ceiling. */
 export const WASM_HEAP_LIMIT = 4 * 2 ** 30;
 
+/** "auto" recomputes when keeping every activation is estimated to need more than this share of the limit. */
+const AUTO_MARGIN = 0.9;
+
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 
 /** What was decided for one input shape. */
@@ -61,8 +64,9 @@ export class MemoryPlan {
     const e = estimateTrainingMemory(this.model.net, [...shape]);
     const limit = this.limitBytes;
     const canRecompute = this.#blocks > 0;
+    // "auto" leaves a margin: the estimate of a step that keeps everything is the rougher one.
     const recompute = this.option === "auto"
-      ? canRecompute && limit !== null && e.peakBytes > limit
+      ? canRecompute && limit !== null && e.peakBytes > AUTO_MARGIN * limit
       : this.option && canRecompute;
     const need = recompute ? e.peakRecomputeBytes : e.peakBytes;
     if (limit !== null && need > limit) {
