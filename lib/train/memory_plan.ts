@@ -119,9 +119,9 @@ export class MemoryPlan {
       fits1 ? `${fits1[0]}×${fits1[1]}×1` : null,
     ].filter(Boolean).join(", or ");
     return `crop ${crop(shape)} (H×W×batch): a training step of ${this.model.description.split(",")[0]} ` +
-      `needs an estimated ${gib(need)}${how}, more than the ${
-        gib(limit)
-      } the ${tf.getBackend()} heap can hold; ` +
+      `needs an estimated ${gib(need)}${how}, more than the ${gib(limit)} ${
+        tf.getBackend() === "wasm" ? "the wasm heap can hold" : "limit"
+      }; ` +
       (largest
         ? `the largest crop of this shape that fits is ${largest}. `
         : "no crop of this shape fits. ") +
