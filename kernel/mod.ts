@@ -10,13 +10,14 @@
  * In a cell:
  *
  * ```ts
- * import { clearOutput, currentCell, inKernel, interruptRequested, openComm } from "seglab/kernel";
+ * import { clearOutput, currentCell, inKernel, interruptRequested, openComm, record } from "seglab/kernel";
  * let loss = 1;
  * for (let step = 0; step < 1_000 && !interruptRequested(); step++) loss *= 0.99; // Stop ends it early
  * if (inKernel()) {
  *   clearOutput(true); // the next output replaces this cell's output
  *   console.log(`${currentCell()?.label}: loss ${loss.toFixed(4)}`);
  *   openComm("seglab.progress", { loss }); // a frontend widget may listen on this target
+ *   record("loss", loss); // kept in the executed notebook (scrapbook's scrap), read back by readRecords
  * }
  * ```
  * @module
@@ -26,6 +27,8 @@ import type { Comm, CommData, CommTargetHandler } from "./exec/comm.ts";
 
 export type { KernelApi } from "./exec/api.ts";
 export type { Comm, CommData, CommTargetHandler } from "./exec/comm.ts";
+export { PAPERMILL_RECORD_MIME, record, RecordError, SCRAP_MIME, scrapOutput } from "./record.ts";
+export type { JsonValue } from "./record.ts";
 export { startKernel } from "./kernel.ts";
 export type { KernelOptions, RunningKernel } from "./kernel.ts";
 export { installKernelspec, kernelspec } from "./kernelspec.ts";
@@ -63,6 +66,15 @@ export function currentCell(): { label: string; count: number | null } | undefin
  */
 export function interruptRequested(): boolean {
   return kernelApi()?.interruptRequested() ?? false;
+}
+
+/**
+ * The running cell's stop signal: aborted when the user interrupts the cell (undefined outside a
+ * cell or the kernel). seglab's `train`, `evaluate`, `predict` and `batches` watch it by default;
+ * pass it to your own long work (`fetch(url, { signal: cellSignal() })`).
+ */
+export function cellSignal(): AbortSignal | undefined {
+  return kernelApi()?.cellSignal();
 }
 
 /** Clears the running cell's output (with `wait`, when the next output arrives). */

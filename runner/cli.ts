@@ -17,6 +17,7 @@ import { runNotebook, type RunResult } from "./run_notebook.ts";
 import { SEGLAB_KERNEL_NAME } from "./client/seglab_kernelspec.ts";
 import { terminalLog } from "./terminal_log.ts";
 import { type ParamValue, TranslatorError, translatorFor } from "./translators.ts";
+import { cmdSweep, SWEEP_USAGE } from "./sweep/cli.ts";
 
 /** The usage text. */
 export const USAGE = `usage: npm run nb -- <command> …
@@ -41,6 +42,7 @@ export const USAGE = `usage: npm run nb -- <command> …
   params <notebook.ipynb> [--kernel <name>]
                              the notebook's parameters, their defaults and documentation
   kernels                    the kernelspecs the runner can start
+${SWEEP_USAGE}
 
 exit codes: 0 ok · 1 a cell raised · 2 bad usage, unreadable notebook, unknown kernel or unwritable output
             · 3 the kernel died · 4 a cell timed out · 130 stopped with Ctrl-C`;
@@ -185,8 +187,13 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   const a = await parseRunArgs(args);
   const outs = await outputsFor(a.notebooks, a.out);
   const controller = new AbortController();
+  let firstSigint = 0;
   const onSigint = () => {
+    // A terminal's Ctrl-C reaches both the launcher (bin/seglab.mjs, which forwards it) and this
+    // process: copies within 500 ms are one request.
+    if (controller.signal.aborted && Date.now() - firstSigint < 500) return;
     if (controller.signal.aborted) process.exit(EXIT.aborted);
+    firstSigint = Date.now();
     io.err("\nseglab nb: stopping (interrupting the running cell; Ctrl-C again to quit at once)\n");
     controller.abort();
   };
@@ -379,6 +386,8 @@ export async function nbMain(args: string[], io: CliIo = defaultIo): Promise<num
         return await cmdParams(rest, io);
       case "kernels":
         return await cmdKernels(io);
+      case "sweep":
+        return await cmdSweep(rest, io);
       case "-h":
       case "--help":
       case "help":

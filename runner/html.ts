@@ -83,6 +83,14 @@ function renderBundle(data: MimeBundle): string {
   }
   if (has("text/markdown")) return `<div class="markdown">${markdown(text(data["text/markdown"]))}</div>`;
   if (has("text/latex")) return `<pre class="text">${escapeHtml(text(data["text/latex"]))}</pre>`;
+  const scrap = data["application/scrapbook.scrap.json+json"] as
+    | { name?: string; data?: unknown }
+    | undefined;
+  if (scrap && !has("text/plain")) {
+    return `<pre class="text muted">record ${escapeHtml(String(scrap.name))} = ${
+      escapeHtml(JSON.stringify(scrap.data))
+    }</pre>`;
+  }
   const json = Object.keys(data).find((k) => k === "application/json" || k.endsWith("+json"));
   if (json && !has("text/plain")) return `<pre class="text">${escapeHtml(text(data[json]))}</pre>`;
   if (has("text/plain")) {

@@ -53,3 +53,5 @@ export { findKernelSpec, KernelSpecError, listKernelSpecs, readKernelSpec } from
 export type { KernelSearchOptions, KernelSpec } from "./client/kernelspecs.ts";
 export { seglabKernelSpec } from "./client/seglab_kernelspec.ts";
 export { nbMain } from "./cli.ts";
+// Recorded results and sweeps: readRecords, runSweep, gatherSweep, compareSweep (runner/sweep/).
+export * from "./sweep/mod.ts";

@@ -61,6 +61,12 @@ function limitLines(text: string, max: number): string {
 
 /** A MIME bundle as terminal text: its `text/plain`, and the other types by size. */
 function bundleSummary(data: Record<string, unknown>, c: Paint, limit: (text: string) => string): string {
+  const scrap = data["application/scrapbook.scrap.json+json"] as
+    | { name?: string; data?: unknown }
+    | undefined;
+  if (scrap && data["text/plain"] === undefined) {
+    return c("2", `record ${scrap.name} = ${JSON.stringify(scrap.data)}`);
+  }
   const plain = data["text/plain"] !== undefined
     ? stripAnsi(joinMultiline(data["text/plain"] as string))
     : "";

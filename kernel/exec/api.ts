@@ -17,10 +17,17 @@ export interface KernelApi {
   currentCell(): { label: string; count: number | null } | undefined;
   /** True while an interrupt is pending: long loops in libraries may poll it and stop. */
   interruptRequested(): boolean;
+  /**
+   * The running cell's stop signal, aborted when the user interrupts the cell; library work
+   * (`train`, `evaluate`, `predict`, `batches`) watches it by default. Undefined outside a cell.
+   */
+  cellSignal(): AbortSignal | undefined;
   /** The shared interrupt flag (`Int32Array`, element 0 is 1 while an interrupt is pending). */
   readonly interruptFlag: Int32Array;
   /** Clears the cell's output (`wait`: when the next output arrives). */
   clearOutput(wait?: boolean): void;
+  /** Sends a raw `display_data` output (bundle and metadata as they are) from the running cell. */
+  displayData(data: Record<string, unknown>, metadata?: Record<string, unknown>): void;
   registerCommTarget(name: string, handler: CommTargetHandler): void;
   openComm(
     targetName: string,
@@ -42,9 +49,13 @@ export function installKernelApi(executor: Executor, flag: Int32Array): KernelAp
       return c ? { label: c.label, count: c.count } : undefined;
     },
     interruptRequested: () => Atomics.load(flag, 0) !== 0 || Boolean(cellStorage.getStore()?.cancelled),
+    cellSignal: () => cellStorage.getStore()?.signal,
     interruptFlag: flag,
     clearOutput(wait = false) {
       executor.router.emit(cellStorage.getStore() ?? executor.router.running, { kind: "clear", wait });
+    },
+    displayData(data, metadata) {
+      executor.display(data, metadata ? { metadata } : {});
     },
     registerCommTarget: (name, handler) => executor.comms.registerTarget(name, handler),
     openComm: (targetName, data, opts) => executor.comms.open(targetName, data, opts),

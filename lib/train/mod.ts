@@ -17,6 +17,7 @@ export { train, TrainingError } from "./train.ts";
 export type { TrainEvent, TrainResult, TrainSpec } from "./train.ts";
 export { MemoryPlan, WASM_HEAP_LIMIT } from "./memory_plan.ts";
 export type { MemoryDecision, RecomputeOption } from "./memory_plan.ts";
+export type { StopInfo } from "./train_types.ts";
 export { finetune } from "./finetune.ts";
 export type { FinetuneSpec } from "./finetune.ts";
 export { evaluate, sampleCache } from "./evaluate.ts";
@@ -44,3 +45,9 @@ export {
 export type { CheckpointState, LoadedCheckpoint } from "./checkpoint.ts";
 export { CheckpointError, fileIO } from "./file_io.ts";
 export type { Batch, BatchFn, BatchOptions, SegDataset, SegSample } from "./data.ts";
+export { StoppedError } from "../core/stop.ts";
+export { LOCK_FILE, LockError, lockSaveDir } from "./save_lock.ts";
+export type { LockOwner, SaveLock } from "./save_lock.ts";
+export { cleanDebris } from "./debris.ts";
+export { checkDataset, skipBadSamples } from "./check_data.ts";
+export type { DataCheck, DataProblem } from "./check_data.ts";
