@@ -245,7 +245,14 @@ export function hrnet(
   xs = stage(b, xs, st(3), p.has_se, p.align_corners, `${name}.st3`);
   xs = transition(b, xs, p.stage3_num_channels, p.stage4_num_channels, `${name}.tr3`);
   xs = stage(b, xs, st(4), p.has_se, p.align_corners, `${name}.st4`);
-  const ups = xs.map((xi, i) => (i === 0 ? xi : b.resizeLike(xi, xs[0], `${name}.up${i}`, p.align_corners)));
+  // The upsampled branches are only the concatenation's inputs: one more recomputation block.
+  const [feature] = b.block(`${name}.tail`, xs, (ys) => {
+    const ups = ys.map((
+      yi,
+      i,
+    ) => (i === 0 ? yi : b.resizeLike(yi, ys[0], `${name}.up${i}`, p.align_corners)));
+    return [b.concat(ups, `${name}.concat`)];
+  });
   const channels = p.stage4_num_channels.reduce((a, c) => a + c, 0);
-  return { feature: b.concat(ups, `${name}.concat`), channels };
+  return { feature, channels };
 }
