@@ -150,10 +150,27 @@ export class Recompute extends tf.layers.Layer {
     return r;
   }
 
+  /** Serialisable with its block, so `tf.loadLayersModel` can rebuild a saved model. */
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), enabled: this.enabled };
+    const inner = { className: this.inner.getClassName(), config: this.inner.getConfig() };
+    return {
+      ...super.getConfig(),
+      enabled: this.enabled,
+      inner: inner as unknown as tf.serialization.ConfigDict,
+    };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const { inner, ...rest } = config as { inner: { config: tf.serialization.ConfigDict } };
+    const model = tf.LayersModel.fromConfig(tf.LayersModel, inner.config) as tf.LayersModel;
+    return new cls({ ...rest, inner: model });
   }
 }
+
+tf.serialization.registerClass(Recompute);
 
 /** Every `Recompute` block of a model (nested ones included). */
 export function recomputeBlocks(net: tf.LayersModel): Recompute[] {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ready, tf } from "../../../lib/mod.ts";
 import { createModel, type SegModel, withForwardSeed } from "../../../lib/models/mod.ts";
 import { recomputeBlocks, setRecompute } from "../../../lib/models/layers/recompute.ts";
+import { fileIO } from "../../../lib/train/mod.ts";
 
 const TINY = {
   type: "OCRNet",
@@ -105,3 +106,23 @@ for (const backend of ["cpu", "wasm"]) {
     }
   });
 }
+
+Deno.test("a model with recomputation blocks saves and loads with tf.loadLayersModel, same outputs", async () => {
+  await ready("wasm", { quiet: true });
+  const m = createModel(TINY, { seed: 5 });
+  const dir = await Deno.makeTempDir();
+  try {
+    await m.net.save(fileIO(dir));
+    const loaded = await tf.loadLayersModel(fileIO(dir));
+    assert.equal(recomputeBlocks(loaded).length, 10);
+    assert.deepEqual(loaded.weights.map((w) => w.originalName), m.net.weights.map((w) => w.originalName));
+    const x = tf.randomNormal([1, 64, 32, 3], 0, 1, "float32", 9);
+    const [a, b] = [m.net, loaded].map((n) => (n.apply(x) as tf.Tensor[])[0].dataSync());
+    assert.ok(a.length > 0 && a.every((v, i) => v === b[i]));
+    loaded.dispose();
+    x.dispose();
+  } finally {
+    m.dispose();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
