@@ -40,9 +40,9 @@ export interface MemoryEstimate {
  */
 const KEPT_FACTOR = 2.5;
 /** With recomputation: kept tensors and their gradients (the block outputs' are freed early). */
-const KEPT_RECOMPUTE_FACTOR = 2.3;
+const KEPT_RECOMPUTE_FACTOR = 2.25;
 /** A block's backward pass: its recomputed activations, their gradients and temporaries. */
-const BLOCK_FACTOR = 2.9;
+const BLOCK_FACTOR = 2.85;
 /** Floats per output pixel per logit channel that a loss and its gradient hold (softmax, one-hot, sort keys …). */
 const LOSS_FLOATS = 8;
 /** What the runtime holds besides tensors (kernels' workspaces, allocator slack). */

@@ -32,6 +32,10 @@ Deno.test("memory plan: recomputation past what fits with everything kept; a cro
     assert.equal(d.recompute, true);
     assert.ok(recomputeBlocks(m.net).every((b) => b.enabled));
     assert.match(lines[0], /crop 512×512×2.*recomputing/);
+    // PaddleSeg's Cityscapes crops: 1024×512×2 trains with recomputation (measured heap 3989 MiB of 4096);
+    // 768×768×2 does not fit.
+    assert.equal(plan.fit([2, 512, 1024, 3]).recompute, true);
+    assert.throws(() => plan.fit([2, 768, 768, 3]), /crop 768×768×2 .*fits is \d+×\d+×2, or 768×768×1/);
     // Back to a small crop: recomputation off again.
     plan.fit([2, 128, 128, 3]);
     assert.ok(recomputeBlocks(m.net).every((b) => !b.enabled));
