@@ -19,6 +19,8 @@ import { cellStorage } from "./exec/context.ts";
 import { installCapture, installTimerTracking } from "./exec/capture.ts";
 import { installStdin } from "./exec/stdin.ts";
 import { installKernelApi } from "./exec/api.ts";
+import { answerWidgetVersionProbe } from "./exec/widget_version.ts";
+import { answerWidgetControl } from "./exec/widget_control.ts";
 import { installExitFlush } from "./exec/exit_flush.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
 import type { MimeBundle } from "../lib/core/mime.ts";
@@ -86,6 +88,8 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const ex = executor;
   installStdin(shared.stdin, ex.post, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
   installKernelApi(ex, flag);
+  answerWidgetVersionProbe(ex.comms);
+  answerWidgetControl(ex.comms);
   installExitFlush(new Int32Array(shared.exit!), (code) => ex.beforeExit(code));
   setOutputSink({
     name: "seglab-kernel",

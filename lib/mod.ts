@@ -54,6 +54,7 @@ export type {
   LossSection,
   LossSpec,
   LossTerm,
+  LossType,
   LovaszHingeOptions,
   LovaszSoftmaxOptions,
 } from "./losses/mod.ts";

@@ -26,6 +26,8 @@ export interface KernelApi {
   readonly interruptFlag: Int32Array;
   /** Clears the cell's output (`wait`: when the next output arrives). */
   clearOutput(wait?: boolean): void;
+  /** The id of the request whose code is running (a cell's execute_request, or a comm message). */
+  parentMessageId(): string | undefined;
   /** Sends a raw `display_data` output (bundle and metadata as they are) from the running cell. */
   displayData(data: Record<string, unknown>, metadata?: Record<string, unknown>): void;
   registerCommTarget(name: string, handler: CommTargetHandler): void;
@@ -54,6 +56,7 @@ export function installKernelApi(executor: Executor, flag: Int32Array): KernelAp
     clearOutput(wait = false) {
       executor.router.emit(cellStorage.getStore() ?? executor.router.running, { kind: "clear", wait });
     },
+    parentMessageId: () => (cellStorage.getStore() ?? executor.router.running)?.parent.msg_id,
     displayData(data, metadata) {
       executor.display(data, metadata ? { metadata } : {});
     },
