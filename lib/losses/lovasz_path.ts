@@ -16,10 +16,16 @@ export function resolveImpl(impl: LovaszImpl = "auto"): "typed" | "tensor" {
   return backendOnDevice() ? "tensor" : "typed";
 }
 
-/** True while a gradient tape records (inside `tf.grad`, `optimizer.minimize`, …). */
+/**
+ * Called from a Lovász op's own `tf.customGrad` body: true while a gradient tape records that op
+ * (inside `tf.grad`, `optimizer.minimize`, …) — false when the op runs inside another op's body
+ * (a recomputed block's first run, `models/layers/recompute.ts`), which the tape does not see.
+ */
 export function taping(): boolean {
-  const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
-  return typeof state?.gradientDepth === "number" ? state.gradientDepth > 0 : true;
+  const state =
+    (tf.engine() as unknown as { state?: { gradientDepth?: number; kernelDepth?: number } }).state;
+  if (typeof state?.gradientDepth !== "number") return true;
+  return state.gradientDepth > 0 && !((state.kernelDepth ?? 0) > 1);
 }
 
 /**

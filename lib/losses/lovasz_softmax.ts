@@ -24,7 +24,9 @@ import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
 import { bool, type Check, num, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";
-import { type LovaszClasses, lovaszSoftmaxTyped } from "./lovasz_softmax_typed.ts";
+import type { LovaszClasses } from "./lovasz_softmax_typed.ts";
+import { lovaszSoftmaxFused } from "./lovasz_softmax_fused.ts";
+import type { WasmBackend } from "../backend/wasm/heap.ts";
 import { lovaszSoftmaxTensor } from "./lovasz_tensor.ts";
 import { type LovaszImpl, resolveImpl, taping } from "./lovasz_path.ts";
 
@@ -84,9 +86,9 @@ export function lovaszSoftmax(
 }
 
 /**
- * The typed path as a differentiable op: softmax (and its backward pass) in TensorFlow.js,
- * transposed to class-major so each class's errors are contiguous; the sort, weights and loss
- * in JavaScript; the gradient with respect to the probabilities computed only while a tape records.
+ * The typed path as a differentiable op: the softmax in TensorFlow.js, then the sort, weights,
+ * loss and the gradient through the softmax in one JavaScript kernel over the pixel-major
+ * probabilities (`lovasz_softmax_fused.ts`), the gradient computed only while a tape records.
  */
 function typedLovaszSoftmaxOp(
   logits: tf.Tensor4D,
@@ -94,32 +96,32 @@ function typedLovaszSoftmaxOp(
   opts: { classes: LovaszClasses; perImage: boolean; ignoreIndex: number },
 ): tf.Scalar {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const x = args[0] as tf.Tensor4D, save = args[1] as tf.GradSaveFunc;
+    const x = args[0] as tf.Tensor4D;
     const [n, h, w, c] = x.shape;
-    const m = n * h * w;
-    const probsT = tf.tidy(() => tf.transpose(tf.reshape(tf.softmax(x), [m, c])));
-    const wantGrad = taping();
-    const r = lovaszSoftmaxTyped({
-      probs: probsT.dataSync() as Float32Array,
+    const probs = tf.softmax(x);
+    // On wasm, a view of the heap instead of an 80 MB copy: nothing allocates before the kernel ends.
+    const data = tf.getBackend() === "wasm"
+      ? (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(probs) as Float32Array
+      : probs.dataSync() as Float32Array;
+    const r = lovaszSoftmaxFused({
+      probs: data,
       labels: labelData,
       n,
       hw: h * w,
       c,
       ...opts,
-      wantGrad,
+      wantGrad: taping(),
     });
-    if (wantGrad) save([probsT]);
-    probsT.dispose();
+    probs.dispose();
     return {
       value: tf.scalar(r.loss),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        if (!r.gradProbs) throw new Error("LovaszSoftmaxLoss: gradient requested outside a gradient tape");
-        return tf.tidy(() => {
-          const p = saved[0];
-          const g = tf.tensor2d(r.gradProbs!, [c, m]);
-          const dz = tf.mul(p, tf.sub(g, tf.sum(tf.mul(p, g), 0, true)));
-          return tf.mul(tf.reshape(tf.transpose(dz), x.shape), dy);
-        });
+      gradFunc: (dy: tf.Tensor) => {
+        const g = r.gradLogits;
+        if (!g) throw new Error("LovaszSoftmaxLoss: gradient requested outside a gradient tape");
+        r.gradLogits = null; // the op's gradient is taken once; the array goes to the tensor
+        const s = dy.dataSync()[0];
+        if (s !== 1) { for (let i = 0; i < g.length; i++) g[i] *= s; }
+        return tf.tensor4d(g, x.shape);
       },
     };
   });

@@ -25,6 +25,7 @@ import { mixSeed } from "./seed.ts";
 import { ResizeLike } from "./layers/resize_like.ts";
 import { Conv2D } from "./layers/conv2d.ts";
 import { BatchNorm } from "./layers/batch_norm.ts";
+import { Recompute } from "./layers/recompute.ts";
 
 /** A symbolic tensor of the functional tf.layers API. */
 export type Sym = tf.SymbolicTensor;
@@ -126,6 +127,21 @@ export class LayerBuilder {
     return this.#add(tf.layers.maxPooling2d({ name, poolSize: 2, strides: 2, padding: "valid" })).apply(
       x,
     ) as Sym;
+  }
+
+  /**
+   * A block `fn(xs)` whose activations can be recomputed in the backward pass instead of kept
+   * (`layers/recompute.ts`): its layers keep their names and weights; the block is one nested
+   * model named `${name}.recompute`.
+   */
+  block(name: string, xs: Sym[], fn: (xs: Sym[]) => Sym[]): Sym[] {
+    const ins = xs.map((x, i) => tf.input({ shape: x.shape.slice(1), name: `${name}.in${i}` }));
+    const outs = fn(ins);
+    const inner = tf.model({ inputs: ins, outputs: outs, name: `${name}.block` });
+    const y = this.#add(new Recompute({ name: `${name}.recompute`, inner })).apply(
+      xs.length === 1 ? xs[0] : xs,
+    );
+    return (Array.isArray(y) ? y : [y]) as Sym[];
   }
 
   /** Any other layer, registered under its name. */

@@ -195,14 +195,17 @@ function stage(
 ): Sym[] {
   let out = xs;
   for (let m = 0; m < p.modules; m++) {
-    const branches = out.map((x, i) => {
-      let y = x;
-      for (let k = 0; k < p.blocks[i]; k++) {
-        y = basicBlock(b, y, p.channels[i], hasSe, `${name}.${m}.b${i}.${k}`);
-      }
-      return y;
+    // Each high-resolution module is one recomputation block (layers/recompute.ts).
+    out = b.block(`${name}.${m}`, out, (ins) => {
+      const branches = ins.map((x, i) => {
+        let y = x;
+        for (let k = 0; k < p.blocks[i]; k++) {
+          y = basicBlock(b, y, p.channels[i], hasSe, `${name}.${m}.b${i}.${k}`);
+        }
+        return y;
+      });
+      return fuse(b, branches, p.channels, alignCorners, `${name}.${m}.fuse`);
     });
-    out = fuse(b, branches, p.channels, alignCorners, `${name}.${m}.fuse`);
   }
   return out;
 }
@@ -222,12 +225,19 @@ export function hrnet(
     blocks: p[`stage${k}_num_blocks`],
     channels: p[`stage${k}_num_channels`],
   });
-  let y = b.convBNReLU(x, { name: `${name}.conv1`, filters: p.stem_channels, kernel: 3, stride: 2 });
-  y = b.convBNReLU(y, { name: `${name}.conv2`, filters: p.stem_channels, kernel: 3, stride: 2 });
+  // The stem and every Bottleneck are recomputation blocks too (layers/recompute.ts).
+  let [y] = b.block(`${name}.stem`, [x], ([z]) => {
+    const s = b.convBNReLU(z, { name: `${name}.conv1`, filters: p.stem_channels, kernel: 3, stride: 2 });
+    return [b.convBNReLU(s, { name: `${name}.conv2`, filters: p.stem_channels, kernel: 3, stride: 2 })];
+  });
   // Stage 1 (PaddleSeg's Layer1): one run of Bottleneck blocks; like PaddleSeg, stage1_num_modules is not used.
   const f1 = p.stage1_num_channels[0];
   for (let i = 0; i < p.stage1_num_blocks[0]; i++) {
-    y = bottleneck(b, y, f1, i === 0, p.has_se, `${name}.layer1.${i}`);
+    [y] = b.block(
+      `${name}.layer1.${i}`,
+      [y],
+      ([z]) => [bottleneck(b, z, f1, i === 0, p.has_se, `${name}.layer1.${i}`)],
+    );
   }
   let xs = transition(b, [y], [f1 * 4], p.stage2_num_channels, `${name}.tr1`);
   xs = stage(b, xs, st(2), p.has_se, p.align_corners, `${name}.st2`);
@@ -235,7 +245,14 @@ export function hrnet(
   xs = stage(b, xs, st(3), p.has_se, p.align_corners, `${name}.st3`);
   xs = transition(b, xs, p.stage3_num_channels, p.stage4_num_channels, `${name}.tr3`);
   xs = stage(b, xs, st(4), p.has_se, p.align_corners, `${name}.st4`);
-  const ups = xs.map((xi, i) => (i === 0 ? xi : b.resizeLike(xi, xs[0], `${name}.up${i}`, p.align_corners)));
+  // The upsampled branches are only the concatenation's inputs: one more recomputation block.
+  const [feature] = b.block(`${name}.tail`, xs, (ys) => {
+    const ups = ys.map((
+      yi,
+      i,
+    ) => (i === 0 ? yi : b.resizeLike(yi, ys[0], `${name}.up${i}`, p.align_corners)));
+    return [b.concat(ups, `${name}.concat`)];
+  });
   const channels = p.stage4_num_channels.reduce((a, c) => a + c, 0);
-  return { feature: b.concat(ups, `${name}.concat`), channels };
+  return { feature, channels };
 }

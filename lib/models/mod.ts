@@ -21,3 +21,6 @@ export type { OCRHeadParams } from "./ocrnet.ts";
 export type { UNetParams } from "./unet.ts";
 export { withForwardSeed } from "./layers/random_context.ts";
 export { mixSeed } from "./seed.ts";
+export { findLayer, Recompute, recomputeBlocks, recomputed, setRecompute } from "./layers/recompute.ts";
+export { estimateTrainingMemory } from "./memory_estimate.ts";
+export type { MemoryEstimate } from "./memory_estimate.ts";

@@ -39,7 +39,11 @@ export interface OCRHeadParams {
 /** PaddleSeg's initialisation of the classifiers. */
 const CLASSIFIER_INIT = { std: 0.001 };
 
-/** Applies the OCR head to a backbone feature; returns `{ logit, softRegions }` at feature resolution. */
+/**
+ * Applies the OCR head to a backbone feature; returns `{ logit, softRegions }` at feature
+ * resolution. The head is four recomputation blocks (`layers/recompute.ts`): the soft object
+ * regions, the pixel representations, the object context, and the classifier.
+ */
 export function ocrHead(
   b: LayerBuilder,
   feat: Sym,
@@ -51,34 +55,38 @@ export function ocrHead(
   const cbr = (x: Sym, n: string, filters: number, kernel = 1) =>
     b.convBNReLU(x, { name: `${name}.${n}`, filters, kernel, bias: true });
 
-  const softRegions = b.conv(cbr(feat, "aux_head.0", inCh), {
-    name: `${name}.aux_head.1`,
-    filters: k,
-    kernel: 1,
-    init: CLASSIFIER_INIT,
+  const [softRegions] = b.block(`${name}.aux`, [feat], ([f]) => [
+    b.conv(cbr(f, "aux_head.0", inCh), {
+      name: `${name}.aux_head.1`,
+      filters: k,
+      kernel: 1,
+      init: CLASSIFIER_INIT,
+    }),
+  ]);
+  const [pixels] = b.block(`${name}.pixels`, [feat], ([f]) => [cbr(f, "conv3x3_ocr", mid, 3)]);
+  const [context] = b.block(`${name}.context`, [pixels, softRegions], ([px, regions]) => {
+    const objects = b.layer(new SpatialGather({ name: `${name}.spatial_gather` })).apply([
+      px,
+      regions,
+    ]) as Sym;
+    const query = cbr(cbr(px, "ocr.attention.f_pixel.0", key), "ocr.attention.f_pixel.1", key);
+    const keys = cbr(cbr(objects, "ocr.attention.f_object.0", key), "ocr.attention.f_object.1", key);
+    const value = cbr(objects, "ocr.attention.f_down", key);
+    const attended = b.layer(new ObjectAttention({ name: `${name}.ocr.attention.core` })).apply([
+      query,
+      keys,
+      value,
+    ]) as Sym;
+    return [cbr(attended, "ocr.attention.f_up", mid)];
   });
-  const pixels = cbr(feat, "conv3x3_ocr", mid, 3);
-  const objects = b.layer(new SpatialGather({ name: `${name}.spatial_gather` })).apply([
-    pixels,
-    softRegions,
-  ]) as Sym;
-
-  const query = cbr(cbr(pixels, "ocr.attention.f_pixel.0", key), "ocr.attention.f_pixel.1", key);
-  const keys = cbr(cbr(objects, "ocr.attention.f_object.0", key), "ocr.attention.f_object.1", key);
-  const value = cbr(objects, "ocr.attention.f_down", key);
-  const attended = b.layer(new ObjectAttention({ name: `${name}.ocr.attention.core` })).apply([
-    query,
-    keys,
-    value,
-  ]) as Sym;
-  const context = cbr(attended, "ocr.attention.f_up", mid);
-
-  let ocr = cbr(b.concat([context, pixels], `${name}.ocr.concat`), "ocr.conv1x1", mid);
-  if (p.dropout_rate > 0) {
-    ocr = b.layer(new SpatialDropout({ rate: p.dropout_rate, name: `${name}.ocr.dropout` })).apply(
-      ocr,
-    ) as Sym;
-  }
-  const logit = b.conv(ocr, { name: `${name}.cls_head`, filters: k, kernel: 1, init: CLASSIFIER_INIT });
+  const [logit] = b.block(`${name}.cls`, [context, pixels], ([ctx, px]) => {
+    let ocr = cbr(b.concat([ctx, px], `${name}.ocr.concat`), "ocr.conv1x1", mid);
+    if (p.dropout_rate > 0) {
+      ocr = b.layer(new SpatialDropout({ rate: p.dropout_rate, name: `${name}.ocr.dropout` })).apply(
+        ocr,
+      ) as Sym;
+    }
+    return [b.conv(ocr, { name: `${name}.cls_head`, filters: k, kernel: 1, init: CLASSIFIER_INIT })];
+  });
   return { logit, softRegions };
 }

@@ -15,6 +15,8 @@
  */
 export { train, TrainingError } from "./train.ts";
 export type { TrainEvent, TrainResult, TrainSpec } from "./train.ts";
+export { MemoryPlan, WASM_HEAP_LIMIT } from "./memory_plan.ts";
+export type { MemoryDecision, RecomputeOption } from "./memory_plan.ts";
 export type { StopInfo } from "./train_types.ts";
 export { finetune } from "./finetune.ts";
 export type { FinetuneSpec } from "./finetune.ts";

@@ -33,6 +33,7 @@ import { lockSaveDir, type SaveLock } from "./save_lock.ts";
 import { cleanDebris } from "./debris.ts";
 import { screenData } from "./check_data.ts";
 import type { TrainEvent, TrainSpec } from "./train_types.ts";
+import { MemoryPlan } from "./memory_plan.ts";
 
 /** A prepared run: everything the step, evaluation and checkpoint phases read (none of it changes). */
 export interface PreparedRun {
@@ -68,6 +69,8 @@ export interface PreparedRun {
   evalOpts: EvaluateOptions;
   valSamples: SampleSource | null;
   classNames: readonly string[] | undefined;
+  /** Per crop: whether it fits, and whether the model and loss recompute activations (memory_plan.ts). */
+  memory: MemoryPlan;
 }
 
 /** The `type` recorded for a data set passed as an object. */
@@ -417,6 +420,7 @@ export async function prepareRun(spec: string | TrainSpec): Promise<{ run: Prepa
       evalOpts: { batchSize: s.eval?.batchSize ?? settings.batchSize, maxSamples: s.eval?.maxSamples, infer },
       valSamples: valDs ? sampleCache(valDs) : null,
       classNames: valDs && valDs.classNames.length === model.numClasses ? valDs.classNames : undefined,
+      memory: new MemoryPlan(model, s.recompute ?? "auto"),
     };
     state = newTrainState();
     if (resumed) await restoreResume(run, state, resumed);

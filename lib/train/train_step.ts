@@ -19,6 +19,7 @@ import type { PreparedRun } from "./prepare_run.ts";
 import type { TrainState } from "./run_state.ts";
 import { clock, fmt } from "./train_log.ts";
 import { TrainingError } from "./train_types.ts";
+import { recomputedTerms } from "./recomputed_loss.ts";
 
 /** What one completed iteration gives. */
 export interface StepResult {
@@ -73,6 +74,7 @@ function lossAndGradients(
   batch: Batch,
   step: number,
   out: LossAndGrads,
+  recompute: boolean,
 ): void {
   const { model, loss, seed } = run;
   const extras = batch.edges ? { edges: batch.edges } : undefined;
@@ -81,7 +83,9 @@ function lossAndGradients(
     out.result = tf.variableGrads(() =>
       withForwardSeed(mixSeed(seed, step, 0x64726f70), () => {
         const outputs = model.apply(batch.images, { training: true });
-        const terms = loss.terms(outputs, batch.labels, extras);
+        const terms = recompute
+          ? recomputedTerms(loss, outputs, batch.labels, extras)
+          : loss.terms(outputs, batch.labels, extras);
         out.termNames = terms.map((t) => t.name);
         out.termValues = terms.map((t) => t.value.dataSync()[0]);
         return (terms.length === 1 ? terms[0].value : tf.addN(terms.map((t) => t.value))) as tf.Scalar;
@@ -118,7 +122,9 @@ export function trainStep(run: PreparedRun, state: TrainState, batch: Batch): St
           `(set model.in_channels or the dataset's img_channels)`,
       );
     }
-    lossAndGradients(run, state, batch, step, out);
+    // Before the first step at this crop: does it fit, and must activations be recomputed?
+    const { recompute } = run.memory.fit(batch.images.shape, run.log);
+    lossAndGradients(run, state, batch, step, out, recompute);
     const result = out.result!;
     const total = result.value.dataSync()[0];
     const terms = Object.fromEntries(out.termNames.map((n, i) => [n, out.termValues[i]]));

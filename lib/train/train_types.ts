@@ -14,6 +14,7 @@ import type { BatchFn, SegDataset } from "./data.ts";
 import type { EvalResult, EvaluateOptions } from "./evaluate.ts";
 import type { History } from "./history.ts";
 import type { RunSettings } from "./run_config.ts";
+import type { RecomputeOption } from "./memory_plan.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
@@ -92,6 +93,11 @@ export interface TrainSpec {
    * `stopped` saying where. In a notebook the cell's interrupt stops it too (docs/reliability.md).
    */
   signal?: AbortSignal;
+  /**
+   * Activation recomputation (models/layers/recompute.ts): "auto" (default) recomputes the
+   * model's blocks and the loss when a crop would not fit in memory otherwise; true / false force it.
+   */
+  recompute?: RecomputeOption;
   /** A stopped run writes `iter_<N>` at the iteration it stopped, resumable (default true; needs saveDir). */
   saveOnStop?: boolean;
   /** Decode every training and validation image and label once before training, listing all problems. */

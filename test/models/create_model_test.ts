@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { ready, tf } from "../../lib/mod.ts";
 import { ConfigError } from "../../lib/config/mod.ts";
 import { createModel, type SegModel } from "../../lib/models/mod.ts";
+import { findLayer } from "../../lib/models/layers/recompute.ts";
 
 await ready("wasm", { quiet: true });
 
 function layerOut(m: SegModel, name: string): (number | null)[] {
-  return (m.net.getLayer(name).output as tf.SymbolicTensor).shape as (number | null)[];
+  return (findLayer(m.net, name).output as tf.SymbolicTensor).shape as (number | null)[];
 }
 
 function run(m: SegModel, shape: number[], training: boolean): number[][] {
@@ -31,9 +32,9 @@ Deno.test("OCRNet + HRNet_W18: PaddleSeg's structure, [main, aux] in training an
     assert.deepEqual(layerOut(m, "backbone.concat"), [null, null, null, 270]);
     // Stage module counts 1 / 4 / 3, four blocks per branch.
     assert.ok(
-      m.net.getLayer("backbone.st3.3.fuse.0.relu") && m.net.getLayer("backbone.st4.2.b3.3.conv2.conv"),
+      findLayer(m.net, "backbone.st3.3.fuse.0.relu") && findLayer(m.net, "backbone.st4.2.b3.3.conv2.conv"),
     );
-    assert.throws(() => m.net.getLayer("backbone.st3.4.fuse.0.relu"));
+    assert.throws(() => findLayer(m.net, "backbone.st3.4.fuse.0.relu"));
     // OCR head: 512 mid channels, 256 key channels.
     assert.deepEqual(layerOut(m, "head.conv3x3_ocr.bn"), [null, null, null, 512]);
     assert.deepEqual(layerOut(m, "head.ocr.attention.core"), [null, null, null, 256]);

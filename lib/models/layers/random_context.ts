@@ -27,3 +27,21 @@ export function nextForwardSeed(): { seed: number; index: number } | undefined {
   if (current === null) return undefined;
   return { seed: current, index: calls++ };
 }
+
+/** Where the current scope's draws stand (`null` outside any scope): for replaying a block's draws. */
+export function forwardSeedState(): { seed: number; calls: number } | null {
+  return current === null ? null : { seed: current, calls };
+}
+
+/** Runs `fn` drawing the same seeds as the block that started at `state` did. */
+export function replayForwardSeed<T>(state: { seed: number; calls: number }, fn: () => T): T {
+  const prevSeed = current, prevCalls = calls;
+  current = state.seed;
+  calls = state.calls;
+  try {
+    return fn();
+  } finally {
+    current = prevSeed;
+    calls = prevCalls;
+  }
+}
