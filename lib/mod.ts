@@ -11,7 +11,7 @@
  * const loss = createLossConfig(cfg.loss!);
  * const logits = [tf.randomNormal([2, 64, 64, 2]) as tf.Tensor4D, tf.randomNormal([2, 64, 64, 2]) as tf.Tensor4D];
  * const labels = tf.randomUniform([2, 64, 64], 0, 2, "int32") as tf.Tensor3D;
- * loss.terms(logits, labels).forEach((t) => console.log(t.name, t.value.dataSync()[0]));
+ * for (const t of loss.terms(logits, labels)) console.log(t.name, (await t.value.data())[0]);
  * ```
  * @module
  */
@@ -29,7 +29,25 @@ export {
   SEGLAB_GRADIENTS,
   WASM_TRAINING_KERNELS,
 } from "./backend/mod.ts";
-export type { BackendInfo, BackendName, GpuAdapterSummary, Probes, ReadyOptions } from "./backend/mod.ts";
+export {
+  GpuDeviceError,
+  gpuDeviceState,
+  GpuLimitError,
+  readData,
+  readScalars,
+  setStrictAsyncReads,
+  strictAsyncReads,
+  SyncReadError,
+  syncReadsWork,
+} from "./backend/mod.ts";
+export type {
+  BackendInfo,
+  BackendName,
+  GpuAdapterSummary,
+  GpuDeviceState,
+  Probes,
+  ReadyOptions,
+} from "./backend/mod.ts";
 export * from "./losses/mod.ts";
 export * from "./metrics/mod.ts";
 export * from "./config/mod.ts";

@@ -14,6 +14,7 @@
  * @module
  */
 import { tf } from "../backend/tf.ts";
+import { readData } from "../backend/read.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { addToConfusion, type ConfusionMatrix, emptyConfusion } from "../metrics/confusion_matrix.ts";
 import { type SegMetrics, segMetrics } from "../metrics/seg_metrics.ts";
@@ -87,7 +88,7 @@ export async function evaluate(
   const maxBatch = mode === "whole" ? Math.max(1, opts.batchSize ?? 4) : 1;
   const bar = opts.progress ? new Progress({ total: n, label: "eval", unit: "img" }) : null;
   let pending: SegSample[] = [];
-  const flush = () => {
+  const flush = async () => {
     if (!pending.length) return;
     const s0 = pending[0];
     const data = new Float32Array(pending.length * s0.image.length);
@@ -96,8 +97,12 @@ export async function evaluate(
       const x = tf.tensor4d(data, [pending.length, s0.height, s0.width, s0.channels]);
       return tf.argMax(inferLogits(model, x, opts.infer), -1);
     });
-    const p = pred.dataSync();
-    pred.dispose();
+    let p: Int32Array;
+    try {
+      p = await readData<"int32">(pred);
+    } finally {
+      pred.dispose();
+    }
     const hw = s0.height * s0.width;
     pending.forEach((s, i) => addToConfusion(cm, p.subarray(i * hw, (i + 1) * hw), s.label));
     bar?.tick(pending.length);
@@ -112,10 +117,10 @@ export async function evaluate(
         );
       }
       const p0 = pending[0];
-      if (p0 && (p0.height !== s.height || p0.width !== s.width || pending.length >= maxBatch)) flush();
+      if (p0 && (p0.height !== s.height || p0.width !== s.width || pending.length >= maxBatch)) await flush();
       pending.push(s);
     }
-    flush();
+    await flush();
   } catch (e) {
     bar?.fail();
     throw e;

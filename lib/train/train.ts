@@ -56,6 +56,9 @@ import { createOptimizer, type Optimizer } from "./optimizer.ts";
 import { checkSections, ignoredKeys, loadConfig, type RunSettings, runSettings } from "./run_config.ts";
 import { syncIgnoreIndex } from "./sync_ignore_index.ts";
 import { explainWasmFailure } from "../backend/wasm/heap_guard.ts";
+import { readScalars } from "../backend/read.ts";
+import { settleLossChecks } from "../losses/device_checks.ts";
+import { explainGpuFailure } from "./gpu_failure.ts";
 
 /** What `train` reports while it runs (`onProgress`). */
 export type TrainEvent =
@@ -539,6 +542,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
         let termValues: number[] = [];
         let total = NaN;
         let result: { value: tf.Scalar; grads: tf.NamedTensorMap } | null = null;
+        let termTensors: tf.Scalar[] = [];
         try {
           if (batch.images.shape[3] !== model.inChannels) {
             throw new ConfigError(
@@ -575,11 +579,13 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
                 const outputs = model!.apply(batch.images, { training: true });
                 const terms = loss.terms(outputs, batch.labels, extras);
                 termNames = terms.map((t) => t.name);
-                termValues = terms.map((t) => t.value.dataSync()[0]);
+                termTensors = terms.map((t) => tf.keep(t.value));
                 return (terms.length === 1
                   ? terms[0].value
                   : tf.addN(terms.map((t) => t.value))) as tf.Scalar;
               }), vars);
+            // On webgpu the losses' input checks run on the device: their verdict, before the update.
+            await settleLossChecks();
           } catch (e) {
             // The losses refuse non-finite logits: the model's outputs already diverged.
             if (e instanceof LossError && /non-finite/.test(e.message)) {
@@ -587,7 +593,10 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
             }
             throw e;
           }
-          total = result.value.dataSync()[0];
+          // Every value of the step in one asynchronous read (no synchronous read on a GPU).
+          const read = await readScalars([...termTensors, result.value]);
+          total = read.pop()!;
+          termValues = read;
           const terms = Object.fromEntries(termNames.map((n, i) => [n, termValues[i]]));
           if (!Number.isFinite(total) || termValues.some((v) => !Number.isFinite(v))) {
             throw stopped(total, "");
@@ -617,6 +626,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
           }
           bar?.update(iter, { loss: total, lr, ...(best ? { best_mIoU: best.miou } : {}) });
         } finally {
+          tf.dispose(termTensors.filter((t) => t !== result?.value));
           if (result) {
             result.value.dispose();
             tf.dispose(Object.values(result.grads));
@@ -679,7 +689,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       }
     } catch (e) {
       bar?.fail();
-      throw explainWasmFailure(e);
+      throw explainWasmFailure(explainGpuFailure(e, lastCheckpoint));
     } finally {
       await it?.return?.(undefined);
     }
