@@ -22,7 +22,8 @@ export function requireSyncReads(what: string, asyncForm: string): void {
 
 /** `await t.data()`, rejecting with a clear error if the GPU device is lost meanwhile. */
 export function readData<D extends tf.DataType = "float32">(t: tf.Tensor): Promise<tf.DataTypeMap[D]> {
-  return guardedRead(t.data() as Promise<tf.DataTypeMap[D]>);
+  const read = t.data() as Promise<tf.DataTypeMap[D]>;
+  return tf.getBackend() === "webgpu" ? guardedRead(read) : read;
 }
 
 /** The values of scalar tensors, read in one transfer (one GPU synchronisation). */

@@ -3,11 +3,13 @@
  * rethrown with where the run can resume from: the last checkpoint, which is kept.
  * @module
  */
-import { GpuDeviceError } from "../backend/webgpu/gpu_device.ts";
+import { tf } from "../backend/tf.ts";
+import { explainGpuError, GpuDeviceError } from "../backend/webgpu/gpu_device.ts";
 import { GpuLimitError } from "../backend/webgpu/limits_guard.ts";
 
 /** `e` with the last checkpoint named, when it is a GPU failure; otherwise `e` unchanged. */
-export function explainGpuFailure(e: unknown, lastCheckpoint: string | null): unknown {
+export async function explainGpuFailure(e: unknown, lastCheckpoint: string | null): Promise<unknown> {
+  if (tf.getBackend() === "webgpu") e = await explainGpuError(e);
   if (!(e instanceof GpuDeviceError || e instanceof GpuLimitError)) return e;
   const where = lastCheckpoint
     ? ` The last checkpoint, ${lastCheckpoint}, is kept: resume with train({ resume: "${lastCheckpoint}" }).`

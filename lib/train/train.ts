@@ -689,7 +689,7 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
       }
     } catch (e) {
       bar?.fail();
-      throw explainWasmFailure(explainGpuFailure(e, lastCheckpoint));
+      throw explainWasmFailure(await explainGpuFailure(e, lastCheckpoint));
     } finally {
       await it?.return?.(undefined);
     }

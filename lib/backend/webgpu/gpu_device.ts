@@ -58,9 +58,33 @@ export async function guardedRead<T>(read: Promise<T>, what = "webgpu"): Promise
   waiting.add(reject);
   try {
     return await Promise.race([read, failed]);
+  } catch (e) {
+    throw await explainGpuError(e, what);
   } finally {
     waiting.delete(reject);
   }
+}
+
+/**
+ * An error raised inside the runtime (an invalid buffer after the device was destroyed, a failed
+ * mapping) is usually the first sign of a lost device: waits briefly for the loss to be reported
+ * and returns a {@linkcode GpuDeviceError} saying so; other errors come back unchanged.
+ */
+export async function explainGpuError(e: unknown, what = "webgpu"): Promise<unknown> {
+  if (e instanceof GpuDeviceError || !state) return e;
+  const name = (e as { name?: string })?.name ?? "";
+  const msg = e instanceof Error ? e.message : String(e);
+  if (name !== "OperationError" && !/buffer|device|GPU/i.test(msg)) return e;
+  const s = state;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([s.lostPromise, new Promise((r) => timer = setTimeout(r, 250))]);
+  clearTimeout(timer);
+  if (s.lost !== null) return lostError(what, s.lost);
+  if (s.failure !== null) return failureError(what, s.failure);
+  return new GpuDeviceError(
+    `${what}: reading a tensor from the GPU failed (${name || "error"}: ${msg.split("\n")[0]}); the device ` +
+      `may be lost or out of memory: restart the process and resume from the last checkpoint, or use ready("wasm")`,
+  );
 }
 
 /** The device seglab created for `webgpu` (null if none). */
