@@ -70,7 +70,7 @@ webgpuTest(
 
 webgpuTest(
   "a tensor over the device's binding limit fails naming the op, its size and the limit",
-  async () => {
+  () => {
     const limit = gpuDeviceState()!.limits.maxStorageBufferBindingSize;
     const n = Math.floor(limit / 4) + 1024;
     const big = tf.zeros([n]);

@@ -37,7 +37,7 @@ export function webgpuRequired(): boolean {
 }
 
 /** Runs `fn` on webgpu with strict synchronous reads, restoring strict mode afterwards. */
-export async function onWebgpu<T>(fn: () => Promise<T>): Promise<T> {
+export async function onWebgpu<T>(fn: () => T | Promise<T>): Promise<T> {
   await ready("webgpu", { quiet: true });
   setStrictAsyncReads(true);
   try {
@@ -51,7 +51,7 @@ export async function onWebgpu<T>(fn: () => Promise<T>): Promise<T> {
  * `Deno.test` on the `webgpu` backend in strict mode: skipped (named with the reason) without an
  * adapter, failing without one when `SEGLAB_REQUIRE_WEBGPU=1`.
  */
-export function webgpuTest(name: string, fn: () => Promise<void>): void {
+export function webgpuTest(name: string, fn: () => void | Promise<void>): void {
   const full = `${name} [webgpu]`;
   if (!webgpuStatus.ok) {
     const reason = webgpuStatus.reason;
