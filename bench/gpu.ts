@@ -35,6 +35,13 @@ import {
   tf,
 } from "../lib/mod.ts";
 import { buildUNet } from "./unet_small.ts";
+// Imported statically (ready() would import it by name) so that a `deno bundle` of this file carries it.
+import * as webgpuBackend from "@tensorflow/tfjs-backend-webgpu";
+
+const WEBGPU_PACKAGE = "@tensorflow/tfjs-backend-webgpu";
+const probes = {
+  importModule: (s: string) => (s === WEBGPU_PACKAGE ? Promise.resolve(webgpuBackend) : import(s)),
+};
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -48,9 +55,14 @@ const { values: args } = parseArgs({
     top: { type: "string", default: "10" },
     out: { type: "string" },
     python: { type: "string", default: "/usr/bin/python3" },
+    "deadline-s": { type: "string", default: "0" },
   },
 });
 const small = !!args.small, steps = Number(args.steps), top = Number(args.top);
+/** With --deadline-s: cases not started by then are skipped (the JSON is written after each case). */
+const deadline = Number(args["deadline-s"]) > 0
+  ? performance.now() + Number(args["deadline-s"]) * 1000
+  : Infinity;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** A benchmark case: network, batch, height, width, classes. */
@@ -189,11 +201,12 @@ async function profileStep(r: Runner) {
 }
 
 async function benchCase(c: Case, backend: string): Promise<Record<string, unknown>> {
+  if (performance.now() > deadline) return { backend, skipped: `--deadline-s ${args["deadline-s"]} reached` };
   if (backend === "wasm" && !small && c.net === "ocrnet" && !args["wasm-full"]) {
     return { backend, skipped: "OCRNet at full size takes minutes per step on wasm; --wasm-full runs it" };
   }
   try {
-    await ready(backend, { quiet: true });
+    await ready(backend, { quiet: true, probes });
   } catch (e) {
     return { backend, skipped: (e as Error).message };
   }
@@ -208,8 +221,8 @@ async function benchCase(c: Case, backend: string): Promise<Record<string, unkno
       const t = performance.now();
       loss = await r.step();
       times.push(performance.now() - t);
-      const m = tf.memory() as { numBytesInGPUAllocated?: number; numBytesInGPU?: number };
-      peakGpu = Math.max(peakGpu, m.numBytesInGPUAllocated ?? m.numBytesInGPU ?? 0);
+      const m = tf.memory() as { numBytesAllocatedInGPU?: number; numBytesInGPU?: number };
+      peakGpu = Math.max(peakGpu, m.numBytesAllocatedInGPU ?? m.numBytesInGPU ?? 0);
     }
     const profile = await profileStep(r);
     return {
@@ -235,10 +248,15 @@ function torchBench(list: Case[]): Record<string, unknown> {
   if (args["no-torch"]) return { skipped: "--no-torch" };
   if (!existsSync(args.python)) return { skipped: `${args.python} not found` };
   const script = new URL("./gpu_torch.py", import.meta.url).pathname;
+  const left = deadline === Infinity
+    ? undefined
+    : Math.round(Math.max(30_000, deadline - performance.now() + 60_000));
   const r = spawnSync(args.python, [script, "--steps", String(steps), "--cases", JSON.stringify(list)], {
     encoding: "utf8",
     maxBuffer: 1 << 24,
+    timeout: left,
   });
+  if (r.error) return { skipped: `${args.python}: ${r.error.message}` };
   if (r.status !== 0) {
     return { skipped: `${args.python} failed: ${(r.stderr || "").trim().split("\n").pop()}` };
   }
@@ -254,48 +272,67 @@ const list = cases(small).filter((c) => wanted.has(c.name));
 const backends = args.backends.split(",").map((s) => s.trim()).filter(Boolean);
 const loadBefore = os.loadavg().map((l) => round(l, 2));
 const results: Record<string, unknown>[] = [];
+let torch: Record<string, unknown> = { skipped: "not run yet" };
+
+/** The whole document as it stands (written after every case, so a cut-short run leaves its figures). */
+function documentNow(): string {
+  for (const r of results) {
+    const name = (r.case as Case).name;
+    const b = r.backends as Record<string, Record<string, unknown>>;
+    const gpu = b.webgpu?.median_ms as number | undefined, cpu = b.wasm?.median_ms as number | undefined;
+    const t = ((torch.cases ?? {}) as Record<string, Record<string, unknown>>)[name];
+    r.torch = t ?? null;
+    r.ratios = {
+      webgpu_vs_wasm: gpu && cpu ? round(gpu / cpu, 3) : null,
+      webgpu_vs_torch: gpu && typeof t?.median_ms === "number"
+        ? round(gpu / (t.median_ms as number), 3)
+        : null,
+    };
+  }
+  const s = gpuDeviceState();
+  return JSON.stringify(
+    {
+      benchmark: "gpu",
+      small,
+      steps,
+      adapter: s
+        ? {
+          ...s.adapterInfo,
+          maxBufferSize: s.limits.maxBufferSize,
+          maxStorageBufferBindingSize: s.limits.maxStorageBufferBindingSize,
+        }
+        : null,
+      runtime: `deno ${Deno.version.deno}`,
+      cpus: os.cpus().length,
+      loadavg_before: loadBefore,
+      loadavg_after: os.loadavg().map((l) => round(l, 2)),
+      results,
+      torch: { ...torch, cases: undefined },
+    },
+    null,
+    2,
+  );
+}
+
+function save(): string {
+  const text = documentNow();
+  if (args.out) {
+    mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
+    writeFileSync(args.out + ".tmp", text + "\n");
+    Deno.renameSync(args.out + ".tmp", args.out);
+  }
+  return text;
+}
+
 for (const c of list) {
   const byBackend: Record<string, Record<string, unknown>> = {};
+  results.push({ case: c, backends: byBackend });
   for (const b of backends) {
     console.error(`bench/gpu: ${c.name} on ${b}…`);
     byBackend[b] = await benchCase(c, b);
+    save();
   }
-  results.push({ case: c, backends: byBackend });
 }
-const torch = torchBench(list);
-for (const r of results) {
-  const name = (r.case as Case).name;
-  const b = r.backends as Record<string, Record<string, unknown>>;
-  const gpu = b.webgpu?.median_ms as number | undefined, cpu = b.wasm?.median_ms as number | undefined;
-  const t = ((torch.cases ?? {}) as Record<string, Record<string, unknown>>)[name];
-  r.torch = t ?? null;
-  r.ratios = {
-    webgpu_vs_wasm: gpu && cpu ? round(gpu / cpu, 3) : null,
-    webgpu_vs_torch: gpu && typeof t?.median_ms === "number" ? round(gpu / (t.median_ms as number), 3) : null,
-  };
-}
-const s = gpuDeviceState();
-const doc = {
-  benchmark: "gpu",
-  small,
-  steps,
-  adapter: s
-    ? {
-      ...s.adapterInfo,
-      maxBufferSize: s.limits.maxBufferSize,
-      maxStorageBufferBindingSize: s.limits.maxStorageBufferBindingSize,
-    }
-    : null,
-  runtime: `deno ${Deno.version.deno}`,
-  cpus: os.cpus().length,
-  loadavg_before: loadBefore,
-  loadavg_after: os.loadavg().map((l) => round(l, 2)),
-  results,
-  torch: { ...torch, cases: undefined },
-};
-const text = JSON.stringify(doc, null, 2);
-if (args.out) {
-  mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
-  writeFileSync(args.out, text + "\n");
-}
-console.log(text);
+console.error("bench/gpu: PyTorch…");
+torch = torchBench(list);
+console.log(save());
