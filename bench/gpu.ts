@@ -25,15 +25,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import os from "node:os";
-import {
-  backendInfo,
-  createLossConfig,
-  createModel,
-  gpuDeviceState,
-  readData,
-  ready,
-  tf,
-} from "../lib/mod.ts";
+// Only the backend, the models and the losses: what the offline bundle (bench/gpu_bundle) needs.
+import { backendInfo, gpuDeviceState, readData, ready, tf } from "../lib/backend/mod.ts";
+import { createModel } from "../lib/models/mod.ts";
+import { createLossConfig } from "../lib/losses/mod.ts";
 import { buildUNet } from "./unet_small.ts";
 // Imported statically (ready() would import it by name) so that a `deno bundle` of this file carries it.
 import * as webgpuBackend from "@tensorflow/tfjs-backend-webgpu";

@@ -14,7 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { loadavg } from "node:os";
-import { launchKernel, seglabKernelArgv } from "../kernel/launch.ts";
+import { type KernelSpec, launchKernel, readKernelSpec, seglabKernelSpec } from "../runner/mod.ts";
 import { installKernelspec } from "../kernel/kernelspec.ts";
 import { jupyterStatus, notebook, runNotebook } from "../test/support/jupyter.ts";
 import { lostOutputs, raceNotebook } from "../test/support/notebooks.ts";
@@ -36,11 +36,11 @@ function median(xs: number[]): number {
   return s.length ? Math.round((s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 * 10) / 10 : NaN;
 }
 
-async function startup(argv: string[], cwd: string): Promise<number> {
+async function startup(spec: KernelSpec, cwd: string): Promise<number> {
   const t0 = performance.now();
-  const k = await launchKernel({ argv, cwd, waitReady: false, stderr: "inherit" });
+  const k = await launchKernel(spec, { cwd, waitReady: false });
   try {
-    const ex = await k.client.execute("1 + 1", { timeoutMs: 30000 });
+    const ex = await k.execute("1 + 1", { timeoutMs: 30000 });
     if (!ex.outputs.some((m) => m.header.msg_type === "execute_result")) throw new Error("no result");
     return Math.round(performance.now() - t0);
   } finally {
@@ -49,18 +49,18 @@ async function startup(argv: string[], cwd: string): Promise<number> {
 }
 
 async function trivialCells(
-  argv: string[],
+  spec: KernelSpec,
   cwd: string,
 ): Promise<{ total_ms: number; median_ms: number; lost: number }> {
-  const k = await launchKernel({ argv, cwd, stderr: "inherit" });
+  const k = await launchKernel(spec, { cwd });
   try {
-    await k.client.execute("0", { timeoutMs: 30000 });
+    await k.execute("0", { timeoutMs: 30000 });
     const times: number[] = [];
     let lost = 0;
     const t0 = performance.now();
     for (let i = 0; i < 90; i++) {
       const t = performance.now();
-      const ex = await k.client.execute(`${i} * 1`, { timeoutMs: 30000 });
+      const ex = await k.execute(`${i} * 1`, { timeoutMs: 30000 });
       times.push(performance.now() - t);
       const r = ex.outputs.find((m) => m.header.msg_type === "execute_result");
       if ((r?.content as { data?: Record<string, string> })?.data?.["text/plain"] !== String(i)) lost++;
@@ -86,9 +86,13 @@ await Deno.writeTextFile(
   }),
 );
 
-const kernels: Array<{ name: string; spec: string; argv: string[] }> = [
-  { name: "seglab", spec: "seglab-bench", argv: seglabKernelArgv() },
-  ...(args["no-deno"] ? [] : [{ name: "deno_jupyter", spec: "deno-bench", argv: denoArgv }]),
+const kernels: Array<{ name: string; spec: string; kernelspec: KernelSpec }> = [
+  { name: "seglab", spec: "seglab-bench", kernelspec: seglabKernelSpec() },
+  ...(args["no-deno"] ? [] : [{
+    name: "deno_jupyter",
+    spec: "deno-bench",
+    kernelspec: await readKernelSpec(`${prefix}/share/jupyter/kernels/deno-bench`),
+  }]),
 ];
 const load = [loadavg()[0]];
 const result: Record<string, unknown> = {
@@ -111,13 +115,17 @@ for (const k of kernels) {
   const failures: string[] = [];
   const starts: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const ms = await attempt(`${k.name} start-up ${i + 1}`, () => startup(k.argv, cwd), failures);
+    const ms = await attempt(`${k.name} start-up ${i + 1}`, () => startup(k.kernelspec, cwd), failures);
     if (ms !== undefined) starts.push(ms);
   }
   entry.startup_to_first_result_ms = { median: median(starts), runs: starts };
   const cellRuns = [];
   for (let i = 0; i < runs; i++) {
-    const r = await attempt(`${k.name} 90 trivial cells ${i + 1}`, () => trivialCells(k.argv, cwd), failures);
+    const r = await attempt(
+      `${k.name} 90 trivial cells ${i + 1}`,
+      () => trivialCells(k.kernelspec, cwd),
+      failures,
+    );
     if (r) cellRuns.push(r);
   }
   entry.trivial_cells = {

@@ -25,7 +25,7 @@
  * ```
  * @module
  */
-import { tf } from "../lib/backend/tf.ts";
+import { tf } from "../lib/core/tf.ts";
 import { DatasetError } from "./errors.ts";
 import { rngFor } from "./rng.ts";
 import type { Batch, SegDataset, SegSample } from "./types.ts";

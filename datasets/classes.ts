@@ -4,7 +4,7 @@
  * `labels.py`), and the two road-extraction classes.
  * @module
  */
-import type { RGB } from "../lib/plots/palette.ts";
+import type { RGB } from "../lib/core/palette.ts";
 
 /** Cityscapes' 19 evaluation classes, in trainId order. */
 export const CITYSCAPES_CLASSES: readonly string[] = [

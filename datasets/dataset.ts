@@ -5,8 +5,8 @@
  * Samples are decoded when asked for; nothing is cached.
  * @module
  */
-import { DISPLAY, type MimeBundle } from "../lib/display/mime.ts";
-import { escapeHtml } from "../lib/display/escape.ts";
+import { DISPLAY, type MimeBundle } from "../lib/core/mime.ts";
+import { escapeHtml } from "../lib/core/escape.ts";
 import { decodeRaster, type ImageU8, rasterToImage } from "./decode/image.ts";
 import type { Raster } from "./decode/raster.ts";
 import { maskToBinaryEdge } from "./edge.ts";

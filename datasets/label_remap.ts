@@ -13,7 +13,7 @@
  * MiniDeepGlobeRoadExtraction's own zip is already 0/1 with 255 ignored: leave it unmapped.
  * @module
  */
-import type { RGB } from "../lib/plots/palette.ts";
+import type { RGB } from "../lib/core/palette.ts";
 import { CITYSCAPES_LABEL_TO_TRAIN } from "./classes.ts";
 import type { Raster } from "./decode/raster.ts";
 import type { LabelArray } from "./transforms/sample.ts";
@@ -25,9 +25,6 @@ export type LabelRemap =
   | { type: "cityscapes" }
   | { type: "palette"; palette: RGB[] | null; unknown: "error" | "ignore" }
   | { type: "map"; map: Map<number, number>; default: number | "keep" };
-
-/** The `label_remap` names. */
-export const LABEL_REMAPS = ["deepglobe", "threshold", "cityscapes", "palette", "map"] as const;
 
 /** Parses `label_remap` from a spec; throws with the accepted forms on anything else. */
 export function parseLabelRemap(v: unknown): LabelRemap {

@@ -4,6 +4,11 @@
  * prefetching batch pipeline, shipped synthetic data sets, and exploration (pixel statistics,
  * class-imbalance figures, mask overlays).
  *
+ * A short guide: `createDataset` builds a data set from a PaddleSeg `*_dataset:` section (or use
+ * `shippedDataPath` for the data shipped with seglab); `batches` streams it as NHWC tensors in a
+ * deterministic order from the seed; `pixelStats`, `classFrequencyPlot`, `imbalancePlot` and
+ * `overlayGrid` explore it. Loaders, decoders and transforms are imported from their files.
+ *
  * @example
  * ```ts
  * import { batches, createDataset, shippedDataPath } from "seglab/datasets";
@@ -23,31 +28,11 @@
  */
 export type { Batch, RawSample, SampleFiles, SegDataset, SegSample } from "./types.ts";
 export { createDataset, DATASET_TYPES } from "./create_dataset.ts";
-export { batches, batchPlan } from "./batches.ts";
-export type { BatchOptions, StepPlan } from "./batches.ts";
+export { batches } from "./batches.ts";
+export type { BatchOptions } from "./batches.ts";
 export { SHIPPED_DATASETS, shippedDataPath } from "./shipped.ts";
 export { DatasetError } from "./errors.ts";
-export { applyTransforms, createTransforms, TransformError, TRANSFORMS } from "./transforms/mod.ts";
-export type { Transform, WorkSample } from "./transforms/mod.ts";
-export { maskToBinaryEdge } from "./edge.ts";
-export { labelProblem, parseLabelRemap, rasterToLabel } from "./label_remap.ts";
-export type { LabelRemap } from "./label_remap.ts";
-export { decodeRaster, rasterToImage } from "./decode/mod.ts";
-export type { ImageU8, Raster } from "./decode/mod.ts";
-export { parseListFile } from "./list_file.ts";
-export type { ListEntry } from "./list_file.ts";
-export { openFolder } from "./folder_source.ts";
-export { DEFAULT_MAX_ZIP_BYTES, openZip } from "./zip_source.ts";
-export type { FileSource } from "./source.ts";
-export {
-  CITYSCAPES_CLASSES,
-  CITYSCAPES_LABEL_TO_TRAIN,
-  CITYSCAPES_PALETTE,
-  ROAD_CLASSES,
-  ROAD_PALETTE,
-} from "./classes.ts";
-export { rngFor } from "./rng.ts";
-export type { Rng } from "./rng.ts";
+export { TransformError, TRANSFORMS } from "./transforms/mod.ts";
 export { classFrequencyPlot, imbalancePlot, overlayGrid, pixelStats } from "./explore/mod.ts";
 export type {
   DatasetStats,

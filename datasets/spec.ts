@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import * as fs from "node:fs";
-import { defaultPalette, type RGB } from "../lib/plots/palette.ts";
+import { defaultPalette, type RGB } from "../lib/core/palette.ts";
 import { DatasetError } from "./errors.ts";
 import { isRgb, type LabelRemap, parseLabelRemap } from "./label_remap.ts";
 import { type ListEntry, parseListFile } from "./list_file.ts";

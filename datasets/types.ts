@@ -2,7 +2,7 @@
  * The data set ↔ trainer contract: samples, data sets and batches.
  * @module
  */
-import type { tf } from "../lib/backend/tf.ts";
+import type { tf } from "../lib/core/tf.ts";
 
 /** One sample after the dataset's transforms. */
 export interface SegSample {

@@ -20,7 +20,7 @@ import { installCapture, installTimerTracking } from "./exec/capture.ts";
 import { installStdin } from "./exec/stdin.ts";
 import { installKernelApi } from "./exec/api.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
-import type { MimeBundle } from "../lib/display/mime.ts";
+import type { MimeBundle } from "../lib/core/mime.ts";
 
 /** Options of {@linkcode startKernel}. */
 export interface KernelOptions {

@@ -14,8 +14,11 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-/** A kernel.json. */
-export interface Kernelspec {
+/**
+ * The content of a kernel.json — the one kernelspec type: the runner's `KernelSpec` (an installed
+ * spec found by name) is this plus its name and folder.
+ */
+export interface KernelJson {
   argv: string[];
   display_name: string;
   language: string;
@@ -62,7 +65,7 @@ export function projectDeno(): string {
 }
 
 /** The kernel.json content. */
-export function kernelspec(opts: KernelspecOptions = {}): Kernelspec {
+export function kernelspec(opts: KernelspecOptions = {}): KernelJson {
   const main = new URL("./main.ts", import.meta.url).pathname;
   const deno = opts.deno ?? projectDeno();
   return {

@@ -1,19 +1,25 @@
 /**
  * `seglab/kernel`: the seglab Jupyter kernel — TypeScript cells on Deno that never lose an
- * output — and what cell code, clients and tools use from it.
+ * output — and what cell code calls from it. Install it for Jupyter with
+ * `npm run kernel:install` (`kernel/install.ts`); Jupyter then starts `kernel/main.ts
+ * <connection_file>`. Outside a notebook (a script, a test) the cell API is inert: `inKernel()` is
+ * false, `interruptRequested()` false, `currentCell()` undefined; `clearOutput`, `openComm` and
+ * `registerCommTarget` throw a one-line error saying they need the kernel. To run notebooks
+ * headless or drive a kernel from code, use `seglab/runner`.
  *
- * In a notebook (code running in the kernel):
+ * In a cell:
  *
  * ```ts
- * import { clearOutput, currentCell, interruptRequested, openComm, registerCommTarget } from "seglab/kernel";
- * for (let step = 0; step < 1e6 && !interruptRequested(); step++) trainStep();
+ * import { clearOutput, currentCell, inKernel, interruptRequested, openComm, record } from "seglab/kernel";
+ * let loss = 1;
+ * for (let step = 0; step < 1_000 && !interruptRequested(); step++) loss *= 0.99; // Stop ends it early
+ * if (inKernel()) {
+ *   clearOutput(true); // the next output replaces this cell's output
+ *   console.log(`${currentCell()?.label}: loss ${loss.toFixed(4)}`);
+ *   openComm("seglab.progress", { loss }); // a frontend widget may listen on this target
+ *   record("loss", loss); // kept in the executed notebook (scrapbook's scrap), read back by readRecords
+ * }
  * ```
- *
- * For clients and tools (the headless runner, benchmarks): the wire protocol
- * ({@linkcode encodeFrames}, {@linkcode decodeFrames}, {@linkcode createSigner}), connection
- * files, ZeroMQ sockets, a small client ({@linkcode KernelClient}), {@linkcode launchKernel},
- * and the kernelspec installer. The kernel's own entry point is `kernel/main.ts`
- * (`deno run -A kernel/main.ts <connection_file>`).
  * @module
  */
 import type { KernelApi } from "./exec/api.ts";
@@ -21,24 +27,13 @@ import type { Comm, CommData, CommTargetHandler } from "./exec/comm.ts";
 
 export type { KernelApi } from "./exec/api.ts";
 export type { Comm, CommData, CommTargetHandler } from "./exec/comm.ts";
+export { PAPERMILL_RECORD_MIME, record, RecordError, SCRAP_MIME, scrapOutput } from "./record.ts";
+export type { JsonValue } from "./record.ts";
 export { startKernel } from "./kernel.ts";
 export type { KernelOptions, RunningKernel } from "./kernel.ts";
-export { KernelClient } from "./client.ts";
-export type { Exchange } from "./client.ts";
-export { freePorts, launchKernel, seglabKernelArgv } from "./launch.ts";
-export type { LaunchedKernel, LaunchOptions } from "./launch.ts";
-export {
-  installKernelspec,
-  jupyterUserDataDir,
-  kernelspec,
-  kernelspecDir,
-  projectDeno,
-} from "./kernelspec.ts";
-export type { InstallTarget, Kernelspec, KernelspecOptions } from "./kernelspec.ts";
-export { KERNEL_VERSION, kernelInfo } from "./kernel_info.ts";
-export * from "./protocol/mod.ts";
-// The headless notebook runner (`npm run nb`): runNotebook, renderHtml, kernelspec lookup, the client.
-export * from "./run/mod.ts";
+export { installKernelspec, kernelspec } from "./kernelspec.ts";
+export type { InstallTarget, KernelJson, KernelspecOptions } from "./kernelspec.ts";
+export { KERNEL_VERSION } from "./kernel_info.ts";
 
 const KEY = Symbol.for("seglab.kernel");
 

@@ -11,7 +11,7 @@
  * @module
  */
 import { imageGrid, maskImage, overlayImage, type PngImage } from "../../lib/plots/image.ts";
-import type { RGB } from "../../lib/plots/palette.ts";
+import type { RGB } from "../../lib/core/palette.ts";
 import type { SegDataset } from "../types.ts";
 
 /** Options of {@linkcode overlayGrid}. */

@@ -16,10 +16,10 @@
  * @module
  */
 import * as aq from "arquero";
-import { DISPLAY, type MimeBundle } from "../../lib/display/mime.ts";
+import { DISPLAY, type MimeBundle } from "../../lib/core/mime.ts";
 import { Progress } from "../../lib/display/progress.ts";
 import { tableBundle } from "../../lib/display/table.ts";
-import { hex } from "../../lib/plots/palette.ts";
+import { hex } from "../../lib/core/palette.ts";
 import type { SegDataset } from "../types.ts";
 
 /** An arquero table. */

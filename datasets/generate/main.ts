@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "../../lib/runtime/files.ts";
+import { writeFileAtomic } from "../../lib/core/files.ts";
 import { buildSyntheticCity } from "./synthetic_city.ts";
 import { buildSyntheticRoads } from "./synthetic_roads.ts";
 

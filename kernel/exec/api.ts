@@ -21,6 +21,8 @@ export interface KernelApi {
   readonly interruptFlag: Int32Array;
   /** Clears the cell's output (`wait`: when the next output arrives). */
   clearOutput(wait?: boolean): void;
+  /** Sends a raw `display_data` output (bundle and metadata as they are) from the running cell. */
+  displayData(data: Record<string, unknown>, metadata?: Record<string, unknown>): void;
   registerCommTarget(name: string, handler: CommTargetHandler): void;
   openComm(
     targetName: string,
@@ -45,6 +47,9 @@ export function installKernelApi(executor: Executor, flag: Int32Array): KernelAp
     interruptFlag: flag,
     clearOutput(wait = false) {
       executor.router.emit(cellStorage.getStore() ?? executor.router.running, { kind: "clear", wait });
+    },
+    displayData(data, metadata) {
+      executor.display(data, metadata ? { metadata } : {});
     },
     registerCommTarget: (name, handler) => executor.comms.registerTarget(name, handler),
     openComm: (targetName, data, opts) => executor.comms.open(targetName, data, opts),

@@ -131,30 +131,31 @@ export function syntaxErrors(
   return { sf, errors };
 }
 
+/** What {@linkcode declarations} found in a cell's top level. */
+interface Declarations {
+  edits: Edit[];
+  /** Extra `import * as` lines, appended at the end of the cell. */
+  importNs: string[];
+  /** The prologue's definitions (`def`/`imp` calls) publishing names to later cells. */
+  defs: string[];
+  names: { name: string; kind: DeclKind }[];
+  /** Why the cell must run as a module (a static import, a hashbang…), if it must. */
+  moduleOnly?: string;
+}
+
 /**
- * Rewrites a cell (see the module doc). `cellId` selects the hook object the prologue fetches.
- * `specifierBase`, when set, makes relative import specifiers (static, and dynamic ones written as
- * string literals) absolute against it and turns `import.meta` into a description of that folder —
- * for cells that run from another folder than the notebook's.
+ * A cell's top-level declarations, published to later cells; imports become namespace imports
+ * (so later cells see live bindings); relative specifiers made absolute against `specifierBase`.
  */
-export function rewriteCell(
+function declarations(
   ts: typeof TS,
+  sf: TS.SourceFile,
   code: string,
-  cellId: number,
-  specifierBase?: string,
-): RewrittenCell {
-  const { sf, errors } = syntaxErrors(ts, code);
+  specifierBase: string | undefined,
+): Declarations {
   const names: { name: string; kind: DeclKind }[] = [];
-  if (errors.length && /^\s*\{/.test(code) && blockIsObjectLiteral(ts, code.trim())) {
-    // `{ a: 1, b: 2 }` alone is an object, as in Deno's REPL (as a block it would not parse).
-    const inner = rewriteCell(ts, `(${code})`, cellId, specifierBase);
-    return inner;
-  }
-  if (errors.length) {
-    return { code, map: applyEdits(code, []).map, syntaxErrors: errors, names, hasResult: false };
-  }
   const edits: Edit[] = [];
-  const importNs: string[] = []; // extra `import * as` lines, appended at the end of the cell
+  const importNs: string[] = [];
   const defs: string[] = [];
   const seen = new Set<string>();
   const publish = (name: string, kind: DeclKind, expr: string) => {
@@ -247,6 +248,12 @@ export function rewriteCell(
     }
   }
 
+  return { edits, importNs, defs, names, moduleOnly };
+}
+
+/** Edits that hand the cell's value to the result hook. */
+function resultEdits(ts: typeof TS, sf: TS.SourceFile): { hasResult: boolean; edits: Edit[] } {
+  const edits: Edit[] = [];
   // Result: the last expression statement (or a trailing `{ a: 1 }` that reads as an object).
   let hasResult = false;
   const last = lastValueStatement(ts, sf);
@@ -263,6 +270,21 @@ export function rewriteCell(
     edits.push({ pos: last.end, del: 0, text: `))` });
   }
 
+  return { hasResult, edits };
+}
+
+/**
+ * Interrupt guards in every loop body, checks after every await; `import.meta` and dynamic
+ * relative imports pointed at `specifierBase`. Also finds syntax only a module allows.
+ */
+function guardEdits(
+  ts: typeof TS,
+  sf: TS.SourceFile,
+  specifierBase: string | undefined,
+  moduleOnlyBefore: string | undefined,
+): { edits: Edit[]; moduleOnly?: string } {
+  const edits: Edit[] = [];
+  let moduleOnly = moduleOnlyBefore;
   // Interrupt guards in every loop body, checks after every await.
   const guard = `if (${FLAG}[0] !== 0) ${CELL_HOOK}.stop();`;
   const visit = (node: TS.Node): void => {
@@ -308,6 +330,38 @@ export function rewriteCell(
     ts.forEachChild(node, visit);
   };
   visit(sf);
+
+  return { edits, moduleOnly };
+}
+
+/**
+ * Rewrites a cell (see the module doc). `cellId` selects the hook object the prologue fetches.
+ * `specifierBase`, when set, makes relative import specifiers (static, and dynamic ones written as
+ * string literals) absolute against it and turns `import.meta` into a description of that folder —
+ * for cells that run from another folder than the notebook's.
+ */
+export function rewriteCell(
+  ts: typeof TS,
+  code: string,
+  cellId: number,
+  specifierBase?: string,
+): RewrittenCell {
+  const { sf, errors } = syntaxErrors(ts, code);
+  if (errors.length && /^\s*\{/.test(code) && blockIsObjectLiteral(ts, code.trim())) {
+    // `{ a: 1, b: 2 }` alone is an object, as in Deno's REPL (as a block it would not parse).
+    const inner = rewriteCell(ts, `(${code})`, cellId, specifierBase);
+    return inner;
+  }
+  if (errors.length) {
+    return { code, map: applyEdits(code, []).map, syntaxErrors: errors, names: [], hasResult: false };
+  }
+  const decl = declarations(ts, sf, code, specifierBase);
+  const { defs, importNs, names } = decl;
+  const result = resultEdits(ts, sf);
+  const hasResult = result.hasResult;
+  const guards = guardEdits(ts, sf, specifierBase, decl.moduleOnly);
+  const moduleOnly = guards.moduleOnly;
+  const edits = [...decl.edits, ...result.edits, ...guards.edits];
 
   const prologue = prologueOf(cellId, defs);
   // The prologue must come first even when a loop or await starts at offset 0. Namespace imports go

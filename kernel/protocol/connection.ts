@@ -11,7 +11,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { readFailure } from "../../lib/runtime/files.ts";
+import { readFailure } from "../../lib/core/files.ts";
 import type { Channel } from "./message.ts";
 import { SIGNATURE_SCHEMES } from "./signer.ts";
 

@@ -3,7 +3,7 @@
  * JavaScript is expensive. Losses with a typed-array fast path use it only when this is false.
  * @module
  */
-import { tf } from "./tf.ts";
+import { tf } from "../core/tf.ts";
 
 const DEVICE_BACKENDS = new Set(["webgl", "webgpu", "tensorflow-gpu"]);
 const KEY = Symbol.for("seglab.deviceBackend");

@@ -3,7 +3,7 @@
  * `webgpu`, `wasm` (with seglab's training kernels) or `cpu`, and reports why.
  * @module
  */
-export { tf } from "./tf.ts";
+export { tf } from "../core/tf.ts";
 export { backendInfo, backendReport, BACKENDS, ready } from "./ready.ts";
 export type { BackendInfo, BackendName, ReadyOptions } from "./ready.ts";
 export type { GpuAdapterSummary, Probes } from "./probes.ts";

@@ -3,22 +3,11 @@
  * against a lost GPU device (a read never waits forever), and in one transfer for many scalars.
  * @module
  */
-import { tf } from "./tf.ts";
+import { tf } from "../core/tf.ts";
 import { guardedRead } from "./webgpu/gpu_device.ts";
-import { SyncReadError, syncReadMessage } from "./webgpu/sync_reads.ts";
+import { requireSyncReads, syncReadsWork } from "../core/sync_reads.ts";
 
-/** True when the active backend can read tensors synchronously (`dataSync`): not on `webgpu`. */
-export function syncReadsWork(backend: string = tf.getBackend()): boolean {
-  return backend !== "webgpu";
-}
-
-/**
- * Throws, naming the asynchronous form to call, when the active backend cannot read
- * synchronously; for public functions that are synchronous and need a tensor's values.
- */
-export function requireSyncReads(what: string, asyncForm: string): void {
-  if (!syncReadsWork()) throw new SyncReadError(syncReadMessage(what, asyncForm));
-}
+export { requireSyncReads, syncReadsWork };
 
 /** `await t.data()`, rejecting with a clear error if the GPU device is lost meanwhile. */
 export function readData<D extends tf.DataType = "float32">(t: tf.Tensor): Promise<tf.DataTypeMap[D]> {

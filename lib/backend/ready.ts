@@ -17,8 +17,8 @@
  * ```
  * @module
  */
-import { tf } from "./tf.ts";
-import { env } from "../runtime/mod.ts";
+import { tf } from "../core/tf.ts";
+import { env } from "../core/runtime.ts";
 import { defaultProbes, type Probes } from "./probes.ts";
 import type { StartResult } from "./start_result.ts";
 import { startTensorflow } from "./start_tensorflow.ts";

@@ -1,5 +1,5 @@
 /** Starting the plain-JavaScript `cpu` backend, the last resort. @module */
-import { tf } from "./tf.ts";
+import { tf } from "../core/tf.ts";
 import { firstLine } from "./probes.ts";
 import type { StartResult } from "./start_result.ts";
 import { registerCpuFixes } from "./cpu/register_cpu_fixes.ts";

@@ -9,7 +9,7 @@
  * addon which device it really uses and says so.
  * @module
  */
-import { tf } from "./tf.ts";
+import { tf } from "../core/tf.ts";
 import { markDeviceBackend } from "./device.ts";
 import { firstLine, isNotInstalled, type Probes } from "./probes.ts";
 import type { StartResult } from "./start_result.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import os from "node:os";
-import { tf } from "./tf.ts";
+import { tf } from "../core/tf.ts";
 import { firstLine } from "./probes.ts";
 import type { StartResult } from "./start_result.ts";
 import { registerWasmTrainingKernels } from "./wasm/register_kernels.ts";

@@ -11,7 +11,7 @@
  * work on the GPU: seglab reads with `await t.data()` everywhere on the training path).
  * @module
  */
-import { tf } from "./tf.ts";
+import { tf } from "../core/tf.ts";
 import { markDeviceBackend } from "./device.ts";
 import { firstLine, type GpuAdapterSummary, isNotInstalled, type Probes, vendorName } from "./probes.ts";
 import type { StartResult } from "./start_result.ts";

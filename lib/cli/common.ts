@@ -11,7 +11,7 @@ import { createModel } from "../models/create_model.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { applyCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { CheckpointError } from "../train/file_io.ts";
-import { datasetsModule, type SegDataset } from "../train/data.ts";
+import { createDataset, type SegDataset } from "../train/data.ts";
 import { loadConfig } from "../train/run_config.ts";
 import { type InferOptions, inferOptionsFromConfig } from "../train/infer.ts";
 import { TrainingError } from "../train/train.ts";
@@ -90,7 +90,6 @@ export async function valDataset(config: Record<string, unknown>, baseDir: strin
   if (!config.val_dataset) {
     throw new ConfigError("val_dataset: is required to evaluate (add it to the config)");
   }
-  const { createDataset } = await datasetsModule();
   return await createDataset(config.val_dataset as Record<string, unknown>, { baseDir });
 }
 

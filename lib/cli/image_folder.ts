@@ -6,8 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readBytes } from "../runtime/mod.ts";
-import { datasetsModule, type SegDataset } from "../train/data.ts";
+import { readBytes } from "../core/runtime.ts";
+import * as ds from "../train/data.ts";
+import type { SegDataset } from "../train/data.ts";
 
 const IMAGE = /\.(png|jpe?g)$/i;
 
@@ -29,7 +30,7 @@ export function imageFiles(p: string): string[] {
 }
 
 /** A test-mode data set over image files with the given transforms. */
-export async function imageFolderDataset(
+export function imageFolderDataset(
   p: string,
   opts: {
     transforms?: unknown;
@@ -39,10 +40,9 @@ export async function imageFolderDataset(
     classNames?: readonly string[];
     channels?: 1 | 3;
   },
-): Promise<SegDataset> {
+): SegDataset {
   const files = imageFiles(p);
   const root = fs.statSync(p).isFile() ? path.dirname(path.resolve(p)) : path.resolve(p);
-  const ds = await datasetsModule();
   const ignoreIndex = opts.ignoreIndex ?? 255;
   const transforms = ds.createTransforms(opts.transforms ?? [{ type: "Normalize" }], { ignoreIndex });
   const channels = opts.channels ?? 3;

@@ -9,7 +9,7 @@ import { predict } from "../train/predict.ts";
 import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
 import { COMMON, inferOptionsFrom, modelFrom, reportError, startBackend } from "./common.ts";
 import { imageFolderDataset } from "./image_folder.ts";
-import { datasetsModule } from "../train/data.ts";
+import { createDataset } from "../train/data.ts";
 
 const OPTIONS: Record<string, OptionDef> = {
   ...COMMON,
@@ -44,14 +44,14 @@ export async function predictCommand(argv: readonly string[]): Promise<number> {
       let palette: readonly [number, number, number][] | undefined, classNames: readonly string[] | undefined;
       try {
         if (config.val_dataset) {
-          const ds = await (await datasetsModule()).createDataset(val, { baseDir });
+          const ds = await createDataset(val, { baseDir });
           palette = ds.palette;
           classNames = ds.classNames;
         }
       } catch {
         // Prediction does not need the validation data itself.
       }
-      const ds = await imageFolderDataset(a.images as string, {
+      const ds = imageFolderDataset(a.images as string, {
         transforms: val.transforms,
         numClasses: model.numClasses,
         ignoreIndex: (val.ignore_index as number | undefined) ?? 255,

@@ -22,7 +22,7 @@
  * @module
  */
 import { parseDocument } from "yaml";
-import { dirname, exists, readTextSync, resolvePath } from "../runtime/mod.ts";
+import { dirname, exists, readTextSync, resolvePath } from "../core/runtime.ts";
 import { ConfigError } from "./config_error.ts";
 import { type ConfigObject, mergeConfig, stripInherited } from "./merge_config.ts";
 import { createLossConfig, type LossSection } from "../losses/loss_config.ts";

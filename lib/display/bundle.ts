@@ -4,9 +4,9 @@
  * Every bundle carries `text/plain` (without ANSI codes) so terminals and logs show something.
  * @module
  */
-import { tf } from "../backend/tf.ts";
-import { DISPLAY, isDisplayable, type MimeBundle } from "./mime.ts";
-import { toBase64 } from "./base64.ts";
+import { tf } from "../core/tf.ts";
+import { DISPLAY, isDisplayable, type MimeBundle } from "../core/mime.ts";
+import { toBase64 } from "../core/base64.ts";
 import { tensorBundle } from "./tensor.ts";
 import { isTableLike, tableBundle } from "./table.ts";
 

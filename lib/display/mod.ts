@@ -4,8 +4,8 @@
  * a kernel installs (the terminal otherwise).
  * @module
  */
-export { DISPLAY, isDisplayable } from "./mime.ts";
-export type { Displayable, MimeBundle } from "./mime.ts";
+export { DISPLAY, isDisplayable } from "../core/mime.ts";
+export type { Displayable, MimeBundle } from "../core/mime.ts";
 export { toMimeBundle, withPlainText } from "./bundle.ts";
 export { describeTensor, describeTensorAsync, tensorBundle } from "./tensor.ts";
 export { display } from "./display.ts";
@@ -17,7 +17,7 @@ export { progressBundle, progressLine } from "./progress_format.ts";
 export { getOutputSink, setOutputSink } from "./sink.ts";
 export type { DisplayOptions, OutputSink } from "./sink.ts";
 export { terminalSink } from "./terminal.ts";
-export { toBase64 } from "./base64.ts";
-export { escapeHtml } from "./escape.ts";
+export { toBase64 } from "../core/base64.ts";
+export { escapeHtml } from "../core/escape.ts";
 export { isTableLike, table, tableBundle } from "./table.ts";
 export type { TableLike } from "./table.ts";

@@ -1,7 +1,7 @@
 /** Renders a progress state as one line of text and as HTML. */
 import type { ProgressState } from "./progress_state.ts";
-import type { MimeBundle } from "./mime.ts";
-import { escapeHtml } from "./escape.ts";
+import type { MimeBundle } from "../core/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "?";

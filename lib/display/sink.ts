@@ -5,28 +5,11 @@
  * library loaded in a process (source and built) shares it. `lib/` never imports `kernel/`.
  * @module
  */
-import type { MimeBundle } from "./mime.ts";
-import type { ProgressState } from "./progress_state.ts";
+import type { OutputSink } from "./output_sink.ts";
 import { terminalSink } from "./terminal.ts";
 import { tslabSink } from "./tslab_sink.ts";
 
-/** Options of one display call. */
-export interface DisplayOptions {
-  /** Identifies an output that later calls may replace (`update_display_data`). */
-  displayId?: string;
-  /** Replace the output with this `displayId` instead of adding a new one. */
-  update?: boolean;
-}
-
-/** Where output goes. */
-export interface OutputSink {
-  /** A short name: "terminal", "seglab-kernel", "tslab", … */
-  readonly name: string;
-  /** Shows a bundle (or a bundle still being computed). */
-  display(bundle: MimeBundle | Promise<MimeBundle>, opts: DisplayOptions): void;
-  /** Draws a progress reporter's state; when absent, progress renders as an updating display. */
-  progress?(state: ProgressState): void;
-}
+export type { DisplayOptions, OutputSink } from "./output_sink.ts";
 
 const KEY = Symbol.for("seglab.outputSink");
 type Holder = { [KEY]?: OutputSink | null };

@@ -10,8 +10,8 @@
  * ```
  * @module
  */
-import { DISPLAY, type Displayable, type MimeBundle } from "./mime.ts";
-import { escapeHtml } from "./escape.ts";
+import { DISPLAY, type Displayable, type MimeBundle } from "../core/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 /** The parts of an arquero table the display needs. */
 export interface TableLike {

@@ -1,8 +1,8 @@
 /** How a tensor displays: shape, dtype and a preview of its values (never the whole tensor). */
-import { tf } from "../backend/tf.ts";
-import { readData, requireSyncReads, syncReadsWork } from "../backend/read.ts";
-import type { MimeBundle } from "./mime.ts";
-import { escapeHtml } from "./escape.ts";
+import { tf } from "../core/tf.ts";
+import { requireSyncReads, syncReadsWork } from "../core/sync_reads.ts";
+import type { MimeBundle } from "../core/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 const PREVIEW = 6;
 
@@ -26,7 +26,7 @@ export function describeTensor(t: tf.Tensor): string {
 /** {@linkcode describeTensor}, reading with `await t.data()` (every backend, webgpu too). */
 export async function describeTensorAsync(t: tf.Tensor): Promise<string> {
   if (t.isDisposed) return disposedText(t);
-  return describeValues(t, await readData(t));
+  return describeValues(t, await t.data());
 }
 
 function disposedText(t: tf.Tensor): string {

@@ -5,8 +5,8 @@
  * @module
  */
 import process from "node:process";
-import type { DisplayOptions, OutputSink } from "./sink.ts";
-import type { MimeBundle } from "./mime.ts";
+import type { DisplayOptions, OutputSink } from "./output_sink.ts";
+import type { MimeBundle } from "../core/mime.ts";
 import type { ProgressState } from "./progress_state.ts";
 import { progressLine } from "./progress_format.ts";
 

@@ -11,8 +11,8 @@
  * @module
  */
 import { createRequire } from "node:module";
-import type { DisplayOptions, OutputSink } from "./sink.ts";
-import type { MimeBundle } from "./mime.ts";
+import type { DisplayOptions, OutputSink } from "./output_sink.ts";
+import type { MimeBundle } from "../core/mime.ts";
 
 type Writer = (
   content: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> },

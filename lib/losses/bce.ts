@@ -6,7 +6,7 @@
  * train loop does.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
 import {
   bool,

@@ -11,8 +11,8 @@
  * ```
  * @module
  */
-import type { tf } from "../backend/tf.ts";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
+import type { tf } from "../core/tf.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import { LossError } from "./errors.ts";
 import { type ParamSchema, resolveParams } from "./params.ts";
 import { describeLoss, lossTableBundle } from "./describe.ts";

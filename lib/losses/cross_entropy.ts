@@ -12,7 +12,7 @@
  * (no gradient in TensorFlow.js) nor `gather`'s gradient (missing on `wasm`).
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
 import { bool, num, numberListOrNull, oneOf, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";

@@ -1,6 +1,6 @@
 /** Text and HTML descriptions of losses, for `toString()` and notebook display. */
-import type { MimeBundle } from "../display/mime.ts";
-import { escapeHtml } from "../display/escape.ts";
+import type { MimeBundle } from "../core/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 function value(v: unknown): string {
   if (typeof v === "string") return `"${v}"`;

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { readData } from "../backend/read.ts";
 import { LossError } from "./errors.ts";
 

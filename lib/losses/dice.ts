@@ -6,7 +6,7 @@
  * sees the ignored pixels as ignored.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { num, numberListOrNull, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";
 import { checkWeightLength } from "./cross_entropy.ts";

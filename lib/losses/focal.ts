@@ -4,7 +4,7 @@
  * `MultiClassFocalLoss`: `α (1 − p_t)^γ · CE`, averaged over non-ignored pixels.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
 import { either, isNull, num, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";

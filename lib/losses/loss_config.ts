@@ -18,8 +18,8 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
+import { tf } from "../core/tf.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import { LossError } from "./errors.ts";
 import { createLoss } from "./create_loss.ts";
 import { checkCoef, uniqueNames } from "./mixed_loss.ts";

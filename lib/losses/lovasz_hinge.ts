@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
 import { bool, num, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";

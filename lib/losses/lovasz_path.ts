@@ -3,7 +3,7 @@
  * the typed path and the tensor path.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { backendOnDevice } from "../backend/device.ts";
 import type { LovaszResult } from "./lovasz_hinge_typed.ts";
 

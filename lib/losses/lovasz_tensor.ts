@@ -10,7 +10,7 @@
  * closed form `d loss / d error = Lovász weights`.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { LovaszClasses } from "./lovasz_softmax_typed.ts";
 import type { HingeTwoChannel } from "./lovasz_hinge_typed.ts";
 

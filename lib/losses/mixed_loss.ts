@@ -14,8 +14,8 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
+import { tf } from "../core/tf.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import { LossError } from "./errors.ts";
 import { lossTableBundle } from "./describe.ts";
 import type { Loss, LossExtras, LossTerm } from "./types.ts";

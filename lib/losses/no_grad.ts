@@ -4,7 +4,7 @@
  * ops (`TopK`, comparisons) have no gradient in TensorFlow.js.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 
 /** Wraps `fn` so that its output is recorded with a zero gradient. */
 export function withoutGradient<T extends tf.Tensor>(fn: (x: tf.Tensor) => T): (x: tf.Tensor) => T {

@@ -7,7 +7,7 @@
  * the same mask is computed on the device (no read back) and recorded as a constant.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { num, numberListOrNull, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";
 import { syncReadsWork } from "../backend/read.ts";

@@ -37,11 +37,6 @@ function getScratch(n: number): Scratch {
   return scratch;
 }
 
-/** Releases the cached scratch buffers (they grow to the largest input seen). */
-export function releaseArgsortScratch(): void {
-  scratch = null;
-}
-
 /** The result of {@linkcode sortDescending}: views into scratch space, valid until the next sort. */
 export interface SortedPairs {
   /** The keys in descending order, as float32 values. */

@@ -1,5 +1,5 @@
 /** Types shared by every loss. Layout: logits NHWC float32 `[N,H,W,C]`, labels int32 `[N,H,W]`. */
-import type { tf } from "../backend/tf.ts";
+import type { tf } from "../core/tf.ts";
 
 /** A loss as PaddleSeg's YAML writes it: `{ type: "LovaszSoftmaxLoss", classes: "present" }`. */
 export interface LossSpec {

@@ -6,7 +6,7 @@
  * computed on the device and reported asynchronously (see `device_checks.ts`).
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
 import { syncReadsWork } from "../backend/read.ts";
 import { deferFiniteCheck, deferLabelCheck, throwRecordedLossCheck } from "./device_checks.ts";

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { readData, requireSyncReads } from "../backend/read.ts";
 
 /** A `numClasses × numClasses` confusion matrix: `counts[label * numClasses + pred]`. */

@@ -13,8 +13,8 @@
  * ```
  * @module
  */
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
-import { escapeHtml } from "../display/escape.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
 import type { ConfusionMatrix } from "./confusion_matrix.ts";
 
 /** Metrics of one evaluation. */

@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import { tf } from "../backend/tf.ts";
+ * import { tf } from "../core/tf.ts";
  * import { LayerBuilder } from "./builder.ts";
  * const b = new LayerBuilder(42);
  * const x = tf.input({ shape: [null, null, 3] });
@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { mixSeed } from "./seed.ts";
 import { ResizeLike } from "./layers/resize_like.ts";
 import { Conv2D } from "./layers/conv2d.ts";

@@ -19,7 +19,7 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
 import {
   boolean,

@@ -12,7 +12,7 @@
  * (default 64) is a seglab addition for tiny CPU models.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { LayerBuilder, Sym } from "./builder.ts";
 
 /** HRNet's parameters (PaddleSeg's names). */

@@ -13,9 +13,9 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
-import { escapeHtml } from "../display/escape.ts";
+import { tf } from "../core/tf.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 /** A model config with defaults filled in (JSON-serialisable; saved in checkpoints). */
 export interface ModelConfig {

@@ -7,7 +7,7 @@
  * U-Net trains in seconds on a CPU.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { LayerBuilder, Sym } from "./builder.ts";
 
 /** U-Net's parameters (PaddleSeg's names, plus seglab's `base_channels` and `depth`). */

@@ -14,10 +14,10 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
-import { escapeHtml } from "../display/escape.ts";
-import { toBase64 } from "../display/base64.ts";
-import { writeFileAtomic } from "../runtime/mod.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
+import { escapeHtml } from "../core/escape.ts";
+import { toBase64 } from "../core/base64.ts";
+import { writeFileAtomic } from "../core/runtime.ts";
 import { plotDocument } from "./document.ts";
 import { colorLegendSvg, type ColorScale } from "./legend.ts";
 import { rasterizerError, type RasterOptions, svgToPng } from "./rasterize.ts";

@@ -13,11 +13,11 @@
  * @module
  */
 import { encode } from "fast-png";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
-import { toBase64 } from "../display/base64.ts";
-import { escapeHtml } from "../display/escape.ts";
-import { writeFileAtomic } from "../runtime/mod.ts";
-import { defaultPalette, type RGB } from "./palette.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
+import { toBase64 } from "../core/base64.ts";
+import { escapeHtml } from "../core/escape.ts";
+import { writeFileAtomic } from "../core/runtime.ts";
+import { defaultPalette, type RGB } from "../core/palette.ts";
 
 /** An RGBA image that displays as PNG. */
 export interface PngImage {

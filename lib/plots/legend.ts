@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { escapeHtml } from "../display/escape.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 /** What Plot reports about a colour scale. */
 export interface ColorScale {

@@ -21,7 +21,7 @@ import * as fsp from "node:fs/promises";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import type { ModelConfig, SegModel } from "../models/seg_model.ts";
 import type { Optimizer } from "./optimizer.ts";
 import {

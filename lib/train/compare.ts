@@ -11,7 +11,7 @@
  * @module
  */
 import * as aq from "arquero";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import { tableBundle } from "../display/table.ts";
 import { type Figure, Plot, plot } from "../plots/figure.ts";
 import { History } from "./history.ts";

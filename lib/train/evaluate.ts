@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { readData } from "../backend/read.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { addToConfusion, type ConfusionMatrix, emptyConfusion } from "../metrics/confusion_matrix.ts";

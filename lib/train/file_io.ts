@@ -10,7 +10,8 @@
  *
  * @example
  * ```ts
- * import { fileIO, tf } from "seglab";
+ * import { tf } from "seglab";
+ * import { fileIO } from "./file_io.ts";
  * await model.net.save(fileIO("out/unet"));
  * const copy = await tf.loadLayersModel(fileIO("out/unet"));
  * ```
@@ -19,7 +20,7 @@
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 
 /** The default names of the two files. */
 export const MODEL_JSON = "model.json";

@@ -3,7 +3,7 @@
  * rethrown with where the run can resume from: the last checkpoint, which is kept.
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { explainGpuError, GpuDeviceError } from "../backend/webgpu/gpu_device.ts";
 import { GpuLimitError } from "../backend/webgpu/limits_guard.ts";
 

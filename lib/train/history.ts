@@ -18,10 +18,10 @@
  * @module
  */
 import * as aq from "arquero";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import { tableBundle } from "../display/table.ts";
 import { type Figure, figureFromSvg, Plot, plot } from "../plots/figure.ts";
-import { writeFileAtomic } from "../runtime/mod.ts";
+import { writeFileAtomic } from "../core/runtime.ts";
 import type { SegMetrics } from "../metrics/seg_metrics.ts";
 
 /** One row: numbers, or null where a column does not apply (eval columns between evaluations). */

@@ -13,12 +13,12 @@
  *
  * @example
  * ```ts
- * import { inferLogits } from "seglab";
+ * import { inferLogits } from "./infer.ts";
  * const logits = inferLogits(model, image, { mode: "slide", cropSize: [512, 512], stride: [384, 384] });
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { syncReadsWork } from "../backend/read.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { ConfigError } from "../config/config_error.ts";

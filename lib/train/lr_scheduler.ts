@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import { createLrScheduler } from "seglab";
+ * import { createLrScheduler } from "./lr_scheduler.ts";
  * const lr = createLrScheduler({ type: "PolynomialDecay", learning_rate: 0.01, power: 0.9, end_lr: 0 }, { iters: 1000 });
  * lr(0);     // 0.01
  * lr(500);   // 0.01 · 0.5^0.9

@@ -6,7 +6,7 @@
  * @module
  */
 import { decode, encode } from "fast-png";
-import { defaultPalette, type RGB } from "../plots/palette.ts";
+import { defaultPalette, type RGB } from "../core/palette.ts";
 
 /** A full 256-entry palette: `classes` first, the VOC palette after. */
 export function fullPalette(classes: readonly (readonly [number, number, number])[] = []): RGB[] {

@@ -13,13 +13,13 @@
  *
  * @example
  * ```ts
- * import { createOptimizer } from "seglab";
+ * import { createOptimizer } from "./optimizer.ts";
  * const opt = createOptimizer({ type: "SGD", momentum: 0.9, weight_decay: 4e-5 });
  * opt.type;   // "Momentum"
  * ```
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { boolean, type Field, mapping, number, readSection, readType } from "../config/schema.ts";
 

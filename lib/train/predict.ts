@@ -14,14 +14,14 @@
  * @module
  */
 import * as path from "node:path";
-import { tf } from "../backend/tf.ts";
+import { tf } from "../core/tf.ts";
 import { readData } from "../backend/read.ts";
 import type { SegModel } from "../models/seg_model.ts";
-import { DISPLAY, type MimeBundle } from "../display/mime.ts";
+import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import { Progress } from "../display/progress.ts";
 import { imageGrid, maskImage, overlayImage, type PngImage, rgbImage } from "../plots/image.ts";
-import type { RGB } from "../plots/palette.ts";
-import { writeFileAtomic } from "../runtime/mod.ts";
+import type { RGB } from "../core/palette.ts";
+import { writeFileAtomic } from "../core/runtime.ts";
 import type { SegDataset } from "./data.ts";
 import { inferLogits, type InferOptions } from "./infer.ts";
 import { encodeMaskPng, fullPalette } from "./mask_png.ts";

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parseConfig, type SeglabConfig } from "../config/parse_config.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { boolean, integer, mapping, readSection, show, string, suggest } from "../config/schema.ts";
-import { readFailure, readTextSync } from "../runtime/mod.ts";
+import { readFailure, readTextSync } from "../core/runtime.ts";
 
 /** The run settings (PaddleSeg's `tools/train.py` options). */
 export interface RunSettings {

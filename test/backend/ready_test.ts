@@ -5,15 +5,8 @@
  */
 import assert from "node:assert/strict";
 import process from "node:process";
-import {
-  backendInfo,
-  backendOnDevice,
-  backendReport,
-  BACKENDS,
-  type Probes,
-  ready,
-  tf,
-} from "../../lib/mod.ts";
+import { backendInfo, backendReport, ready, tf } from "../../lib/mod.ts";
+import { backendOnDevice, BACKENDS, type Probes } from "../../lib/backend/mod.ts";
 
 const notInstalled = (s: string) =>
   Object.assign(new Error(`Cannot find package '${s}'`), { code: "ERR_MODULE_NOT_FOUND" });

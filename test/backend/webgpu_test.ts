@@ -12,20 +12,18 @@ import {
   backendInfo,
   backendReport,
   createLoss,
-  describeTensor,
   emptyConfusion,
   GpuDeviceError,
-  gpuDeviceState,
   GpuLimitError,
   LossError,
-  type Probes,
   readData,
   ready,
   settleLossChecks,
   SyncReadError,
   tf,
-  toMimeBundle,
 } from "../../lib/mod.ts";
+import { gpuDeviceState, type Probes } from "../../lib/backend/mod.ts";
+import { describeTensor, toMimeBundle } from "../../lib/display/mod.ts";
 import { train } from "../../lib/train/mod.ts";
 import { shippedDataPath } from "../../datasets/mod.ts";
 import { webgpuTest } from "../support/webgpu.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { batches, batchPlan, createDataset, shippedDataPath } from "../../datasets/mod.ts";
+import { batches, createDataset, shippedDataPath } from "../../datasets/mod.ts";
+import { batchPlan } from "../../datasets/batches.ts";
 import type { SegDataset } from "../../datasets/mod.ts";
 import { ready, tf } from "../../lib/mod.ts";
 import { assertSameArray, png, roadFolder, tempDir, writeTree } from "../support/datasets.ts";

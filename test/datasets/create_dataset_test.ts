@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { createDataset, maskToBinaryEdge, openZip, shippedDataPath } from "../../datasets/mod.ts";
+import { createDataset, shippedDataPath } from "../../datasets/mod.ts";
+import { maskToBinaryEdge } from "../../datasets/edge.ts";
+import { openZip } from "../../datasets/zip_source.ts";
 import type { SegDataset } from "../../datasets/mod.ts";
 import {
   assertSameArray,

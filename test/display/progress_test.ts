@@ -4,13 +4,13 @@ import {
   getOutputSink,
   type MimeBundle,
   Progress,
-  progressLine,
   ready,
   setOutputSink,
   tf,
-  toMimeBundle,
 } from "../../lib/mod.ts";
-import type { DisplayOptions, ProgressState } from "../../lib/mod.ts";
+import { progressLine, toMimeBundle } from "../../lib/display/mod.ts";
+import type { DisplayOptions } from "../../lib/mod.ts";
+import type { ProgressState } from "../../lib/display/mod.ts";
 
 function recordingSink(withProgress: boolean) {
   const shown: { bundle: MimeBundle; opts: DisplayOptions }[] = [];

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as aq from "arquero";
-import { type MimeBundle, table, toMimeBundle } from "../../lib/mod.ts";
+import { type MimeBundle, table } from "../../lib/mod.ts";
+import { toMimeBundle } from "../../lib/display/mod.ts";
 
 Deno.test("arquero tables display as HTML and aligned text, with a row limit", () => {
   const dt = aq.table({ iter: [1, 2, 3], loss: [0.5, 0.25, 1e-5], name: ["a", "<b>", "c"] });

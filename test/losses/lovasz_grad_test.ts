@@ -1,4 +1,4 @@
-import { lovaszGrad } from "../../lib/mod.ts";
+import { lovaszGrad } from "../../lib/losses/mod.ts";
 import { assertAllClose } from "../support/assert_close.ts";
 
 Deno.test("lovaszGrad reproduces the reference vectors", () => {

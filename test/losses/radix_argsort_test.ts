@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { argsortDescending } from "../../lib/mod.ts";
+import { argsortDescending } from "../../lib/losses/mod.ts";
 
 Deno.test("argsortDescending is a stable descending sort over negatives, zeros and ties", () => {
   let s = 12345;

@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runNotebook } from "../../kernel/run/mod.ts";
-import type { CodeCell, Notebook } from "../../kernel/run/notebook.ts";
+import { runNotebook } from "../../runner/mod.ts";
+import type { CodeCell, Notebook } from "../../runner/notebook.ts";
 import { webgpuTest } from "../support/webgpu.ts";
 
 const NOTEBOOK = fileURLToPath(new URL("../../notebooks/finetune_from_ce.ipynb", import.meta.url));

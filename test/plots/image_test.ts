@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { defaultPalette, imageGrid, maskImage, overlayImage, rgbImage } from "../../lib/mod.ts";
+import { imageGrid, maskImage, overlayImage, rgbImage } from "../../lib/mod.ts";
+import { defaultPalette } from "../../lib/core/palette.ts";
 
 Deno.test("defaultPalette is PaddleSeg's VOC colour map", () => {
   assert.deepEqual(defaultPalette(4), [[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0]]);

@@ -7,7 +7,7 @@
  * input 'images' has shape …"). seglab keeps the kernel and corrects the shape.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 const FIXED = Symbol.for("seglab.cpuFix");
 

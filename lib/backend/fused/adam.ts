@@ -5,36 +5,13 @@
  * variables: ~700 kernel calls, each with the engine's bookkeeping). seglab replaces the method
  * (on the class's prototype, once) with the same algorithm — same moments, bias correction and
  * update, the same variables and slot names, so saving and restoring an optimizer is unchanged —
- * computing `m`, `v` and the new value in one pass; on other backends the original runs.
+ * computing `m`, `v` and the new value in one pass; on other backends the original runs. The
+ * kernel itself (`adamMath`) is registered with the other fused kernels (`fused_kernels.ts`).
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { hasFused } from "./fused_kernels.ts";
-
-/** Kernel name (custom). */
-export const ADAM = "SeglabAdamUpdate";
-
-/** `[value′, m′, v′]` for one variable. */
-export function adamMath(
-  value: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  g: Float32Array,
-  a: { beta1: number; beta2: number; epsilon: number; lr: number; c1: number; c2: number },
-  out: [Float32Array, Float32Array, Float32Array],
-): void {
-  const [nv, nm, nvv] = out;
-  const b1 = Math.fround(a.beta1), b2 = Math.fround(a.beta2);
-  const o1 = Math.fround(1 - a.beta1), o2 = Math.fround(1 - a.beta2);
-  for (let i = 0; i < value.length; i++) {
-    const gi = g[i];
-    const mi = Math.fround(b1 * m[i] + o1 * gi);
-    const vi = Math.fround(b2 * v[i] + o2 * (gi * gi));
-    nm[i] = mi;
-    nvv[i] = vi;
-    nv[i] = value[i] - a.lr * (mi / a.c1) / (Math.sqrt(vi / a.c2) + a.epsilon);
-  }
-}
+import { ADAM } from "./adam_math.ts";
 
 const PATCHED = Symbol.for("seglab.fusedAdam");
 

@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { BN_TRAIN, BN_TRAIN_GRAD, hasFused } from "./fused_kernels.ts";
 
 /** Normalises `x` with its own per-channel statistics; returns `[y, mean, variance]`. */

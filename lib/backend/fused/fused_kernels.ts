@@ -1,14 +1,16 @@
 /**
  * seglab's fused training kernels — batch normalisation (forward with its statistics, and its
- * whole backward) and the ReLU gradient — registered for the two CPU backends, `wasm` (over the
- * wasm heap) and `cpu` (over its JavaScript arrays). Each replaces a chain of 5–15 full-size
- * TensorFlow.js ops (moments, normalisation, and their gradients, which on wasm also transposed
- * for every reduction) with two passes.
+ * whole backward), the ReLU gradient, and the Adam update (one pass per variable) — registered
+ * for the two CPU backends, `wasm` (over the wasm heap, with the SIMD module's kernels where they
+ * apply) and `cpu` (over its JavaScript arrays). The batch-norm kernels replace a chain of 5–15
+ * full-size TensorFlow.js ops (moments, normalisation, and their gradients, which on wasm also
+ * transposed for every reduction) with two passes; `hasFused` tells the layers and the optimizer
+ * whether the active backend has one.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { batchNormTrainBackward, batchNormTrainForward, reluBackward } from "./batch_norm_math.ts";
-import { ADAM, adamMath } from "./adam.ts";
+import { ADAM, adamMath } from "./adam_math.ts";
 import type { WasmBackend } from "../wasm/heap.ts";
 import {
   batchNormTrainBackwardSimd,

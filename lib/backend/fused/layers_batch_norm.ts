@@ -8,7 +8,7 @@
  * and variance exactly as tfjs-layers 4.22 does; every other case runs the original `call`.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { batchNormTraining } from "./batch_norm_training.ts";
 import { BN_TRAIN, hasFused } from "./fused_kernels.ts";
 

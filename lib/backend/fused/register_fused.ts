@@ -4,7 +4,7 @@
  * update. `ready()` calls it.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { registerFusedKernels } from "./fused_kernels.ts";
 import { batchNormTrainingGradConfig } from "./batch_norm_training.ts";
 import { reluGradConfig } from "./relu_grad.ts";

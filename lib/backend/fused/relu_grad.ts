@@ -7,7 +7,7 @@
  * two activations instead of three until its gradient is computed.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { hasFused, RELU_GRAD } from "./fused_kernels.ts";
 
 /** Gradient config for `Relu`. */

@@ -5,7 +5,7 @@
  * sharing the reductions: five full-size passes in all (`dy·k`, `Σdy`, `x − μ`, `dy·(x − μ)`, `Σ`).
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 /** Gradient config for `FusedBatchNorm`. */
 export const fusedBatchNormGradConfig: tf.GradConfig = {

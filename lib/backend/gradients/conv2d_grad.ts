@@ -5,7 +5,7 @@
  * `dilations` attribute); elsewhere it differentiates the equivalent dense, zero-inserted filter.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { runKernel } from "./run_kernel.ts";
 import { dilateFilter, dilationPair, kernelsTakeDilations, undilateFilterGrad } from "./dilate_filter.ts";
 

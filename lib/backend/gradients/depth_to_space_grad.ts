@@ -3,7 +3,7 @@
  * rearrangement (space-to-depth), as a reshape–transpose–reshape, for NHWC and NCHW.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 /** Gradient config for `DepthToSpace`. */
 export const depthToSpaceGradConfig: tf.GradConfig = {

@@ -4,7 +4,7 @@
  * other backends differentiate the equivalent zero-inserted dense filter.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { runKernel } from "./run_kernel.ts";
 import { dilateFilter, dilationPair, kernelsTakeDilations, undilateFilterGrad } from "./dilate_filter.ts";
 

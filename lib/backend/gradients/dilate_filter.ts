@@ -4,7 +4,7 @@
  * the gradient of a dilated convolution into gradients of ordinary ones on any backend.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 /** `[KH,KW,A,B]` → `[(KH−1)·dh+1, (KW−1)·dw+1, A, B]`, taps at multiples of the dilation. */
 export function dilateFilter(filter: tf.Tensor4D, dh: number, dw: number): tf.Tensor4D {

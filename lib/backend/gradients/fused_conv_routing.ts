@@ -11,7 +11,7 @@
  * properties, made once.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { dilationPair } from "./dilate_filter.ts";
 
 const PATCHED = Symbol.for("seglab.fusedConvRouting");

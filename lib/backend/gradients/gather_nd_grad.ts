@@ -3,7 +3,7 @@
  * scattered back with `scatterND`, which sums repeated indices.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 /** Gradient config for `GatherNd` (the indices have no gradient). */
 export const gatherNdGradConfig: tf.GradConfig = {

@@ -3,7 +3,7 @@
  * lacks or refuses, and a cheaper batch-norm gradient. `ready()` calls it.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { conv2DGradConfig } from "./conv2d_grad.ts";
 import { depthwiseConv2dGradConfig } from "./depthwise_conv2d_grad.ts";
 import { fusedBatchNormGradConfig } from "./batch_norm_grad.ts";

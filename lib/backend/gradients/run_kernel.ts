@@ -1,5 +1,5 @@
 /** `tf.engine().runKernel` with loose attribute typing (seglab passes extra attributes). @module */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 /** Runs the kernel `name` on the active backend, recorded on the gradient tape like an op. */
 export function runKernel(

@@ -6,7 +6,7 @@
  * own `slice_util.sliceInfo`.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 /** Gradient config for `StridedSlice`. */
 export const stridedSliceGradConfig: tf.GradConfig = {

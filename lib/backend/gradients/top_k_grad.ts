@@ -4,7 +4,7 @@
  * flattened positions, so cost is linear in the input even when `k` equals the last dimension.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 /** Gradient config for `TopK` (the indices output has no gradient). */
 export const topKGradConfig: tf.GradConfig = {

@@ -4,7 +4,7 @@
  * one `TypedArray.set` each.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { callOriginal, type KernelArgs, type TensorInfo } from "./heap.ts";
 import { copyRows } from "./copy.ts";
 

@@ -6,7 +6,7 @@
  * filter is packed on each call (XNNPACK packs it too, and a trained filter changes every step).
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { callOriginal, type KernelArgs, release, type TensorInfo } from "./heap.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
 

@@ -14,7 +14,7 @@
  * along H only, and the reduction is split into cache-sized chunks.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import {
   callKernel,
   f32,

@@ -8,7 +8,7 @@
  * `conv2dTranspose`. Honours a `dilations` attribute (seglab's dilated-conv gradient).
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { callKernel, f32, type KernelArgs, release, type TensorInfo, type WasmBackend } from "./heap.ts";
 import { spreadNHWC } from "./spread.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";

@@ -6,7 +6,7 @@
  * multiplier 1 and channels divisible by 4 (~10× faster), JavaScript otherwise. Honours dilations.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { f32, type KernelArgs, type TensorInfo } from "./heap.ts";
 import { kernelsFor } from "./simd/fused_simd.ts";
 

@@ -5,7 +5,7 @@
  * channel multiplier `M`. Honours dilations.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { callKernel, f32, type KernelArgs, release, reshapeInfo, type TensorInfo } from "./heap.ts";
 import { backpropInputNHWC } from "./conv2d_backprop_input.ts";
 

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 
 /** A tensor as kernels see it. */
 export type TensorInfo = tf.TensorInfo;

@@ -9,7 +9,7 @@
  * after such a failure: the process should be restarted.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import type { WasmBackend } from "./heap.ts";
 
 const GUARDED = Symbol.for("seglab.heapGuard");

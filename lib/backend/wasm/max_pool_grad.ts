@@ -6,7 +6,7 @@
  * window's gradient; padding never wins.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { f32, type KernelArgs, type TensorInfo } from "./heap.ts";
 import { kernelsFor } from "./simd/fused_simd.ts";
 

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { type KernelArgs, originalKernel } from "./heap.ts";
 import { conv2D } from "./conv2d.ts";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.ts";

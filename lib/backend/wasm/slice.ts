@@ -4,7 +4,7 @@
  * input once per output.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { callOriginal, type KernelArgs, type TensorInfo, type WasmBackend } from "./heap.ts";
 import { copyRows } from "./copy.ts";
 

@@ -3,7 +3,7 @@
  * seglab's in-place {@link ./slice.ts}.
  * @module
  */
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { callOriginal, type KernelArgs, type TensorInfo } from "./heap.ts";
 import { sliceInfo } from "./slice.ts";
 

@@ -26,7 +26,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { BackendWasm, getThreadsCount, setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import { tf } from "../tf.ts";
+import { tf } from "../../core/tf.ts";
 import { firstLine } from "../probes.ts";
 
 const require = createRequire(import.meta.url);

@@ -11,13 +11,11 @@
  *   values still sit on the CPU, so code that would fail on real sizes fails at toy sizes too.
  * @module
  */
-import { tf } from "../tf.ts";
-import { env } from "../../runtime/mod.ts";
+import { tf } from "../../core/tf.ts";
+import { env } from "../../core/env.ts";
+import { SyncReadError, syncReadMessage } from "../../core/sync_reads.ts";
 
-/** A synchronous tensor read where only an asynchronous one can work. */
-export class SyncReadError extends Error {
-  override name = "SyncReadError";
-}
+export { SyncReadError, syncReadMessage };
 
 let strict: boolean | null = null;
 
@@ -42,12 +40,6 @@ export function canvas2dAvailable(): boolean {
   } catch {
     return false;
   }
-}
-
-/** The message of a synchronous read on webgpu; `hint` names the asynchronous form to call. */
-export function syncReadMessage(what: string, hint = "await t.data() or await t.array()"): string {
-  return `${what}: a synchronous read of a tensor on the webgpu backend cannot work in this runtime ` +
-    `(tfjs-backend-webgpu reads synchronously through a 2D canvas, which Deno lacks); use ${hint}`;
 }
 
 const PATCHED = Symbol.for("seglab.syncReadsPatched");

@@ -16,7 +16,7 @@
  * Weights are named `gamma`, `beta`, `moving_mean`, `moving_variance`, as in tf.layers.
  * @module
  */
-import { tf } from "../../backend/tf.ts";
+import { tf } from "../../core/tf.ts";
 import { batchNormTraining } from "../../backend/fused/batch_norm_training.ts";
 import { BN_TRAIN, hasFused } from "../../backend/fused/fused_kernels.ts";
 

@@ -6,7 +6,7 @@
  * Weights are named `kernel` and `bias`, as in tf.layers.
  * @module
  */
-import { tf } from "../../backend/tf.ts";
+import { tf } from "../../core/tf.ts";
 
 type Shape = (number | null)[];
 

@@ -6,7 +6,7 @@
  * Inputs: query `[N,H,W,Ck]`, key `[N,K,1,Ck]`, value `[N,K,1,Ck]`; output `[N,H,W,Ck]`.
  * @module
  */
-import { tf } from "../../backend/tf.ts";
+import { tf } from "../../core/tf.ts";
 
 type Shape = (number | null)[];
 

@@ -5,7 +5,7 @@
  * already match. Used for HRNet's fuse layers and for upsampling logits to the input size.
  * @module
  */
-import { tf } from "../../backend/tf.ts";
+import { tf } from "../../core/tf.ts";
 
 type Shape = (number | null)[];
 

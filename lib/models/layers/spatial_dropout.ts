@@ -5,7 +5,7 @@
  * ({@linkcode withForwardSeed}), so interrupted and resumed runs draw the same masks.
  * @module
  */
-import { tf } from "../../backend/tf.ts";
+import { tf } from "../../core/tf.ts";
 import { mixSeed } from "../seed.ts";
 import { nextForwardSeed } from "./random_context.ts";
 

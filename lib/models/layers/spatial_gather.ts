@@ -6,7 +6,7 @@
  * so the following 1×1 ConvBNReLU layers apply to it as in PaddleSeg).
  * @module
  */
-import { tf } from "../../backend/tf.ts";
+import { tf } from "../../core/tf.ts";
 
 type Shape = (number | null)[];
 

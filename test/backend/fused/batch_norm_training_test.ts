@@ -3,7 +3,8 @@
  * `tf.batchNorm` differentiated by tfjs-core, including gradients through the returned
  * statistics.
  */
-import { batchNormTraining, tf } from "../../../lib/mod.ts";
+import { tf } from "../../../lib/mod.ts";
+import { batchNormTraining } from "../../../lib/backend/mod.ts";
 import { testOnBackends } from "../../support/backends.ts";
 import { assertAllClose } from "../../support/assert_close.ts";
 import { randTensor } from "../_compare.ts";

@@ -3,7 +3,8 @@
  * wasm, and training leaks nothing.
  */
 import assert from "node:assert/strict";
-import { ready, tf, WASM_TRAINING_KERNELS } from "../../../lib/mod.ts";
+import { ready, tf } from "../../../lib/mod.ts";
+import { WASM_TRAINING_KERNELS } from "../../../lib/backend/mod.ts";
 import { randTensor } from "../_compare.ts";
 
 function buildModel(): tf.LayersModel {

@@ -6,7 +6,7 @@ import {
   overlayGrid,
   pixelStats,
 } from "../../../datasets/mod.ts";
-import { toMimeBundle } from "../../../lib/mod.ts";
+import { toMimeBundle } from "../../../lib/display/mod.ts";
 import { coordImage, png, tempDir, writeTree } from "../../support/datasets.ts";
 
 /** Two 4×4 images: A has 12 px of class 0, 3 of class 1, 1 ignored; B has 16 px of class 2. */

@@ -1,6 +1,7 @@
 import { encode } from "fast-png";
 import jpeg from "jpeg-js";
-import { openZip, shippedDataPath } from "../../../datasets/mod.ts";
+import { shippedDataPath } from "../../../datasets/mod.ts";
+import { openZip } from "../../../datasets/zip_source.ts";
 import { renderCityScene } from "../../../datasets/generate/synthetic_city.ts";
 import { renderRoadTile } from "../../../datasets/generate/synthetic_roads.ts";
 import { assertSameArray } from "../../support/datasets.ts";

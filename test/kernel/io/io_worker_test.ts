@@ -5,15 +5,16 @@
  * some the idle (the client then waited forever).
  */
 import assert from "node:assert/strict";
-import { launchKernel, seglabKernelArgv } from "../../../kernel/launch.ts";
+import { launchKernel } from "../../../runner/client/launch.ts";
+import { seglabKernelSpec } from "../../../runner/client/seglab_kernelspec.ts";
 
 Deno.test("io worker: a request sent at once after spawning gets all its iopub messages", async () => {
   const cwd = await Deno.makeTempDir({ prefix: "seglab-io-" });
   try {
     for (let run = 0; run < 4; run++) {
-      const k = await launchKernel({ argv: seglabKernelArgv(), cwd, waitReady: false, stderr: "null" });
+      const k = await launchKernel(seglabKernelSpec(), { cwd, waitReady: false, output: "null" });
       try {
-        const ex = await k.client.execute("1 + 1", { timeoutMs: 15000 });
+        const ex = await k.execute("1 + 1", { timeoutMs: 15000 });
         assert.deepEqual(
           ex.iopub.map((m) =>
             m.header.msg_type === "status"
@@ -26,9 +27,7 @@ Deno.test("io worker: a request sent at once after spawning gets all its iopub m
         assert.equal(ex.reply.content.status, "ok");
         // The "starting" status, published before anyone subscribed, arrived too.
         assert.ok(
-          k.client.unclaimed.some((m) =>
-            (m.content as { execution_state?: string }).execution_state === "starting"
-          ),
+          k.unclaimed.some((m) => (m.content as { execution_state?: string }).execution_state === "starting"),
         );
       } finally {
         await k.stop(2000);

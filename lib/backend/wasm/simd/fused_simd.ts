@@ -4,7 +4,7 @@
  * two SIMD passes over the heap.
  * @module
  */
-import type { tf } from "../../tf.ts";
+import type { tf } from "../../../core/tf.ts";
 import type { WasmBackend } from "../heap.ts";
 import { type SimdKernels, simdKernels } from "./kernels.ts";
 
