@@ -1,6 +1,7 @@
 /**
  * One training step of the reference U-Net (bench/unet_small.ts) on `webgpu` gives the same loss
- * and the same gradients as on `wasm`, within float32 tolerance: same weights (moved between
+ * and the same gradients as on `wasm`, within float32 tolerance (loss 1e-5 relative; gradients
+ * in L2 norm, see the test): same weights (moved between
  * backends by `ready()`), same batch, MixedLoss CE + Lovász-Softmax. Needs a WebGPU adapter.
  */
 import assert from "node:assert/strict";
@@ -35,6 +36,21 @@ webgpuTest("one step of the reference U-Net: the same loss and gradients on webg
   setStrictAsyncReads(null);
   await ready("wasm", { quiet: true });
   const model = buildUNet(SIZE, CLASSES);
+  // Seeded kernels (the layers' initialisers are not): the same network every run.
+  const seed = Number(Deno.env.get("SEGLAB_TEST_SEED") ?? 3);
+  model.setWeights(
+    model.weights.map((w, i) =>
+      w.name.endsWith("kernel")
+        ? tf.randomNormal(
+          w.shape as number[],
+          0,
+          Math.sqrt(2 / (w.shape as number[]).slice(0, -1).reduce((a, b) => a * b, 1)),
+          "float32",
+          seed + i,
+        )
+        : w.read()
+    ),
+  );
   const x = tf.randomNormal([BATCH, SIZE, SIZE, 3], 0, 1, "float32", 7) as tf.Tensor4D;
   const y = tf.randomUniform([BATCH, SIZE, SIZE], 0, CLASSES, "int32", 8) as tf.Tensor3D;
   try {
@@ -44,21 +60,35 @@ webgpuTest("one step of the reference U-Net: the same loss and gradients on webg
     const gpu = await step(model, x, y);
     assert.ok(Math.abs(gpu.loss - cpu.loss) <= 1e-5 * Math.abs(cpu.loss), `loss ${gpu.loss} vs ${cpu.loss}`);
     assert.deepEqual([...gpu.grads.keys()], [...cpu.grads.keys()]);
-    let worst = 0, where = "";
+    // All gradients together: ‖webgpu − wasm‖ / ‖wasm‖ (L2) within 1e-4. Per variable, the same
+    // within 1e-3, or within 1e-4 of the whole gradient's norm: the gradient of a batch norm's
+    // shift followed by another batch norm is a near-cancelling sum, small beside its terms, so
+    // float32 rounding (summation order differs between backends) is large beside it.
+    const sq = (a: Float32Array, b?: Float32Array) =>
+      a.reduce((t, v, i) => t + (b ? (v - b[i]) ** 2 : v * v), 0);
+    let allNorm = 0, allDiff = 0;
+    const per: { k: string; norm: number; diff: number }[] = [];
     for (const [k, c] of cpu.grads) {
       const g = gpu.grads.get(k)!;
-      let scale = 0, diff = 0;
-      for (let i = 0; i < c.length; i++) {
-        scale = Math.max(scale, Math.abs(c[i]));
-        diff = Math.max(diff, Math.abs(g[i] - c[i]));
-      }
-      const rel = diff / Math.max(scale, 1e-12);
-      if (rel > worst) [worst, where] = [rel, k];
+      const norm = Math.sqrt(sq(c)), diff = Math.sqrt(sq(g, c));
+      per.push({ k, norm, diff });
+      allNorm += norm * norm;
+      allDiff += diff * diff;
     }
+    const total = Math.sqrt(allDiff) / Math.sqrt(allNorm);
     if (Deno.env.get("SEGLAB_TEST_VERBOSE")) {
-      console.log(`worst relative gradient difference ${worst} at ${where}`);
+      const w = per.sort((a, b) => b.diff / b.norm - a.diff / a.norm)[0];
+      console.log(`whole gradient: ${total}; worst variable ${w.k}: ${w.diff / w.norm} (norm ${w.norm})`);
     }
-    assert.ok(worst <= 1e-4, `gradient ${where}: max |webgpu − wasm| / max |wasm| = ${worst}`);
+    assert.ok(total <= 1e-4, `‖webgpu − wasm‖ / ‖wasm‖ over all gradients = ${total}`);
+    for (const v of per) {
+      assert.ok(
+        v.diff <= 1e-3 * v.norm + 1e-4 * Math.sqrt(allNorm),
+        `gradient ${v.k}: ‖webgpu − wasm‖ = ${v.diff}, ‖wasm‖ = ${v.norm}, whole gradient ${
+          Math.sqrt(allNorm)
+        }`,
+      );
+    }
   } finally {
     tf.dispose([x, y]);
     model.dispose();
