@@ -44,7 +44,10 @@ async function defaultGpuAdapter(): Promise<GpuAdapterSummary | string> {
   } catch (e) {
     return `requestAdapter() failed: ${e instanceof Error ? e.message : String(e)}`;
   }
-  if (!adapter) return "no WebGPU adapter (no GPU driver found)";
+  if (!adapter) {
+    return "no WebGPU adapter: install the GPU's driver (on Linux Deno's WebGPU needs Vulkan: libvulkan1 and " +
+      "the vendor's Vulkan driver; mesa-vulkan-drivers gives a software adapter)";
+  }
   const info = adapter.info ?? {};
   const text = (k: string) => String(info[k] ?? "").trim();
   const description = text("description") || text("device") ||
