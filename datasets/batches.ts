@@ -30,6 +30,7 @@ import { DatasetError } from "./errors.ts";
 import { rngFor } from "./rng.ts";
 import type { Batch, SegDataset, SegSample } from "./types.ts";
 import { createWorkerPool, type SampleFetcher } from "./worker_pool.ts";
+import { StoppedError, stopWatch } from "../lib/core/stop.ts";
 
 /** Options of {@linkcode batches}. */
 export interface BatchOptions {
@@ -50,6 +51,11 @@ export interface BatchOptions {
   epochs?: number;
   /** Decode in this many web workers (0: in this thread). Default 0. */
   workers?: number;
+  /**
+   * Stops before the next batch: the generator then throws a `StoppedError` naming the step. In
+   * a notebook the cell's interrupt stops it too; `null` watches nothing (the trainer stops itself).
+   */
+  signal?: AbortSignal | null;
 }
 
 /** Where step k is: its epoch and the dataset indices of its samples. */
@@ -158,6 +164,7 @@ export async function* batches(ds: SegDataset, opts: BatchOptions): AsyncGenerat
     return out;
   };
   const queue: Promise<Prepared>[] = [];
+  const stop = stopWatch(opts.signal);
   let next = start;
   const fill = () => {
     while (queue.length < prefetch && next < plan.total) queue.push(prepare(next++));
@@ -170,6 +177,12 @@ export async function* batches(ds: SegDataset, opts: BatchOptions): AsyncGenerat
       else if (next < plan.total) pending = prepare(next++);
       else return;
       const b = await pending;
+      if (stop.requested()) {
+        throw new StoppedError(`batches: stopped (${stop.reason()}) before step ${b.plan.step}`, {
+          at: b.plan.step,
+          reason: stop.reason(),
+        });
+      }
       fill(); // keep decoding while the consumer works on this batch
       const n = b.plan.indices.length;
       const batch: Batch = {

@@ -81,5 +81,10 @@ export const CITYSCAPES_LABEL_TO_TRAIN: Readonly<Record<number, number>> = {
 
 /** MiniDeepGlobeRoadExtraction's classes. */
 export const ROAD_CLASSES: readonly string[] = ["background", "road"];
-/** Black background, white roads (as DeepGlobe draws them). */
-export const ROAD_PALETTE: readonly RGB[] = [[0, 0, 0], [255, 255, 255]];
+/**
+ * Black background, crimson roads. DeepGlobe draws roads white in its masks, but white over the
+ * light grey of a road is invisible in overlays; crimson has 3:1 contrast against road pixels
+ * (checked on the shipped data by test/datasets/palette_contrast_test.ts). Reading DeepGlobe's
+ * white masks is the `deepglobe` label remap's job and does not use this palette.
+ */
+export const ROAD_PALETTE: readonly RGB[] = [[0, 0, 0], [160, 0, 60]];

@@ -22,6 +22,7 @@ import { DatasetError } from "./errors.ts";
 import { miniDeepGlobeRoadExtraction } from "./mini_deep_globe.ts";
 import { paddleDataset } from "./paddle_dataset.ts";
 import { RECIPE, type SegDataset } from "./types.ts";
+import type { TransformSpec } from "./transforms/compose.ts";
 
 /** Loader functions by PaddleSeg type name. */
 export const DATASET_TYPES: Readonly<
@@ -32,12 +33,30 @@ export const DATASET_TYPES: Readonly<
   MiniDeepGlobeRoadExtraction: miniDeepGlobeRoadExtraction,
 };
 
+/** The data set types `createDataset` builds, by PaddleSeg name. */
+export type DatasetType = "Dataset" | "Cityscapes" | "MiniDeepGlobeRoadExtraction";
+
+/** A data set as PaddleSeg's YAML writes it; `type` and the transforms' `type` complete in editors. */
+export interface DatasetSpec {
+  // deno-lint-ignore ban-types -- `string & {}` keeps the literal completions of the union
+  type: DatasetType | (string & {});
+  transforms?: TransformSpec[];
+  mode?: "train" | "val" | "test";
+  [key: string]: unknown;
+}
+
 /**
  * Builds a dataset from PaddleSeg's `train_dataset` / `val_dataset` mapping:
  * { type: "Dataset" | "Cityscapes" | "MiniDeepGlobeRoadExtraction", dataset_root, train_path, val_path,
  *   num_classes, ignore_index, mode, transforms: [{ type: "ResizeStepScaling", ... }, ...], edge, ... }.
  * Relative paths resolve against `baseDir` (the config file's folder).
  */
+export function createDataset(spec: DatasetSpec, opts?: { baseDir?: string }): Promise<SegDataset>;
+/** Builds a dataset from a YAML mapping (checked). */
+export function createDataset(
+  spec: Record<string, unknown>,
+  opts?: { baseDir?: string },
+): Promise<SegDataset>;
 export async function createDataset(
   spec: Record<string, unknown>,
   opts: { baseDir?: string } = {},

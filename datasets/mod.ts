@@ -33,6 +33,8 @@ export type { BatchOptions } from "./batches.ts";
 export { SHIPPED_DATASETS, shippedDataPath } from "./shipped.ts";
 export { DatasetError } from "./errors.ts";
 export { TransformError, TRANSFORMS } from "./transforms/mod.ts";
+export type { TransformSpec, TransformType } from "./transforms/mod.ts";
+export type { DatasetSpec, DatasetType } from "./create_dataset.ts";
 export { classFrequencyPlot, imbalancePlot, overlayGrid, pixelStats } from "./explore/mod.ts";
 export type {
   DatasetStats,

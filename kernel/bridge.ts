@@ -13,6 +13,8 @@ export interface SharedState {
   interrupt: SharedArrayBuffer;
   /** stdin hand-off: Int32 [state, byteLength] then UTF-8 bytes. */
   stdin: SharedArrayBuffer;
+  /** `Int32Array` view: [0] becomes 1 when the I/O worker has sent everything before an exit. */
+  exit?: SharedArrayBuffer;
 }
 
 /** stdin hand-off states (`Int32Array(stdin)[0]`). */
@@ -54,7 +56,9 @@ export type MainToIo =
   /** Several messages handled in order, for one wake-up of the I/O worker instead of several. */
   | { t: "batch"; messages: MainToIo[] }
   | { t: "input_request"; reqId: string; prompt: string; password: boolean }
-  | { t: "ready" };
+  | { t: "ready" }
+  /** Cell code is exiting the process: send everything queued, then set `exit[0]` to 1. */
+  | { t: "exit"; code: number };
 
 /** I/O worker → main thread. */
 export type IoToMain =

@@ -19,6 +19,9 @@ import { cellStorage } from "./exec/context.ts";
 import { installCapture, installTimerTracking } from "./exec/capture.ts";
 import { installStdin } from "./exec/stdin.ts";
 import { installKernelApi } from "./exec/api.ts";
+import { answerWidgetVersionProbe } from "./exec/widget_version.ts";
+import { answerWidgetControl } from "./exec/widget_control.ts";
+import { installExitFlush } from "./exec/exit_flush.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
 import type { MimeBundle } from "../lib/core/mime.ts";
 
@@ -48,6 +51,7 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const shared: SharedState = {
     interrupt: new SharedArrayBuffer(4),
     stdin: new SharedArrayBuffer(STDIN_BYTES),
+    exit: new SharedArrayBuffer(4),
   };
   const flag = new Int32Array(shared.interrupt);
   Deno.env.set("NO_COLOR", "1");
@@ -84,6 +88,9 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const ex = executor;
   installStdin(shared.stdin, ex.post, () => cellStorage.getStore(), (t) => ex.print("stdout", t));
   installKernelApi(ex, flag);
+  answerWidgetVersionProbe(ex.comms);
+  answerWidgetControl(ex.comms);
+  installExitFlush(new Int32Array(shared.exit!), (code) => ex.beforeExit(code));
   setOutputSink({
     name: "seglab-kernel",
     display: (bundle, o) => ex.display(bundle as Record<string, unknown> | Promise<MimeBundle> as never, o),

@@ -68,6 +68,15 @@ export function interruptRequested(): boolean {
   return kernelApi()?.interruptRequested() ?? false;
 }
 
+/**
+ * The running cell's stop signal: aborted when the user interrupts the cell (undefined outside a
+ * cell or the kernel). seglab's `train`, `evaluate`, `predict` and `batches` watch it by default;
+ * pass it to your own long work (`fetch(url, { signal: cellSignal() })`).
+ */
+export function cellSignal(): AbortSignal | undefined {
+  return kernelApi()?.cellSignal();
+}
+
 /** Clears the running cell's output (with `wait`, when the next output arrives). */
 export function clearOutput(wait = false): void {
   api("clearOutput").clearOutput(wait);

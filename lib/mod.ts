@@ -65,6 +65,7 @@ export type {
   LossSection,
   LossSpec,
   LossTerm,
+  LossType,
   LovaszHingeOptions,
   LovaszSoftmaxOptions,
 } from "./losses/mod.ts";
@@ -96,13 +97,16 @@ export { createModel, MODEL_TYPES, SegModel } from "./models/mod.ts";
 export type { ModelConfig } from "./models/mod.ts";
 
 export {
+  checkDataset,
   CheckpointError,
   compareRuns,
   evaluate,
   finetune,
   History,
   loadCheckpoint,
+  LockError,
   predict,
+  StoppedError,
   train,
   TrainingError,
 } from "./train/mod.ts";

@@ -187,8 +187,13 @@ async function cmdRun(args: string[], io: CliIo): Promise<number> {
   const a = await parseRunArgs(args);
   const outs = await outputsFor(a.notebooks, a.out);
   const controller = new AbortController();
+  let firstSigint = 0;
   const onSigint = () => {
+    // A terminal's Ctrl-C reaches both the launcher (bin/seglab.mjs, which forwards it) and this
+    // process: copies within 500 ms are one request.
+    if (controller.signal.aborted && Date.now() - firstSigint < 500) return;
     if (controller.signal.aborted) process.exit(EXIT.aborted);
+    firstSigint = Date.now();
     io.err("\nseglab nb: stopping (interrupting the running cell; Ctrl-C again to quit at once)\n");
     controller.abort();
   };

@@ -6,6 +6,7 @@
  * first and kills it after a grace time; a kernel never outlives the runner.
  * @module
  */
+import { describeKernelExit } from "./kernel_exit.ts";
 import process from "node:process";
 import { type Message, parentId } from "../kernel/protocol/message.ts";
 import { KernelConnection } from "./client/connection.ts";
@@ -14,10 +15,9 @@ import type { CodeCell, Notebook } from "./notebook.ts";
 import { OutputBook } from "./outputs.ts";
 import type { RunRecord } from "./run_record.ts";
 
-/** How a kernel process ended, in words. */
-export function describeExit(e: KernelExit): string {
-  if (e.signal) return `killed by ${e.signal}${e.signal === "SIGKILL" ? " (out of memory, or killed)" : ""}`;
-  return `exit code ${e.code}`;
+/** How a kernel process ended, in words; an out-of-memory death named as such (`tail`: its last output). */
+export function describeExit(e: KernelExit, tail?: string): string {
+  return describeKernelExit(e, tail);
 }
 
 /** A started kernel, connected, whose outputs are written into a {@linkcode RunRecord}. */
@@ -98,7 +98,7 @@ export class KernelSession {
     } catch (e) {
       await new Promise((r) => setTimeout(r, 100));
       const why = kernel.exit
-        ? `the kernel "${spec.name}" exited while starting (${describeExit(kernel.exit)})`
+        ? `the kernel "${spec.name}" exited while starting (${describeExit(kernel.exit, kernel.tail())})`
         : `the kernel "${spec.name}" did not start: ${(e as Error).message}`;
       return { ok: false, why };
     }

@@ -141,9 +141,13 @@ function judge(
   if (outcome.kind === "died") {
     addError(
       "DeadKernelError",
-      `the kernel died while running cell ${idx + 1} (${describeExit(outcome.exit)})`,
+      `the kernel died while running cell ${idx + 1} (${describeExit(outcome.exit, s.kernel.tail())})`,
     );
-    return { outcome, status: "failed", note: `the kernel died (${describeExit(outcome.exit)})` };
+    return {
+      outcome,
+      status: "failed",
+      note: `the kernel died (${describeExit(outcome.exit, s.kernel.tail())})`,
+    };
   }
   return { outcome, status: "completed" };
 }
@@ -213,7 +217,7 @@ function verdict(
       cellIndex: idx,
       executionCount,
       summary: `The kernel died while running this cell (${
-        describeExit(outcome.exit)
+        describeExit(outcome.exit, s.kernel.tail())
       }); the cells after it did not run.`,
       details: s.kernel.tail(),
     };

@@ -24,16 +24,21 @@ export const CITY_CLASSES = [
   "person",
   "traffic sign",
 ] as const;
-/** Their colours (Cityscapes' official ones for the same classes). */
+/**
+ * Their colours for masks and overlays. Not Cityscapes' official ones: those are close in
+ * brightness to what they cover here (road [128, 64, 128] on dark asphalt, 1.1:1), so each class
+ * gets a colour with at least 3:1 contrast against the mean colour of its pixels (checked by
+ * test/datasets/palette_contrast_test.ts); hues stay near Cityscapes' where they can.
+ */
 export const CITY_PALETTE: [number, number, number][] = [
-  [128, 64, 128],
-  [244, 35, 232],
-  [70, 70, 70],
-  [107, 142, 35],
-  [70, 130, 180],
-  [0, 0, 142],
-  [220, 20, 60],
-  [220, 220, 0],
+  [230, 190, 255], // road: light violet on dark asphalt
+  [120, 0, 110], // sidewalk: dark magenta on light paving
+  [245, 235, 200], // building: cream on mid-grey walls
+  [170, 255, 120], // vegetation: light green on dark foliage
+  [0, 30, 120], // sky: dark blue on light sky
+  [120, 220, 255], // car: light cyan on dark cars
+  [255, 150, 150], // person: light red on dark clothes
+  [90, 50, 0], // traffic sign: dark brown on yellow signs
 ];
 const [ROAD, SIDEWALK, BUILDING, VEGETATION, SKY, CAR, PERSON, SIGN] = [0, 1, 2, 3, 4, 5, 6, 7];
 const IGNORE = 255;

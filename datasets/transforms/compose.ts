@@ -28,7 +28,29 @@ import type { Transform, TransformContext, WorkSample } from "./sample.ts";
 type Factory = (raw: Record<string, unknown>, ctx: TransformContext) => Transform;
 
 /** The transforms seglab knows, by PaddleSeg name. */
-export const TRANSFORMS: Readonly<Record<string, Factory>> = {
+export type TransformType =
+  | "ResizeStepScaling"
+  | "RandomPaddingCrop"
+  | "RandomHorizontalFlip"
+  | "RandomVerticalFlip"
+  | "RandomDistort"
+  | "Resize"
+  | "ResizeByLong"
+  | "ResizeByShort"
+  | "Normalize";
+
+/**
+ * One transform as PaddleSeg's YAML writes it. `type` is typed with the known names so editors
+ * complete them; any string is accepted here and checked when the list is built.
+ */
+export interface TransformSpec {
+  // deno-lint-ignore ban-types -- `string & {}` keeps the literal completions of the union
+  type: TransformType | (string & {});
+  [param: string]: unknown;
+}
+
+/** The transforms seglab knows, by PaddleSeg name. */
+export const TRANSFORMS: Readonly<Record<TransformType, Factory>> = {
   ResizeStepScaling: resizeStepScaling,
   RandomPaddingCrop: randomPaddingCrop,
   RandomHorizontalFlip: randomHorizontalFlip,
@@ -41,6 +63,9 @@ export const TRANSFORMS: Readonly<Record<string, Factory>> = {
 };
 
 /** Builds transforms from their YAML list. */
+export function createTransforms(list: readonly TransformSpec[], ctx?: TransformContext): Transform[];
+/** Builds transforms from a YAML value (checked: a list of `{ type, … }` mappings). */
+export function createTransforms(list: unknown, ctx?: TransformContext): Transform[];
 export function createTransforms(list: unknown, ctx: TransformContext = { ignoreIndex: 255 }): Transform[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) {
@@ -53,7 +78,7 @@ export function createTransforms(list: unknown, ctx: TransformContext = { ignore
       );
     }
     const type = (raw as { type: string }).type;
-    const f = TRANSFORMS[type];
+    const f = (TRANSFORMS as Record<string, Factory | undefined>)[type];
     if (!f) {
       throw new TransformError(
         `transforms[${i}]: unknown transform "${type}"; known transforms: ${

@@ -17,10 +17,17 @@ export interface KernelApi {
   currentCell(): { label: string; count: number | null } | undefined;
   /** True while an interrupt is pending: long loops in libraries may poll it and stop. */
   interruptRequested(): boolean;
+  /**
+   * The running cell's stop signal, aborted when the user interrupts the cell; library work
+   * (`train`, `evaluate`, `predict`, `batches`) watches it by default. Undefined outside a cell.
+   */
+  cellSignal(): AbortSignal | undefined;
   /** The shared interrupt flag (`Int32Array`, element 0 is 1 while an interrupt is pending). */
   readonly interruptFlag: Int32Array;
   /** Clears the cell's output (`wait`: when the next output arrives). */
   clearOutput(wait?: boolean): void;
+  /** The id of the request whose code is running (a cell's execute_request, or a comm message). */
+  parentMessageId(): string | undefined;
   /** Sends a raw `display_data` output (bundle and metadata as they are) from the running cell. */
   displayData(data: Record<string, unknown>, metadata?: Record<string, unknown>): void;
   registerCommTarget(name: string, handler: CommTargetHandler): void;
@@ -44,10 +51,12 @@ export function installKernelApi(executor: Executor, flag: Int32Array): KernelAp
       return c ? { label: c.label, count: c.count } : undefined;
     },
     interruptRequested: () => Atomics.load(flag, 0) !== 0 || Boolean(cellStorage.getStore()?.cancelled),
+    cellSignal: () => cellStorage.getStore()?.signal,
     interruptFlag: flag,
     clearOutput(wait = false) {
       executor.router.emit(cellStorage.getStore() ?? executor.router.running, { kind: "clear", wait });
     },
+    parentMessageId: () => (cellStorage.getStore() ?? executor.router.running)?.parent.msg_id,
     displayData(data, metadata) {
       executor.display(data, metadata ? { metadata } : {});
     },

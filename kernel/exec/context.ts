@@ -37,6 +37,14 @@ export class CellContext {
   tail: Promise<void> = Promise.resolve();
   blocked = 0;
   #abort!: (reason: unknown) => void;
+  readonly #stop = new AbortController();
+  /**
+   * Aborted when the user interrupts this cell (reason: an `InterruptError`): library work the
+   * cell started (`train`, `evaluate`, `predict`, data loaders) watches it and stops.
+   */
+  get signal(): AbortSignal {
+    return this.#stop.signal;
+  }
   /** Rejects when the cell is interrupted or fails from a callback; the executor races it. */
   readonly aborted: Promise<never>;
 
@@ -57,6 +65,12 @@ export class CellContext {
   /** "In[3]" — how outputs and tracebacks name the cell. */
   get label(): string {
     return this.count === null ? "In[silent]" : `In[${this.count}]`;
+  }
+
+  /** Marks the cell interrupted: `cancelled`, and its `signal` aborted. */
+  interrupted(): void {
+    this.cancelled = true;
+    if (!this.#stop.signal.aborted) this.#stop.abort(new InterruptError());
   }
 
   /** Ends the cell now with `reason` (interrupt or an uncaught error from a callback). */

@@ -329,7 +329,7 @@ export class Executor {
   #fail(ctx: CellContext, e: unknown): void {
     if (e instanceof Reported) return;
     if (e instanceof InterruptError) {
-      ctx.cancelled = true;
+      ctx.interrupted();
       this.opts.cancelTimers(ctx);
     }
     const content = this.formatError(e);
@@ -387,7 +387,9 @@ export class Executor {
     markRan();
     evaluation.catch((e) => {
       // The cell was already ended (interrupt or an error from a callback); report what follows.
-      if (ctx.state === "finished" && !(e instanceof InterruptError && ctx.cancelled)) {
+      // (Library work stopped by the interrupt ends with a StoppedError once it has stopped; it has said so.)
+      const stopped = e instanceof InterruptError || (e as Error)?.name === "StoppedError";
+      if (ctx.state === "finished" && !(stopped && ctx.cancelled)) {
         this.router.emit(ctx, { kind: "error", content: this.formatError(e) });
       }
     });
@@ -545,6 +547,26 @@ export class Executor {
     this.#finish(reqId);
   }
 
+  /**
+   * Cell code is exiting the process: sends what the main thread holds, a note on the cell's
+   * stderr, and asks the I/O worker to flush (see exit_flush.ts). False when no cell runs.
+   */
+  beforeExit(code: number): boolean {
+    const ctx = cellStorage.getStore() ?? this.router.running;
+    if (!ctx) return false;
+    this.router.emit(ctx, {
+      kind: "stream",
+      name: "stderr",
+      text:
+        `[seglab kernel] ${ctx.label} exited the process (exit code ${code}); restart the kernel to go on\n`,
+    });
+    const held = this.#held;
+    this.#held = undefined;
+    if (held) this.opts.post(held);
+    this.opts.post({ t: "exit", code });
+    return true;
+  }
+
   /** An interrupt from the I/O worker. */
   interrupt(): void {
     const ctx = this.router.running;
@@ -555,7 +577,7 @@ export class Executor {
       return;
     }
     if (ctx.state !== "running") return;
-    ctx.cancelled = true;
+    ctx.interrupted();
     this.opts.cancelTimers(ctx);
     ctx.abort(new InterruptError());
   }

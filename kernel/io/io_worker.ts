@@ -426,7 +426,30 @@ function onMain(m: MainToIo): void {
     case "batch":
       for (const one of m.messages) onMain(one);
       return;
+    case "exit":
+      flushBeforeExit();
+      return;
   }
+}
+
+/**
+ * The main thread is exiting (cell code called `Deno.exit`/`process.exit`) and waits on the
+ * shared `exit` flag: hand everything queued to ZeroMQ, give its I/O thread a moment to put it on
+ * the wire, then release the main thread (which exits at most 3 s after asking).
+ */
+function flushBeforeExit(): void {
+  coalescer.flush();
+  releaseIopub();
+  shuttingDown = true;
+  const release = () => {
+    if (!init.shared.exit) return;
+    const f = new Int32Array(init.shared.exit);
+    Atomics.store(f, 0, 1);
+    Atomics.notify(f, 0);
+  };
+  Promise.all([shellQ.flush(), controlQ.flush(), iopubQ.flush()])
+    .then(() => new Promise((r) => setTimeout(r, 100)))
+    .finally(release);
 }
 
 function onLang(m: LangToIo): void {

@@ -57,7 +57,9 @@ function warmSoon(svc: NotebookService, ms: number): void {
   clearTimeout(warmTimer);
   warmTimer = setTimeout(() => {
     try {
+      const t0 = performance.now();
       svc.warm();
+      if (Deno.env.get("SEGLAB_DEBUG_LANG")) log(`warm ${(performance.now() - t0).toFixed(0)} ms`);
     } catch (err) {
       log(`warming the language service failed: ${(err as Error).message}`);
     }
@@ -65,15 +67,16 @@ function warmSoon(svc: NotebookService, ms: number): void {
 }
 
 /**
- * The language service, started on first need (a request, or 2 s after start-up): loading
- * TypeScript and Deno's types at once would compete with the kernel's start on two cores.
+ * The language service, started on first need (a request, or half a second after start-up, once
+ * the kernel has answered its first kernel_info) and warmed at once — seglab's doors parsed and
+ * bound — so the first completion answers within a second.
  */
 function get(): Promise<NotebookService> {
   if (!started) {
     started = ready(cwd);
     started.then((svc) => {
       for (const c of pendingCells.splice(0)) svc.addCell(c.cell, c.code);
-      warmSoon(svc, 1000);
+      warmSoon(svc, 0);
     }).catch((err) => {
       failure = (err as Error).message;
       log(`the language service cannot start: ${failure}`);
@@ -92,7 +95,9 @@ async function onIo(port: MessagePort, m: IoToLang): Promise<void> {
     const svc = await get();
     const pos = codePointsToUtf16(code, typeof c.cursor_pos === "number" ? c.cursor_pos : [...code].length);
     if (type === "complete_request") {
+      const t0 = performance.now();
       const r = svc.complete(code, pos);
+      if (Deno.env.get("SEGLAB_DEBUG_LANG")) log(`complete ${(performance.now() - t0).toFixed(0)} ms`);
       const start = utf16ToCodePoints(code, r.start), end = utf16ToCodePoints(code, r.end);
       reply("complete_reply", {
         status: "ok",
@@ -170,7 +175,7 @@ async function onMain(port: MessagePort, m: MainToLang): Promise<void> {
 self.onmessage = (e: MessageEvent) => {
   const [ioPort, mainPort] = e.ports;
   cwd = (e.data as { cwd: string }).cwd;
-  setTimeout(() => void get().catch(() => {}), 2000);
+  setTimeout(() => void get().catch(() => {}), 500);
   ioPort.onmessage = (ev) => void onIo(ioPort, ev.data as IoToLang);
   mainPort.onmessage = (ev) => void onMain(mainPort, ev.data as MainToLang);
 };

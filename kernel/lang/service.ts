@@ -10,6 +10,8 @@ import { join } from "node:path";
 import type { TS } from "../typescript.ts";
 import type { CellDiagnostic } from "../bridge.ts";
 import { declaredNames } from "./names.ts";
+import { completionPlace, keywordFits } from "./completion_place.ts";
+import { type Completeness, isComplete } from "./is_complete.ts";
 import { type ImportMap, makeResolver } from "./resolve.ts";
 
 /** What the service needs to know about the kernel. */
@@ -188,14 +190,35 @@ export class NotebookService {
     return this.#currentFile;
   }
 
-  /** Builds the program and checks the latest cell now, so the next request is fast. */
+  /**
+   * Builds the program now — Deno's types, the cells so far and every `seglab` door of the import
+   * map, parsed and bound — so the first completion that touches seglab is fast.
+   */
   warm(): void {
+    const doors = Object.keys(this.opts.importMap).filter((k) => k === "seglab" || k.startsWith("seglab/"));
+    const imports = doors.map((d, i) => `import * as $__sgw${i} from ${JSON.stringify(d)};`).join("\n");
+    const code = `${imports}\n${doors.map((_, i) => `$__sgw${i}.`).join("\n")}\n`;
+    const file = this.#setCurrent(code);
+    this.#ls.getSemanticDiagnostics(file);
+    let at = imports.length + 1;
+    doors.forEach((_, i) => {
+      at += `$__sgw${i}.`.length;
+      this.#ls.getCompletionsAtPosition(file, at, {});
+      at += 1;
+    });
+    // A global completion and a signature, as the first requests will be (their code paths warm too).
+    this.#ls.getCompletionsAtPosition(file, code.length, { includeCompletionsWithInsertText: true });
+    this.#ls.getSignatureHelpItems(file, code.length, undefined);
+    // And a cell's usual shape — a named import, then a name from it — through a fresh program,
+    // as every request after this one gets.
+    if (doors.includes("seglab")) {
+      const cell = 'import { createLoss } from "seglab";\ncreateLoss({ type: "';
+      const again = this.#setCurrent(cell);
+      this.#ls.getCompletionsAtPosition(again, cell.length, { includeCompletionsWithInsertText: true });
+      this.#ls.getQuickInfoAtPosition(again, cell.indexOf("createLoss("));
+    }
     const last = this.#cells.at(-1);
     if (last) this.#ls.getSemanticDiagnostics(last.file);
-    else {
-      const file = this.#setCurrent("");
-      this.#ls.getCompletionsAtPosition(file, 0, {});
-    }
   }
 
   /** Completions at UTF-16 offset `pos` of `code`. */
@@ -211,7 +234,11 @@ export class NotebookService {
       includeCompletionsForImportStatements: false,
     });
     if (!info) return { start, end: pos, items: [] };
-    let entries = info.entries.filter((e) => !e.name.startsWith("$__sg") && !e.name.startsWith("__seglab"));
+    const place = completionPlace(this.ts, this.#ls.getProgram()!.getSourceFile(file)!, start);
+    let entries = info.entries.filter((e) =>
+      !e.name.startsWith("$__sg") && !e.name.startsWith("__seglab") &&
+      (e.kind !== "keyword" || keywordFits(e.name, place))
+    );
     const exact = entries.filter((e) => e.name.startsWith(prefix));
     entries = exact.length || !prefix
       ? exact
@@ -227,30 +254,47 @@ export class NotebookService {
     return { start, end: pos + after.length, items };
   }
 
-  /** Hover information at UTF-16 offset `pos`: the signature and its documentation. */
+  /**
+   * Hover information at UTF-16 offset `pos`: the signature and its documentation. On a name, that
+   * name's; elsewhere inside a call's arguments (`createLoss(|)`), the callee's signature.
+   */
   inspect(code: string, pos: number): { text: string; markdown: string } | undefined {
     const file = this.#setCurrent(code);
     const isId = (i: number) => i >= 0 && i < code.length && /[\p{L}\p{N}_$]/u.test(code[i]);
-    const at = isId(pos) ? pos : isId(pos - 1) ? pos - 1 : pos;
-    const info = this.#ls.getQuickInfoAtPosition(file, at);
-    if (!info) return undefined;
+    const onName = isId(pos) || isId(pos - 1);
+    const info = onName ? this.#ls.getQuickInfoAtPosition(file, isId(pos) ? pos : pos - 1) : undefined;
     const ts = this.ts;
+    if (!info) return this.#signatureAt(file, pos);
     const signature = ts.displayPartsToString(info.displayParts);
-    const doc = ts.displayPartsToString(info.documentation);
-    const tags = (info.tags ?? []).map((t) => {
-      const text = ts.displayPartsToString(t.text);
+    return hoverText(signature, ts.displayPartsToString(info.documentation), this.#tags(info.tags));
+  }
+
+  #tags(tags: TS.JSDocTagInfo[] | undefined): string[] {
+    return (tags ?? []).map((t) => {
+      const text = this.ts.displayPartsToString(t.text);
       return t.name === "example" ? `@example\n${text}` : `@${t.name}${text ? ` ${text}` : ""}`;
     });
-    const text = [signature, doc, ...tags].filter(Boolean).join("\n\n");
-    const markdown = [
-      "```typescript",
-      signature,
-      "```",
-      doc,
-      ...tags.map((t) => t.startsWith("@example") ? t.replace(/^@example\n?/, "**Example**\n\n") : `*${t}*`),
-    ]
-      .filter(Boolean).join("\n\n").replace("```\n\n", "```\n");
-    return { text, markdown };
+  }
+
+  /** The signature of the call whose arguments hold `pos`, with its docs and the current parameter's. */
+  #signatureAt(file: string, pos: number): { text: string; markdown: string } | undefined {
+    const help = this.#ls.getSignatureHelpItems(file, pos, undefined);
+    if (!help || !help.items.length) return undefined;
+    const ts = this.ts;
+    const item = help.items[help.selectedItemIndex] ?? help.items[0];
+    const parts = (p: TS.SymbolDisplayPart[]) => ts.displayPartsToString(p);
+    const sep = parts(item.separatorDisplayParts);
+    const signature = parts(item.prefixDisplayParts) +
+      item.parameters.map((p) => parts(p.displayParts)).join(sep) + parts(item.suffixDisplayParts);
+    const param = item.parameters[help.argumentIndex];
+    const paramDoc = param && param.documentation.length
+      ? `\`${param.name}\`: ${parts(param.documentation)}`
+      : "";
+    const doc = [parts(item.documentation), paramDoc].filter(Boolean).join("\n\n");
+    const more = help.items.length > 1
+      ? [`(+${help.items.length - 1} overload${help.items.length > 2 ? "s" : ""})`]
+      : [];
+    return hoverText(signature, doc, [...this.#tags(item.tags), ...more]);
   }
 
   /** Diagnostics of a cell about to run (positions 1-based, in the cell). */
@@ -282,21 +326,23 @@ export class NotebookService {
   }
 
   /** Whether `code` is a complete cell (for console frontends). */
-  isComplete(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
-    if (!code.trim()) return { status: "complete" };
-    const sf = this.#parse(code);
-    const diags = (sf as unknown as { parseDiagnostics: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-    if (!diags.length) return { status: "complete" };
-    const end = code.trimEnd().length;
-    const atEnd = diags.some((d) => d.start >= end - 1 || /^Unterminated/.test(String(d.messageText)));
-    if (!atEnd) return { status: "invalid" };
-    let depth = 0;
-    for (const ch of code) {
-      if ("({[".includes(ch)) depth++;
-      else if (")}]".includes(ch)) depth = Math.max(0, depth - 1);
-    }
-    return { status: "incomplete", indent: "  ".repeat(depth) };
+  isComplete(code: string): Completeness {
+    return isComplete(this.ts, code);
   }
+}
+
+/** Inspect's text and markdown forms of a signature, its documentation and its JSDoc tags. */
+function hoverText(signature: string, doc: string, tags: string[]): { text: string; markdown: string } {
+  const text = [signature, doc, ...tags].filter(Boolean).join("\n\n");
+  const markdown = [
+    "```typescript",
+    signature,
+    "```",
+    doc,
+    ...tags.map((t) => t.startsWith("@example") ? t.replace(/^@example\n?/, "**Example**\n\n") : `*${t}*`),
+  ]
+    .filter(Boolean).join("\n\n").replace("```\n\n", "```\n");
+  return { text, markdown };
 }
 
 /** Converts a Jupyter cursor position (Unicode code points) to a UTF-16 offset. */

@@ -5,8 +5,8 @@
  * then `@tensorflow/tfjs-node`, when installed and loadable), `webgpu` (a hardware WebGPU adapter,
  * e.g. Deno on a GPU machine; software adapters only when asked for), `wasm` (the default everywhere else: XNNPACK with SIMD, plus
  * seglab's training kernels), `cpu` (last resort). The choice comes from the argument, else the
- * `SEGLAB_BACKEND` environment variable, else this order. One line on stderr says what was
- * picked and why the earlier ones were skipped.
+ * `SEGLAB_BACKEND` environment variable, else this order. One line says what was picked and why
+ * the earlier ones were skipped: on stderr in a terminal, a quiet display line in a notebook.
  *
  * @example
  * ```ts
@@ -27,6 +27,7 @@ import { defaultWasmThreads, startWasm } from "./start_wasm.ts";
 import { startCpu } from "./start_cpu.ts";
 import { registerSeglabGradients } from "./gradients/register_gradients.ts";
 import { registerFusedTraining } from "./fused/register_fused.ts";
+import { escapeHtml } from "../core/escape.ts";
 
 /** Backends seglab knows, in the order `ready()` tries them. */
 export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
@@ -189,7 +190,29 @@ function report(info: BackendInfo, opts: ReadyOptions): string {
   const line = `seglab: backend ${info.name} (${info.detail})${via}` +
     (info.skipped.length ? `; skipped ${info.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}` : "");
   info.line = line;
-  if (line !== last?.line && !opts.quiet) console.error(line);
+  if (line !== last?.line && !opts.quiet) showNote(line, info.warning);
   last = info;
   return info.name;
+}
+
+/**
+ * The backend note: in a notebook (any output sink but the terminal's) a quiet grey display line
+ * — on stderr it read like an error in every notebook; in a terminal, one line on stderr.
+ * Warnings (a software GPU, say) stay on stderr everywhere.
+ */
+function showNote(line: string, warning: boolean): void {
+  // The sink a notebook kernel installs (lib/display's `setOutputSink`), read where it is kept:
+  // the display layer sits beside this one, not below it.
+  const sink = (globalThis as Record<symbol, unknown>)[Symbol.for("seglab.outputSink")] as
+    | { name: string; display(b: Record<string, unknown>, o: Record<string, unknown>): void }
+    | null
+    | undefined;
+  if (warning || !sink || sink.name === "terminal") {
+    console.error(line);
+    return;
+  }
+  sink.display({
+    "text/plain": line,
+    "text/html": `<div style="color:#6e7781;font-size:85%">${escapeHtml(line)}</div>`,
+  }, {});
 }

@@ -16,6 +16,7 @@ import { loadConfig } from "../train/run_config.ts";
 import { type InferOptions, inferOptionsFromConfig } from "../train/infer.ts";
 import { TrainingError } from "../train/train.ts";
 import { type OptionDef, UsageError } from "./args.ts";
+import { onStopSignals } from "./stop_signals.ts";
 
 /** Options every command takes. */
 export const COMMON: Record<string, OptionDef> = {
@@ -26,6 +27,7 @@ export const COMMON: Record<string, OptionDef> = {
     doc: "TensorFlow.js backend (wasm, cpu; default: the best available)",
   },
   help: { kind: "flag", doc: "show this help", aliases: ["h"] },
+  debug: { kind: "flag", doc: "print errors with their stack trace" },
 };
 
 /** Starts the backend (quietly unless asked). */
@@ -93,11 +95,64 @@ export async function valDataset(config: Record<string, unknown>, baseDir: strin
   return await createDataset(config.val_dataset as Record<string, unknown>, { baseDir });
 }
 
-/** Prints an error the way a command-line user needs it and returns the exit status. */
-export function reportError(e: unknown, command: string): number {
-  const known = e instanceof ConfigError || e instanceof CheckpointError || e instanceof TrainingError ||
-    e instanceof LossError || e instanceof UsageError;
-  if (known) console.error(`${command}: ${(e as Error).message}`);
-  else console.error(`${command}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  return e instanceof UsageError ? 2 : 1;
+/**
+ * The errors a user meets with bad input or a stopped run: their message says what and where,
+ * so they print as one line, without a stack trace (`--debug` prints it). Matched by name, so
+ * an error from another copy of the module is recognised too.
+ */
+const EXPECTED = new Set([
+  ConfigError.name,
+  CheckpointError.name,
+  TrainingError.name,
+  LossError.name,
+  UsageError.name,
+  "DatasetError", // data sets: unreadable or undecodable files, zip-slip, list files
+  "TransformError",
+  "LockError",
+  "StoppedError",
+]);
+
+/** A message on one line (continuation lines joined with "; "). */
+export function oneLine(message: string): string {
+  return message.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join("; ");
+}
+
+/**
+ * Prints an error the way a command-line user needs it and returns the exit status: one line for
+ * the expected errors, one line with a hint for the others; the stack with `debug`.
+ */
+export function reportError(e: unknown, command: string, opts: { debug?: boolean } = {}): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (opts.debug) console.error(`${command}: ${err.stack ?? err.message}`);
+  else if (EXPECTED.has(err.name)) console.error(`${command}: ${oneLine(err.message)}`);
+  else {
+    console.error(
+      `${command}: ${err.name}: ${oneLine(err.message)} (unexpected; run with --debug for the stack trace)`,
+    );
+  }
+  return err instanceof UsageError ? 2 : 1;
+}
+
+/**
+ * Runs a command's body with Ctrl-C/SIGTERM/SIGHUP handling (see stop_signals.ts) and error
+ * reporting. The body gets the stop signal to pass on. Exit status: the body's, or 128 + the
+ * signal's number when a signal stopped it (130 for Ctrl-C, 143 for SIGTERM), or the error's.
+ */
+export async function runStoppable(
+  command: string,
+  argv: readonly string[],
+  action: string,
+  body: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const debug = argv.includes("--debug");
+  const stop = onStopSignals(command, { action });
+  try {
+    const code = await body(stop.signal);
+    return stop.exitCode() ?? code;
+  } catch (e) {
+    const code = reportError(e, command, { debug });
+    return (e as Error)?.name === "StoppedError" ? stop.exitCode() ?? 130 : code;
+  } finally {
+    stop.dispose();
+  }
 }

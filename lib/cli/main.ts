@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { trainCommand } from "./train_command.ts";
 import { valCommand } from "./val_command.ts";
 import { predictCommand } from "./predict_command.ts";
+import { reportError } from "./common.ts";
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   train: trainCommand,
@@ -48,7 +49,6 @@ function isEntry(): boolean {
 if (isEntry()) {
   // The wasm backend's worker threads (when present) keep the event loop alive: exit explicitly.
   main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    console.error(e);
-    process.exit(1);
+    process.exit(reportError(e, "seglab", { debug: process.argv.includes("--debug") }));
   });
 }

@@ -7,7 +7,7 @@
  */
 import { predict } from "../train/predict.ts";
 import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
-import { COMMON, inferOptionsFrom, modelFrom, reportError, startBackend } from "./common.ts";
+import { COMMON, inferOptionsFrom, modelFrom, runStoppable, startBackend } from "./common.ts";
 import { imageFolderDataset } from "./image_folder.ts";
 import { createDataset } from "../train/data.ts";
 
@@ -27,8 +27,8 @@ const OPTIONS: Record<string, OptionDef> = {
 };
 
 /** Runs the predict command; returns the exit status. */
-export async function predictCommand(argv: readonly string[]): Promise<number> {
-  try {
+export function predictCommand(argv: readonly string[]): Promise<number> {
+  return runStoppable("predict", argv, "stopping after the current image", async (signal) => {
     const a = parseArgs(argv, OPTIONS, "predict");
     if (a.help) {
       console.log(usage("npm run predict --", "predict masks for images with a checkpoint", OPTIONS));
@@ -61,7 +61,7 @@ export async function predictCommand(argv: readonly string[]): Promise<number> {
       });
       const infer = inferOptionsFrom(a, config.test_config, "predict");
       const outDir = (a.out as string | undefined) ?? "output/result";
-      const r = await predict(model, ds, { outDir, infer, keep: 0, progress: true });
+      const r = await predict(model, ds, { outDir, infer, keep: 0, progress: true, signal });
       console.log(
         `predict: ${r.count} masks written to ${outDir}/pseudo_color_prediction and overlays to ${outDir}/added_prediction`,
       );
@@ -69,7 +69,5 @@ export async function predictCommand(argv: readonly string[]): Promise<number> {
     } finally {
       model.dispose();
     }
-  } catch (e) {
-    return reportError(e, "predict");
-  }
+  });
 }

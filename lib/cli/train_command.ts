@@ -5,7 +5,7 @@
  */
 import { train } from "../train/train.ts";
 import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
-import { COMMON, reportError, startBackend } from "./common.ts";
+import { COMMON, runStoppable, startBackend } from "./common.ts";
 
 const OPTIONS: Record<string, OptionDef> = {
   ...COMMON,
@@ -22,11 +22,20 @@ const OPTIONS: Record<string, OptionDef> = {
   resume: { kind: "flag", doc: "continue from the latest checkpoint in save_dir" },
   resume_model: { kind: "string", doc: "continue from this checkpoint folder" },
   seed: { kind: "int", doc: "random seed (data order, initial weights, dropout)" },
+  no_save_on_stop: {
+    kind: "flag",
+    doc: "on Ctrl-C/SIGTERM, do not save the iteration reached (default: save it as iter_<N>)",
+  },
+  check_data: { kind: "flag", doc: "decode every image and label once before training; list all problems" },
+  skip_bad_samples: {
+    kind: "flag",
+    doc: "skip images/labels that cannot be decoded, with a warning listing them",
+  },
 };
 
 /** Runs the train command; returns the exit status. */
-export async function trainCommand(argv: readonly string[]): Promise<number> {
-  try {
+export function trainCommand(argv: readonly string[]): Promise<number> {
+  return runStoppable("train", argv, "stopping after the current iteration and saving it", async (signal) => {
     const a = parseArgs(argv, OPTIONS, "train");
     if (a.help) {
       console.log(usage("npm run train --", "train a model from a PaddleSeg config", OPTIONS));
@@ -48,16 +57,21 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       resume: (a.resume_model as string | undefined) ?? (a.resume as boolean | undefined),
       seed: a.seed as number | undefined,
       log: true,
+      signal,
+      saveOnStop: !a.no_save_on_stop,
+      checkData: Boolean(a.check_data),
+      skipBadSamples: Boolean(a.skip_bad_samples),
     });
-    console.log(
-      `train: ${run.iter} iterations done; checkpoints in ${run.saveDir}` +
-        (run.best
-          ? `; best mIoU ${run.best.miou.toFixed(4)} at iter ${run.best.iter} (${run.best.dir})`
-          : ""),
-    );
+    // A stopped run has said where it stopped and what it saved.
+    if (run.completed) {
+      console.log(
+        `train: ${run.iter} iterations done; checkpoints in ${run.saveDir}` +
+          (run.best
+            ? `; best mIoU ${run.best.miou.toFixed(4)} at iter ${run.best.iter} (${run.best.dir})`
+            : ""),
+      );
+    }
     run.dispose();
-    return 0;
-  } catch (e) {
-    return reportError(e, "train");
-  }
+    return run.completed ? 0 : 130;
+  });
 }

@@ -7,7 +7,7 @@
 import { metricsBundle, metricsLine } from "../metrics/seg_metrics.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { type OptionDef, parseArgs, usage, UsageError } from "./args.ts";
-import { COMMON, inferOptionsFrom, modelFrom, reportError, startBackend, valDataset } from "./common.ts";
+import { COMMON, inferOptionsFrom, modelFrom, runStoppable, startBackend, valDataset } from "./common.ts";
 
 const OPTIONS: Record<string, OptionDef> = {
   ...COMMON,
@@ -24,8 +24,8 @@ const OPTIONS: Record<string, OptionDef> = {
 };
 
 /** Runs the val command; returns the exit status. */
-export async function valCommand(argv: readonly string[]): Promise<number> {
-  try {
+export function valCommand(argv: readonly string[]): Promise<number> {
+  return runStoppable("val", argv, "stopping the evaluation", async (signal) => {
     const a = parseArgs(argv, OPTIONS, "val");
     if (a.help) {
       console.log(usage("npm run val --", "evaluate a checkpoint on the config's val_dataset", OPTIONS));
@@ -41,6 +41,7 @@ export async function valCommand(argv: readonly string[]): Promise<number> {
         infer,
         maxSamples: a.max_samples as number | undefined,
         progress: true,
+        signal,
       });
       console.log(`[EVAL] #Images: ${m.numImages} ${metricsLine(m)}`);
       console.log(metricsBundle(m)["text/plain"]);
@@ -48,7 +49,5 @@ export async function valCommand(argv: readonly string[]): Promise<number> {
     } finally {
       model.dispose();
     }
-  } catch (e) {
-    return reportError(e, "val");
-  }
+  });
 }

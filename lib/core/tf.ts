@@ -5,5 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { explainMissingBackend } from "./not_ready.ts";
+
+explainMissingBackend(tf);
 
 export { tf };

@@ -31,5 +31,7 @@ export function display(x: unknown, opts: { displayId?: string } = {}): DisplayH
     update(y: unknown) {
       getOutputSink().display(toMimeBundle(y), { displayId, update: true });
     },
-  };
+    // tslab prints a cell's last value with console.log: the handle prints as nothing there.
+    [Symbol.for("nodejs.util.inspect.custom")]: () => "",
+  } as DisplayHandle;
 }

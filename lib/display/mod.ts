@@ -19,5 +19,5 @@ export type { DisplayOptions, OutputSink } from "./sink.ts";
 export { terminalSink } from "./terminal.ts";
 export { toBase64 } from "../core/base64.ts";
 export { escapeHtml } from "../core/escape.ts";
-export { isTableLike, table, tableBundle } from "./table.ts";
-export type { TableLike } from "./table.ts";
+export { isTableLike, rowsTable, table, tableBundle } from "./table.ts";
+export type { Row, TableLike } from "./table.ts";

@@ -42,13 +42,44 @@ export function progressLine(s: ProgressState, width = 24): string {
   return parts.join(" ");
 }
 
-/** The MIME bundle of a progress state: an HTML `<progress>` bar plus the text line. */
+/**
+ * The parts of the line apart from its text bar: label, percentage, count, timing and each info
+ * field, so HTML can lay them out (and wrap them) on its own.
+ */
+function progressParts(s: ProgressState): string[] {
+  const elapsed = (s.now - s.startedAt) / 1000;
+  const rate = elapsed > 0 ? s.value / elapsed : 0;
+  const parts: string[] = [s.label];
+  if (s.total && s.total > 0) {
+    const frac = Math.min(1, Math.max(0, s.value / s.total));
+    const eta = rate > 0 ? (s.total - s.value) / rate : NaN;
+    parts.push(`${Math.floor(frac * 100)}%`, `${s.value}/${s.total}`);
+    parts.push(
+      `[${clock(elapsed)}<${s.status === "running" ? clock(eta) : "00:00"}, ${rate.toFixed(2)} ${s.unit}/s]`,
+    );
+  } else {
+    parts.push(`${s.value} ${s.unit}`, `[${clock(elapsed)}, ${rate.toFixed(2)} ${s.unit}/s]`);
+  }
+  for (const [k, v] of Object.entries(s.info)) parts.push(`${k}=${fmtInfo(v)}`);
+  if (s.status === "failed") parts.push("(failed)");
+  return parts;
+}
+
+/**
+ * The MIME bundle of a progress state: the text line (with its █ bar) for plain front ends, and
+ * compact HTML — a `<progress>` bar, then each field in its own `<samp>` (monospace with no style
+ * needed, so untrusted notebooks keep it) that wraps to the output's width instead of running past it.
+ */
 export function progressBundle(s: ProgressState): MimeBundle {
   const text = progressLine(s);
   const max = s.total && s.total > 0 ? s.total : 1;
   const value = s.total && s.total > 0 ? Math.min(s.value, s.total) : 0;
   const color = s.status === "failed" ? "#c0392b" : s.status === "done" ? "#2e7d32" : "#1f77b4";
-  const html = `<div style="font-family:monospace;white-space:pre"><progress value="${value}" max="${max}" ` +
-    `style="width:16em;vertical-align:middle;accent-color:${color}"></progress> ${escapeHtml(text)}</div>`;
+  const fields = progressParts(s).map((p) => `<samp style="white-space:nowrap">${escapeHtml(p)}</samp>`);
+  const bar = `<progress value="${value}" max="${max}" ` +
+    `style="width:10em;max-width:100%;vertical-align:middle;accent-color:${color}"></progress>`;
+  const html = `<div style="max-width:100%;line-height:1.6">${fields[0]} ${bar} ${
+    fields.slice(1).join(" ")
+  }</div>`;
   return { "text/plain": text, "text/html": html };
 }

@@ -77,7 +77,54 @@ export function tableBundle(t: TableLike, limit = 20): MimeBundle {
   return { "text/plain": text, "text/html": html };
 }
 
-/** A displayable view of an arquero table showing at most `limit` rows. */
-export function table(t: TableLike, opts: { limit?: number } = {}): Displayable & { table: TableLike } {
-  return { table: t, [DISPLAY]: () => tableBundle(t, opts.limit) };
+/** A plain object (a row): `{ run: "CE", mIoU: 0.71 }`. */
+export type Row = Record<string, unknown>;
+
+function isRow(x: unknown): x is Row {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Rows of plain objects as a table: columns in order of first appearance across the rows. */
+export function rowsTable(rows: readonly Row[]): TableLike {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) if (!seen.has(k)) seen.add(k), names.push(k);
+  }
+  return {
+    numRows: () => rows.length,
+    numCols: () => names.length,
+    columnNames: () => [...names],
+    objects: (o?: { limit?: number }) => rows.slice(0, o?.limit ?? rows.length),
+  };
+}
+
+function describe(x: unknown): string {
+  if (Array.isArray(x)) {
+    const bad = x.findIndex((r) => !isRow(r));
+    return `an array whose item ${bad} is ${JSON.stringify(x[bad]) ?? String(x[bad])}`;
+  }
+  return x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
+}
+
+/**
+ * A displayable view of a table showing at most `limit` rows: an arquero table, or an array of
+ * plain objects (`[{ run: "CE", mIoU: 0.71 }, …]`).
+ */
+export function table(
+  t: TableLike | readonly Row[],
+  opts: { limit?: number } = {},
+): Displayable & { table: TableLike } {
+  let tl: TableLike;
+  if (isTableLike(t)) tl = t;
+  else if (Array.isArray(t) && t.every(isRow)) tl = rowsTable(t);
+  else {
+    throw new TypeError(
+      `table: expected an arquero table or an array of plain objects (rows), got ${describe(t)}; ` +
+        `e.g. table([{ run: "CE", mIoU: 0.71 }])`,
+    );
+  }
+  return { table: tl, [DISPLAY]: () => tableBundle(tl, opts.limit) };
 }

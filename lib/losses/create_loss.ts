@@ -16,7 +16,7 @@ import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import { LossError } from "./errors.ts";
 import { type ParamSchema, resolveParams } from "./params.ts";
 import { describeLoss, lossTableBundle } from "./describe.ts";
-import type { Loss, LossExtras, LossSpec } from "./types.ts";
+import type { Loss, LossExtras, LossSpec, LossType } from "./types.ts";
 import { buildLovaszSoftmax, lovaszSoftmaxParams } from "./lovasz_softmax.ts";
 import { buildLovaszHinge, lovaszHingeParams } from "./lovasz_hinge.ts";
 import { buildCrossEntropy, crossEntropyParams } from "./cross_entropy.ts";
@@ -35,7 +35,7 @@ interface LossDefinition {
   doc: string;
 }
 
-const DEFINITIONS: Record<string, LossDefinition> = {
+const DEFINITIONS: Record<Exclude<LossType, "MixedLoss">, LossDefinition> = {
   CrossEntropyLoss: { params: crossEntropyParams, build: buildCrossEntropy, doc: "softmax cross entropy" },
   LovaszSoftmaxLoss: {
     params: lovaszSoftmaxParams,
@@ -64,7 +64,7 @@ export const LOSS_TYPES: readonly string[] = [...Object.keys(DEFINITIONS), "Mixe
 /** The parameter names (with defaults) of a loss type. */
 export function lossParams(type: string): Record<string, unknown> {
   if (type === "MixedLoss") return { losses: [], coef: [] };
-  const def = DEFINITIONS[type];
+  const def = (DEFINITIONS as Record<string, LossDefinition | undefined>)[type];
   if (!def) throw unknownType(type, "lossParams");
   return Object.fromEntries(Object.entries(def.params).map(([k, p]) => [k, p.default]));
 }
@@ -106,7 +106,7 @@ export function createLoss(spec: LossSpec | Loss, path = "loss"): Loss {
     const losses = (spec.losses as (LossSpec | Loss)[]).map((s, j) => createLoss(s, `${path}.losses[${j}]`));
     return mixedLoss(losses, coef);
   }
-  const def = DEFINITIONS[type];
+  const def = (DEFINITIONS as Record<string, LossDefinition | undefined>)[type];
   if (!def) throw unknownType(type, path);
   const params = Object.freeze(resolveParams(type, spec, def.params));
   const fn = def.build(params);

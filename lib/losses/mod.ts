@@ -7,7 +7,7 @@
 export { createLoss, isLoss, LOSS_TYPES, lossParams } from "./create_loss.ts";
 export { createLossConfig } from "./loss_config.ts";
 export type { LossConfig, LossSection } from "./loss_config.ts";
-export type { Loss, LossExtras, LossSpec, LossTerm } from "./types.ts";
+export type { Loss, LossExtras, LossSpec, LossTerm, LossType } from "./types.ts";
 export { LossError } from "./errors.ts";
 export { settleLossChecks } from "./device_checks.ts";
 export { mixedLoss } from "./mixed_loss.ts";

@@ -1,9 +1,28 @@
 /** Types shared by every loss. Layout: logits NHWC float32 `[N,H,W,C]`, labels int32 `[N,H,W]`. */
 import type { tf } from "../core/tf.ts";
 
-/** A loss as PaddleSeg's YAML writes it: `{ type: "LovaszSoftmaxLoss", classes: "present" }`. */
+/** The loss types `createLoss` builds, by PaddleSeg name. */
+export type LossType =
+  | "CrossEntropyLoss"
+  | "LovaszSoftmaxLoss"
+  | "LovaszHingeLoss"
+  | "BCELoss"
+  | "DiceLoss"
+  | "FocalLoss"
+  | "MultiClassFocalLoss"
+  | "OhemCrossEntropyLoss"
+  | "MixedLoss";
+
+/**
+ * A loss as PaddleSeg's YAML writes it: `{ type: "LovaszSoftmaxLoss", classes: "present" }`.
+ * `type` is typed with the known names so editors complete them; any string is accepted here
+ * (YAML gives strings) and checked when the loss is built.
+ */
 export interface LossSpec {
-  type: string;
+  // deno-lint-ignore ban-types -- `string & {}` keeps the literal completions of the union
+  type: LossType | (string & {});
+  /** MixedLoss: the losses it blends. */
+  losses?: (LossSpec | Loss)[];
   [param: string]: unknown;
 }
 

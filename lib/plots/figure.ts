@@ -43,6 +43,20 @@ export interface Figure {
 const FONT = `font-family="DejaVu Sans, sans-serif"`;
 const SVG_NS = "http://www.w3.org/2000/svg";
 
+/**
+ * The attributes Plot sets on its root `<svg>` — `font-family`, `font-size`, `text-anchor`, `fill`,
+ * `class`, `style` and any others — less its size and placement, which the wrapper sets. Dropping
+ * them left tick labels in 16 px serif, anchored at their start instead of centred.
+ */
+export function rootAttributes(attrs: string): string {
+  const skip = new Set(["width", "height", "viewbox", "x", "y", "xmlns"]);
+  const kept: string[] = [];
+  for (const m of attrs.matchAll(/([^\s=]+)\s*=\s*("[^"]*"|'[^']*')/g)) {
+    if (!skip.has(m[1].toLowerCase())) kept.push(`${m[1]}=${m[2]}`);
+  }
+  return kept.length ? " " + kept.join(" ") : "";
+}
+
 function innerOf(svgText: string): { attrs: string; inner: string } {
   const open = svgText.match(/^<svg([^>]*)>/);
   if (!open) return { attrs: "", inner: svgText };
@@ -68,9 +82,7 @@ export function plot(options: PlotOptions): Figure {
   const plotH = Number(el.getAttribute("height")) || 400;
   const { attrs, inner } = innerOf(raw);
   const viewBox = attrs.match(/viewBox="([^"]*)"/)?.[1] ?? `0 0 ${width} ${plotH}`;
-  const style = attrs.match(/style="([^"]*)"/)?.[1] ?? "";
-  const cls = attrs.match(/class="([^"]*)"/)?.[1] ?? "";
-
+  const plotAttrs = rootAttributes(attrs);
   const header: string[] = [];
   let y = 0;
   if (title) {
@@ -104,9 +116,7 @@ export function plot(options: PlotOptions): Figure {
   }
   const svg = `<svg xmlns="${SVG_NS}" width="${width}" height="${bottom}" viewBox="0 0 ${width} ${bottom}" ` +
     `style="background:white">${header.join("")}` +
-    `<svg x="0" y="${top}" width="${width}" height="${plotH}" viewBox="${viewBox}" class="${cls}" style="${
-      escapeHtml(style)
-    }">${inner}</svg>` +
+    `<svg x="0" y="${top}" width="${width}" height="${plotH}" viewBox="${viewBox}"${plotAttrs}>${inner}</svg>` +
     `${footer.join("")}</svg>`;
   const marks = ((rest as { marks?: unknown[] }).marks ?? []).length;
   const text = title

@@ -200,19 +200,16 @@ export function imageGrid(images: PngImage[], opts: GridOptions = {}): PngImage 
     [DISPLAY](): MimeBundle {
       const b = plain.call(grid);
       if (!titles.some(Boolean)) return b;
+      // Inline blocks, not a table: front ends stripe table rows (JupyterLab greys every other one).
       const cells = images.map((img, n) =>
-        `<td style="text-align:center;vertical-align:top"><img src="data:image/png;base64,${
-          toBase64(img.png())
-        }" ` +
-        `width="${img.width * zoom}" style="image-rendering:pixelated"/><br/><small>${
+        `<span style="display:inline-block;margin:0 4px 4px 0;text-align:center;vertical-align:top">` +
+        `<img src="data:image/png;base64,${toBase64(img.png())}" width="${img.width * zoom}" ` +
+        `style="image-rendering:pixelated;display:block"/><small>${
           escapeHtml(titles[n] ?? "")
-        }</small></td>`
+        }</small></span>`
       );
-      const trs = Array.from(
-        { length: rows },
-        (_, r) => `<tr>${cells.slice(r * cols, (r + 1) * cols).join("")}</tr>`,
-      );
-      return { ...b, "text/html": `<table>${trs.join("")}</table>` };
+      const lines = Array.from({ length: rows }, (_, r) => cells.slice(r * cols, (r + 1) * cols).join(""));
+      return { ...b, "text/html": `<div class="seglab-image-grid">${lines.join("<br/>")}</div>` };
     },
   };
 }

@@ -21,6 +21,7 @@ import { type SegMetrics, segMetrics } from "../metrics/seg_metrics.ts";
 import { Progress } from "../display/progress.ts";
 import type { SegDataset, SegSample } from "./data.ts";
 import { inferLogits, type InferOptions } from "./infer.ts";
+import { StoppedError, stopWatch } from "../core/stop.ts";
 
 /** Options of {@linkcode evaluate}. */
 export interface EvaluateOptions {
@@ -33,6 +34,11 @@ export interface EvaluateOptions {
   progress?: boolean;
   /** Where samples come from (default: `dataset.get`); the trainer passes a cache. */
   samples?: SampleSource;
+  /**
+   * Stops the evaluation at the next image (it then throws a `StoppedError` saying how far it
+   * got). In a notebook the cell's interrupt stops it too; `null` watches nothing.
+   */
+  signal?: AbortSignal | null;
 }
 
 /** A source of validation samples. */
@@ -88,6 +94,7 @@ export async function evaluate(
   const maxBatch = mode === "whole" ? Math.max(1, opts.batchSize ?? 4) : 1;
   const bar = opts.progress ? new Progress({ total: n, label: "eval", unit: "img" }) : null;
   let pending: SegSample[] = [];
+  const stop = stopWatch(opts.signal);
   const flush = async () => {
     if (!pending.length) return;
     const s0 = pending[0];
@@ -110,6 +117,12 @@ export async function evaluate(
   };
   try {
     for (let i = 0; i < n; i++) {
+      if (stop.requested()) {
+        throw new StoppedError(
+          `evaluate: stopped (${stop.reason()}) after ${i - pending.length} of ${n} images; no metrics`,
+          { at: i - pending.length, reason: stop.reason() },
+        );
+      }
       const s = await src.get(i);
       if (s.channels !== model.inChannels) {
         throw new Error(

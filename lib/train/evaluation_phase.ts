@@ -40,7 +40,12 @@ async function keepBest(run: PreparedRun, state: TrainState, metrics: EvalResult
 /** Evaluates on the validation set at the state's iteration; returns whether the mIoU improved. */
 export async function evaluationPhase(run: PreparedRun, state: TrainState): Promise<boolean> {
   const iter = state.iter;
-  const metrics = await evaluate(run.model, run.valDs!, { ...run.evalOpts, samples: run.valSamples! });
+  // A stop cuts the evaluation short (a StoppedError the loop treats as the stop).
+  const metrics = await evaluate(run.model, run.valDs!, {
+    ...run.evalOpts,
+    samples: run.valSamples!,
+    signal: run.stop.signal,
+  });
   state.metrics = metrics;
   state.history.addEval(iter, evalColumns(metrics, run.classNames));
   const improved = !state.best || metrics.miou > state.best.miou;

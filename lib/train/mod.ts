@@ -15,6 +15,7 @@
  */
 export { train, TrainingError } from "./train.ts";
 export type { TrainEvent, TrainResult, TrainSpec } from "./train.ts";
+export type { StopInfo } from "./train_types.ts";
 export { finetune } from "./finetune.ts";
 export type { FinetuneSpec } from "./finetune.ts";
 export { evaluate, sampleCache } from "./evaluate.ts";
@@ -42,3 +43,9 @@ export {
 export type { CheckpointState, LoadedCheckpoint } from "./checkpoint.ts";
 export { CheckpointError, fileIO } from "./file_io.ts";
 export type { Batch, BatchFn, BatchOptions, SegDataset, SegSample } from "./data.ts";
+export { StoppedError } from "../core/stop.ts";
+export { LOCK_FILE, LockError, lockSaveDir } from "./save_lock.ts";
+export type { LockOwner, SaveLock } from "./save_lock.ts";
+export { cleanDebris } from "./debris.ts";
+export { checkDataset, skipBadSamples } from "./check_data.ts";
+export type { DataCheck, DataProblem } from "./check_data.ts";

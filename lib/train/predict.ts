@@ -25,6 +25,7 @@ import { writeFileAtomic } from "../core/runtime.ts";
 import type { SegDataset } from "./data.ts";
 import { inferLogits, type InferOptions } from "./infer.ts";
 import { encodeMaskPng, fullPalette } from "./mask_png.ts";
+import { StoppedError, stopWatch } from "../core/stop.ts";
 
 /** Options of {@linkcode predict}. */
 export interface PredictOptions {
@@ -40,6 +41,11 @@ export interface PredictOptions {
   /** Opacity of the overlay (default 0.5). */
   alpha?: number;
   progress?: boolean;
+  /**
+   * Stops at the next image (a `StoppedError` then says how many masks were written). In a
+   * notebook the cell's interrupt stops it too; `null` watches nothing.
+   */
+  signal?: AbortSignal | null;
 }
 
 /** One predicted mask. */
@@ -90,7 +96,16 @@ export async function predict(
   const ignore = isTensor ? 255 : source.ignoreIndex;
   const bar = opts.progress ? new Progress({ total: n, label: "predict", unit: "img" }) : null;
   const out: Prediction[] = [];
+  const stop = stopWatch(opts.signal);
   for (let i = 0; i < n; i++) {
+    if (stop.requested()) {
+      bar?.fail();
+      throw new StoppedError(
+        `predict: stopped (${stop.reason()}) after ${i} of ${n} images` +
+          (opts.outDir ? `; their masks are in ${opts.outDir}` : ""),
+        { at: i, reason: stop.reason(), saved: opts.outDir ?? null },
+      );
+    }
     let x: tf.Tensor4D,
       name: string,
       label: Uint8Array | Int32Array | null = null,

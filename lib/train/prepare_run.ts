@@ -23,13 +23,23 @@ import { createOptimizer, type NamedVariable, type Optimizer } from "./optimizer
 import { checkSections, ignoredKeys, loadConfig, type RunSettings, runSettings } from "./run_config.ts";
 import { disposeTrainState, newTrainState, restoreResume, type TrainState } from "./run_state.ts";
 import { syncIgnoreIndex } from "./sync_ignore_index.ts";
-import { type LogFn, makeLogger } from "./train_log.ts";
+import { type LogFn, makeLogger, makeSayer } from "./train_log.ts";
+import { type StopWatch, stopWatch } from "../core/stop.ts";
+import { lockSaveDir, type SaveLock } from "./save_lock.ts";
+import { cleanDebris } from "./debris.ts";
+import { screenData } from "./check_data.ts";
 import type { TrainEvent, TrainSpec } from "./train_types.ts";
 
 /** A prepared run: everything the step, evaluation and checkpoint phases read (none of it changes). */
 export interface PreparedRun {
   spec: TrainSpec;
   log: LogFn;
+  /** One-line notes the user must see (a stop, a data check): see `makeSayer`. */
+  say: LogFn;
+  /** The explicit signal and, in a notebook, the running cell's interrupt. */
+  stop: StopWatch;
+  /** The save folder's lock (held until `train` ends), or null without a save folder. */
+  lock: SaveLock | null;
   emit: (e: TrainEvent) => void;
   /** `"<config file>: "` for error messages, or "". */
   where: string;
@@ -111,7 +121,9 @@ export function resolveRunConfig(
 
 /**
  * The run settings, the save folder and the checkpoint being resumed (loaded with its optimizer
- * state). The checkpoint decides the seed; the config may change iters.
+ * state). The checkpoint decides the seed; the config may change iters. The save folder is locked
+ * first (a second trainer or a resume beside a live one is refused) and cleaned of the leftovers
+ * of an interrupted write; on failure the lock is released.
  */
 export async function resolveSettings(
   s: TrainSpec,
@@ -119,8 +131,14 @@ export async function resolveSettings(
   where: string,
   baseDir: string,
   log: LogFn,
+  say: LogFn = log,
 ): Promise<
-  { settings: RunSettings & { seed: number }; saveDir: string | null; resumed: LoadedCheckpoint | null }
+  {
+    settings: RunSettings & { seed: number };
+    saveDir: string | null;
+    resumed: LoadedCheckpoint | null;
+    lock: SaveLock | null;
+  }
 > {
   // Paths given in code or on the command line are relative to the working directory, as
   // PaddleSeg's; paths written in the config file (save_dir, datasets, pretrained) to the file.
@@ -137,6 +155,29 @@ export async function resolveSettings(
     keepCheckpointMax: s.keepCheckpointMax,
     doEval: s.doEval,
   }, where);
+  const lock = settings0.saveDir
+    ? await lockSaveDir(resolveSaveDir(settings0.saveDir), { what: "train", log: say })
+    : null;
+  try {
+    if (lock) cleanDebris(lock.dir, say);
+    return { ...await resumeAndSeed(s, cfg, where, log, settings0, resolveSaveDir), lock };
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+/** The checkpoint being resumed and the seed it decides (part of `resolveSettings`). */
+async function resumeAndSeed(
+  s: TrainSpec,
+  cfg: Record<string, unknown>,
+  where: string,
+  log: LogFn,
+  settings0: RunSettings,
+  resolveSaveDir: (d: string) => string,
+): Promise<
+  { settings: RunSettings & { seed: number }; saveDir: string | null; resumed: LoadedCheckpoint | null }
+> {
   let resumeDir: string | null = null;
   if (s.resume) {
     if (typeof s.resume === "string") resumeDir = s.resume;
@@ -264,15 +305,25 @@ export function prepareLoss(
 export async function prepareRun(spec: string | TrainSpec): Promise<{ run: PreparedRun; state: TrainState }> {
   const s: TrainSpec = typeof spec === "string" ? { config: spec } : { ...spec };
   const log = makeLogger(s.log);
+  const say = makeSayer(s.log);
+  const stop = stopWatch(s.signal);
   const { cfg, where, baseDir } = resolveRunConfig(s, log);
-  const { settings, saveDir, resumed } = await resolveSettings(s, cfg, where, baseDir, log);
+  const { settings, saveDir, resumed, lock } = await resolveSettings(s, cfg, where, baseDir, log, say);
   const seed = settings.seed;
   const ownsModel = !isSegModel(s.model);
   let model: SegModel | null = null;
   let optimizer: Optimizer | null = null;
   let state: TrainState | null = null;
   try {
-    const { trainDs, valDs, batches } = await prepareData(s, cfg, where, baseDir, settings.batchSize);
+    const given = await prepareData(s, cfg, where, baseDir, settings.batchSize);
+    const { train: trainDs, val: valDs } = await screenData(given.trainDs, given.valDs, {
+      check: s.checkData,
+      skip: s.skipBadSamples,
+      progress: s.progress !== false,
+      say,
+      signal: stop.signal,
+    });
+    const batches = given.batches;
     model = prepareModel(s, cfg, where, trainDs, seed);
     if (ownsModel && !resumed) {
       await loadInitialWeights(model, cfg.model as Record<string, unknown>, baseDir, log);
@@ -288,6 +339,9 @@ export async function prepareRun(spec: string | TrainSpec): Promise<{ run: Prepa
     const run: PreparedRun = {
       spec: s,
       log,
+      say,
+      stop,
+      lock,
       emit: (e) => s.onProgress?.(e),
       where,
       cfg,
@@ -320,6 +374,7 @@ export async function prepareRun(spec: string | TrainSpec): Promise<{ run: Prepa
     if (state) disposeTrainState(state);
     if (ownsModel) model?.dispose();
     optimizer?.dispose();
+    lock?.release();
     throw e;
   }
 }

@@ -13,7 +13,7 @@ import { applyCheckpoint, loadCheckpoint, type LoadedCheckpoint } from "./checkp
 import type { EvalResult } from "./evaluate.ts";
 import { History } from "./history.ts";
 import type { PreparedRun } from "./prepare_run.ts";
-import type { BestEval } from "./train_types.ts";
+import type { BestEval, StopInfo } from "./train_types.ts";
 
 /** What changes while a run trains. */
 export interface TrainState {
@@ -30,6 +30,8 @@ export interface TrainState {
   metrics: EvalResult | null;
   /** False once the run was stopped before its last iteration. */
   completed: boolean;
+  /** Where it stopped and what it saved then, once stopped. */
+  stopped: StopInfo | null;
 }
 
 /** The state of a run that starts at iteration 0. */
@@ -43,6 +45,7 @@ export function newTrainState(): TrainState {
     knownTerms: [],
     metrics: null,
     completed: true,
+    stopped: null,
   };
 }
 

@@ -40,6 +40,8 @@ import { trainResult } from "./train_result.ts";
 import { clock, fmt } from "./train_log.ts";
 import { tf } from "../core/tf.ts";
 import type { TrainResult, TrainSpec } from "./train_types.ts";
+import { saveOnStop } from "./stop_phase.ts";
+import { StoppedError } from "../core/stop.ts";
 
 export { TrainingError } from "./train_types.ts";
 export type { BestEval, TrainEvent, TrainResult, TrainSpec } from "./train_types.ts";
@@ -49,6 +51,16 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   const { run, state } = await prepareRun(spec);
   try {
     await trainLoop(run, state);
+    const stopped = state.stopped;
+    if (stopped && run.stop.byInterrupt()) {
+      // The notebook cell was interrupted and has ended: nobody receives the result, so the model
+      // is freed (below) and the run ends with an error that says where it stopped.
+      throw new StoppedError(
+        `train: stopped (interrupt) at iteration ${stopped.iter} of ${run.settings.iters}; ` +
+          (stopped.checkpoint ? `saved ${stopped.checkpoint}` : "nothing saved"),
+        { at: stopped.iter, reason: stopped.reason, saved: stopped.checkpoint },
+      );
+    }
     return trainResult(run, state);
   } catch (e) {
     disposeTrainState(state);
@@ -57,12 +69,16 @@ export async function train(spec: string | TrainSpec): Promise<TrainResult> {
   } finally {
     // The optimizer's slots are part of checkpoints; in memory they are no longer needed.
     run.optimizer.dispose();
+    run.lock?.release();
   }
 }
 
-/** True when the caller asked the run to stop; checked once per iteration, before its batch is read. */
+/**
+ * True when the run was asked to stop (its `signal`, a notebook interrupt, Ctrl-C); checked once
+ * per iteration, before its batch is read.
+ */
 export function stopRequested(run: PreparedRun): boolean {
-  return run.spec.signal?.aborted ?? false;
+  return run.stop.requested();
 }
 
 /** The batch stream from the state's iteration on (deterministic order from the seed), or null when done. */
@@ -75,7 +91,18 @@ function openBatches(run: PreparedRun, state: TrainState): AsyncIterableIterator
     dropLast: true,
     loop: true,
     startStep: state.iter,
+    signal: null, // the trainer watches the stop itself, between iterations
   });
+}
+
+/** The next batch; a data error (which names the file and list line) also names the iteration. */
+async function nextBatch(it: AsyncIterableIterator<Batch>, iter: number): Promise<IteratorResult<Batch>> {
+  try {
+    return await it.next();
+  } catch (e) {
+    if (e instanceof Error) e.message = `iteration ${iter + 1}: ${e.message}`;
+    throw e;
+  }
 }
 
 /** Iterations until `iters` or a stop: step, then evaluate, then checkpoint (so the checkpoint's history holds the evaluation). */
@@ -99,6 +126,7 @@ export async function trainLoop(run: PreparedRun, state: TrainState): Promise<vo
   });
   bar?.update(state.iter);
   const t0 = performance.now();
+  const startIter = state.iter;
   const it = openBatches(run, state);
   try {
     while (state.iter < settings.iters) {
@@ -107,7 +135,7 @@ export async function trainLoop(run: PreparedRun, state: TrainState): Promise<vo
         break;
       }
       const tRead = performance.now();
-      const next = await it!.next();
+      const next = await nextBatch(it!, state.iter);
       if (next.done) throw new Error("the batch source ended before the last iteration (it must loop)");
       const readSec = (performance.now() - tRead) / 1000;
       const epoch = next.value.epoch;
@@ -116,11 +144,18 @@ export async function trainLoop(run: PreparedRun, state: TrainState): Promise<vo
       const best = state.best;
       bar?.update(step.iter, { loss: step.loss, lr: step.lr, ...(best ? { best_mIoU: best.miou } : {}) });
       if (shouldEvaluate(run, state.iter)) {
-        await evaluationPhase(run, state);
+        try {
+          await evaluationPhase(run, state);
+        } catch (e) {
+          if (!(e instanceof StoppedError)) throw e;
+          state.completed = false; // the iteration is complete; its evaluation is not
+          break;
+        }
         bar?.update(state.iter, { loss: step.loss, mIoU: state.metrics!.miou, best_mIoU: state.best!.miou });
       }
       if (shouldCheckpoint(run, state.iter)) await saveIterCheckpoint(run, state);
     }
+    if (!state.completed) state.stopped = await saveOnStop(run, state, startIter);
   } catch (e) {
     bar?.fail();
     throw explainWasmFailure(await explainGpuFailure(e, state.lastCheckpoint));
@@ -128,7 +163,8 @@ export async function trainLoop(run: PreparedRun, state: TrainState): Promise<vo
     await it?.return?.(undefined);
   }
   const { best, iter, completed } = state;
-  bar?.done(best ? { best_mIoU: best.miou } : undefined);
+  if (completed) bar?.done(best ? { best_mIoU: best.miou } : undefined);
+  else bar?.fail({ stopped: state.stopped?.reason ?? "stopped" }); // the units done so far, not 100%
   run.log(
     `[INFO] ${completed ? "finished" : "stopped"} at iteration ${iter} in ${
       clock((performance.now() - t0) / 1000)

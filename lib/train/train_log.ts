@@ -20,6 +20,16 @@ export function clock(s: number): string {
     .join(":");
 }
 
+/**
+ * Where the one-line notes a user must see go (a stop and what it saved, a data check): the log
+ * function, else stderr — in notebooks too — unless the log is `false`.
+ */
+export function makeSayer(opt: boolean | LogFn | undefined): LogFn {
+  if (typeof opt === "function") return opt;
+  if (opt === false) return () => {};
+  return (line) => console.error(line);
+}
+
 /** The logger for `TrainSpec.log`: a function, on (stderr), off, or by default on in a terminal. */
 export function makeLogger(opt: boolean | LogFn | undefined): LogFn {
   if (typeof opt === "function") return opt;

@@ -30,6 +30,7 @@ export function trainResult(run: PreparedRun, state: TrainState): TrainResult {
     settings,
     iter,
     completed,
+    stopped: state.stopped,
     saveDir,
     lastCheckpoint: state.lastCheckpoint,
     baseDir: run.baseDir,

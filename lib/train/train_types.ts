@@ -37,6 +37,7 @@ export type TrainEvent =
   }
   | { type: "eval"; iter: number; metrics: EvalResult; best: boolean }
   | { type: "checkpoint"; iter: number; dir: string }
+  | { type: "stopped"; iter: number; reason: string; checkpoint: string | null }
   | { type: "done"; iter: number; best: TrainResult["best"] };
 
 /** What to train: a config and overrides, or objects. */
@@ -77,11 +78,23 @@ export interface TrainSpec {
   /** PaddleSeg-style `[TRAIN]` / `[EVAL]` log lines: true (stderr), false, or a function (default: on in a terminal, off in notebooks). */
   log?: boolean | ((line: string) => void);
   onProgress?: (event: TrainEvent) => void;
-  /** Stops the run after the current iteration; `train` then resolves with `completed: false`. */
+  /**
+   * Stops the run after the current iteration; `train` then resolves with `completed: false` and
+   * `stopped` saying where. In a notebook the cell's interrupt stops it too (docs/reliability.md).
+   */
   signal?: AbortSignal;
+  /** A stopped run writes `iter_<N>` at the iteration it stopped, resumable (default true; needs saveDir). */
+  saveOnStop?: boolean;
+  /** Decode every training and validation image and label once before training, listing all problems. */
+  checkData?: boolean;
+  /** Skip samples that cannot be decoded (with a warning listing them) instead of failing. */
+  skipBadSamples?: boolean;
   /** Used by `finetune`: where the starting weights came from (recorded in the result). */
   startedFrom?: string;
 }
+
+/** Where a stopped run stopped, why ("interrupt", "SIGINT", …), and the checkpoint written then. */
+export type StopInfo = { iter: number; reason: string; checkpoint: string | null };
 
 /** The best evaluation of a run: iteration, mIoU, metrics, and its folder when saved. */
 export type BestEval = { iter: number; miou: number; metrics: EvalResult | null; dir: string | null };
@@ -100,8 +113,10 @@ export interface TrainResult {
   settings: RunSettings & { seed: number };
   /** Iterations completed. */
   iter: number;
-  /** False when stopped by `signal`. */
+  /** False when stopped (by `signal`, a notebook interrupt, Ctrl-C). */
   completed: boolean;
+  /** Where a stopped run stopped, why, and the checkpoint written then (null when it ran to the end). */
+  stopped: StopInfo | null;
   saveDir: string | null;
   /** The latest checkpoint written. */
   lastCheckpoint: string | null;

@@ -168,3 +168,26 @@ Deno.test("a software WebGPU adapter is skipped in automatic selection, usable w
   );
   await ready("wasm", { quiet: true });
 });
+
+Deno.test("ready(): in a notebook the backend note is a quiet display line, not stderr", async () => {
+  const { setOutputSink } = await import("../../lib/display/sink.ts");
+  await ready("wasm", { quiet: true }); // a different backend first, so the cpu note is new
+  const shown: Record<string, unknown>[] = [];
+  const errors: unknown[] = [];
+  const err = console.error;
+  console.error = (...a: unknown[]) => void errors.push(a);
+  setOutputSink({ name: "test-notebook", display: (b) => void shown.push(b as Record<string, unknown>) });
+  try {
+    await ready("cpu");
+  } finally {
+    setOutputSink(null);
+    console.error = err;
+  }
+  assert.deepEqual(errors, []);
+  assert.equal(shown.length, 1);
+  assert.match(String(shown[0]["text/plain"]), /^seglab: backend cpu /);
+  assert.match(
+    String(shown[0]["text/html"]),
+    /^<div style="color:#6e7781;font-size:85%">seglab: backend cpu /,
+  );
+});

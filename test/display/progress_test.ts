@@ -89,3 +89,28 @@ Deno.test("toMimeBundle: tensors show shape, dtype and stats; PNG bytes become i
   const text = String((toMimeBundle({ a: 1 }) as MimeBundle)["text/plain"]);
   assert.ok(!text.includes("\x1b["), "no ANSI codes");
 });
+
+Deno.test("progressBundle: HTML has one bar (no █ text bar), each field in its own monospace <samp>, wrapping", async () => {
+  const { progressBundle } = await import("../../lib/display/progress_format.ts");
+  const b = progressBundle(
+    {
+      id: "p1",
+      label: "train",
+      unit: "it",
+      value: 45,
+      total: 100,
+      startedAt: 0,
+      now: 12_000,
+      status: "running",
+      info: { loss: 0.321, mIoU: 0.7123, lr: 0.01 },
+    } as Parameters<typeof progressBundle>[0],
+  );
+  const html = String(b["text/html"]);
+  assert.match(String(b["text/plain"]), /█/, "the text form keeps its bar");
+  assert.ok(!/[█░]/.test(html), "no text bar in the HTML");
+  assert.equal(html.match(/<progress /g)?.length, 1);
+  const fields = [...html.matchAll(/<samp[^>]*>([^<]*)<\/samp>/g)].map((m) => m[1]);
+  assert.deepEqual(fields.slice(0, 3), ["train", "45%", "45/100"]);
+  assert.ok(fields.includes("mIoU=0.7123") && fields.includes("loss=0.3210"), fields.join(" | "));
+  assert.ok(!/white-space:pre[;"]/.test(html), "fields wrap instead of one long pre line");
+});

@@ -14,3 +14,17 @@ Deno.test("arquero tables display as HTML and aligned text, with a row limit", (
   const limited = toMimeBundle(table(dt, { limit: 2 })) as MimeBundle;
   assert.match(String(limited["text/plain"]), /… 1 more rows/);
 });
+
+Deno.test("table() takes an array of plain objects; other input gets a one-line error naming the fix", () => {
+  const b = toMimeBundle(table([{ a: 1, run: "CE" }, { a: 2.5, extra: true }])) as MimeBundle;
+  const text = String(b["text/plain"]);
+  assert.match(text, /^ {5}a {2}run {2}extra\n/);
+  assert.match(text, /^2\.5000 +true$/m);
+  assert.match(text, /\(2 rows × 3 columns\)/);
+  assert.match(String(b["text/html"]), /<th[^>]*>extra<\/th>/);
+  assert.throws(
+    () => table([{ a: 1 }, 5] as never),
+    /table: expected an arquero table or an array of plain objects \(rows\), got an array whose item 1 is 5/,
+  );
+  assert.throws(() => table(new Map() as never), /got Map; e\.g\. table\(\[\{ run: "CE", mIoU: 0\.71 \}\]\)/);
+});

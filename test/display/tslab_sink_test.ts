@@ -32,6 +32,7 @@ jupyterTest(
         'display(plot({ title: "mIoU", marks: [Plot.line([{ it: 1, v: 0.5 }, { it: 2, v: 0.7 }], { x: "it", y: "v" })] }));\nawait new Promise((r) => setTimeout(r, 2000));',
         "display(table(aq.table({ iter: [100, 200], mIoU: [0.61, 0.68] })));",
         'const p = new Progress({ total: 3, label: "train", minIntervalMs: 0 });\nfor (let i = 0; i < 3; i++) p.tick(1, { loss: 1 / (i + 1) });\np.done();',
+        'display("a note")',
       ];
       const r = await runNotebook(notebook(cells, "tslab"), {
         jupyterPath: `${prefix}/share/jupyter`,
@@ -55,6 +56,10 @@ jupyterTest(
       const prog = outs[3].filter((o) => o.output_type === "display_data");
       assert.equal(prog.length, 1, "progress is one display updated in place");
       assert.match(String(prog[0].data!["text/plain"]), /train 100% .* 3\/3/);
+      // display() as a cell's last value: tslab logs it, and the handle prints as nothing.
+      const printed = outs[4].filter((o) => o.output_type === "stream").map((o) => String(o.text)).join("");
+      assert.ok(!/displayId|update/.test(printed), `tslab printed the handle: ${printed}`);
+      assert.equal(outs[4].filter((o) => o.output_type === "display_data").length, 1);
     } finally {
       await Deno.remove(prefix, { recursive: true });
       await Deno.remove(nbDir, { recursive: true });

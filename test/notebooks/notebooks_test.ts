@@ -43,6 +43,7 @@ const HEADLINES: Record<string, RegExp[]> = {
   "loss_playground.ipynb": [
     /^"no road at all": road IoU 0, CE [\d.]+ vs Lovász hinge [\d.]+/m,
     /^share of the gradient on the \d+ misclassified pixels/m,
+    /^mixed loss from the widgets: MixedLoss\(1 × CrossEntropyLoss\(.*\) \+ 0\.02 × LovaszHingeLoss\(/m,
   ],
 };
 

@@ -47,3 +47,14 @@ Deno.test("imageGrid lays images out with gaps and zoom", () => {
   assert.deepEqual(Array.from(g.rgba.slice(0, 4)), [255, 0, 0, 255]);
   assert.deepEqual(Array.from(g.rgba.slice(8, 12)), [255, 255, 255, 255], "gap is white");
 });
+
+Deno.test("imageGrid's HTML lays titled images out without a table (front ends stripe table rows)", async () => {
+  const { toMimeBundle } = await import("../../lib/display/mod.ts");
+  const a = rgbImage(new Uint8Array([255, 0, 0]), { width: 1, height: 1 });
+  const g = imageGrid([a, a, a], { columns: 2, titles: ["x", "y<", "z"] });
+  const html = String((await toMimeBundle(g))["text/html"]);
+  assert.ok(!/<table|<tr|<td/.test(html), html.slice(0, 200));
+  assert.equal(html.match(/<img /g)?.length, 3);
+  assert.equal(html.match(/<br\/>/g)?.length, 1, "two rows of two columns");
+  assert.ok(html.includes("<small>y&lt;</small>"));
+});

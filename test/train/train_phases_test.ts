@@ -82,6 +82,7 @@ Deno.test("prepareRun builds data, model, loss, optimizer and schedule, and refu
   } finally {
     run.model.dispose();
     run.optimizer.dispose();
+    run.lock?.release(); // prepareRun locked the save folder (train releases it at its end)
   }
   const before = tf.memory().numTensors;
   await assert.rejects(
@@ -124,6 +125,7 @@ Deno.test("trainStep updates the weights once, records the iteration and frees t
   } finally {
     run.model.dispose();
     run.optimizer.dispose();
+    run.lock?.release(); // prepareRun locked the save folder (train releases it at its end)
   }
 });
 
@@ -152,6 +154,7 @@ Deno.test("the evaluation phase keeps the best weights, and the checkpoint phase
     disposeTrainState(state);
     run.model.dispose();
     run.optimizer.dispose();
+    run.lock?.release(); // prepareRun locked the save folder (train releases it at its end)
   }
   // Preparing a resume restores the iteration, the history and the best evaluation.
   const again = await prepareRun({ ...s, resume: true, seed: undefined });
@@ -164,6 +167,7 @@ Deno.test("the evaluation phase keeps the best weights, and the checkpoint phase
     disposeTrainState(again.state);
     again.run.model.dispose();
     again.run.optimizer.dispose();
+    again.run.lock?.release();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   }
 });
@@ -178,5 +182,6 @@ Deno.test("stopRequested reads the run's abort signal", async () => {
   } finally {
     run.model.dispose();
     run.optimizer.dispose();
+    run.lock?.release(); // prepareRun locked the save folder (train releases it at its end)
   }
 });

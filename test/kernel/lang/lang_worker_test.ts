@@ -55,3 +55,65 @@ jupyterTest("kernel: completion and inspect of a library symbol, is_complete, //
     await kernel.remove();
   }
 });
+
+jupyterTest(
+  "kernel: inspect inside call arguments, type-name string completions, keywords that fit",
+  async () => {
+    const kernel = await installTestKernel();
+    const I = 'import { createLoss } from "seglab";\nimport { createDataset } from "seglab/datasets";\n';
+    try {
+      const { results } = await runDriver({
+        kernel,
+        cwd: new URL("../../../notebooks", import.meta.url).pathname,
+        steps: [
+          { op: "kernel_info" },
+          { op: "inspect", code: `${I}createLoss(`, timeout: 120 },
+          {
+            op: "inspect",
+            code: `${I}createLoss({ type: "CrossEntropyLoss" }, )`,
+            cursor_pos: I.length + 41,
+          },
+          { op: "complete", code: `${I}createLoss({ type: "Lov` },
+          { op: "complete", code: `${I}createLoss({ type: "MixedLoss", losses: [{ type: "Cr` },
+          { op: "complete", code: `${I}createDataset({ type: "Dataset", transforms: [{ type: "RandomH` },
+          { op: "complete", code: `${I}createLoss(` },
+          { op: "complete", code: `${I}a` },
+          { op: "is_complete", code: "1 +* 2)" },
+        ],
+      });
+      const [info, inCall, secondArg, lov, nested, transform, args, stmt, invalid] = results;
+      const lang = (info.reply as { language_info: Record<string, unknown> }).language_info;
+      assert.equal(lang.name, "typescript");
+      assert.equal(lang.file_extension, ".ts");
+      assert.deepEqual(lang.codemirror_mode, {
+        name: "application/typescript",
+        mime: "application/typescript",
+        typescript: true,
+      });
+      for (const r of [inCall, secondArg]) {
+        assert.equal(r.reply?.found, true, JSON.stringify(r.reply));
+        assert.match(
+          String(r.reply?.data?.["text/plain"]),
+          /^createLoss\(spec: LossSpec \| Loss, path\?: string\): Loss/,
+        );
+        assert.match(String(r.reply?.data?.["text/plain"]), /Builds a loss/);
+      }
+      assert.deepEqual(lov.reply?.matches, ["LovaszHingeLoss", "LovaszSoftmaxLoss"]);
+      assert.deepEqual(nested.reply?.matches, ["CrossEntropyLoss"]);
+      assert.deepEqual(transform.reply?.matches, ["RandomHorizontalFlip"]);
+      const inArgs = args.reply?.matches ?? [];
+      assert.ok(inArgs.includes("createLoss") && inArgs.includes("new"), JSON.stringify(inArgs.slice(0, 20)));
+      for (const k of ["abstract", "asserts", "interface", "const"]) {
+        assert.ok(
+          !inArgs.includes(k),
+          `${k} offered in arguments`,
+        );
+      }
+      const atStart = stmt.reply?.matches ?? [];
+      assert.ok(atStart.includes("abstract") && !atStart.includes("asserts"), JSON.stringify(atStart));
+      assert.equal(invalid.reply?.status, "invalid");
+    } finally {
+      await kernel.remove();
+    }
+  },
+);
