@@ -22,7 +22,7 @@
  * const loss = createLossConfig(cfg.loss!);
  * const logits = tf.randomNormal([2, 16, 16, 3]) as tf.Tensor4D;
  * const labels = tf.randomUniform([2, 16, 16], 0, 3, "int32") as tf.Tensor3D;
- * for (const t of loss.terms([logits], labels)) console.log(t.name, t.value.dataSync()[0]);
+ * for (const t of loss.terms([logits], labels)) console.log(t.name, (await t.value.data())[0]);
  * ```
  * @module
  */
@@ -32,6 +32,16 @@ export type { Displayable, MimeBundle } from "./core/mime.ts";
 
 export { backendInfo, backendReport, ready } from "./backend/mod.ts";
 export type { BackendInfo, BackendName, ReadyOptions } from "./backend/mod.ts";
+// GPU (webgpu): reading values asynchronously, and what fails there.
+export {
+  GpuDeviceError,
+  GpuLimitError,
+  readData,
+  readScalars,
+  setStrictAsyncReads,
+  SyncReadError,
+  syncReadsWork,
+} from "./backend/mod.ts";
 
 export {
   bce,
@@ -47,6 +57,7 @@ export {
   mixedLoss,
   multiClassFocal,
   ohemCrossEntropy,
+  settleLossChecks,
 } from "./losses/mod.ts";
 export type {
   Loss,
@@ -62,8 +73,11 @@ export type {
 
 export {
   addLogitsToConfusion,
+  addLogitsToConfusionAsync,
   addToConfusion,
+  addToConfusionAsync,
   confusionMatrix,
+  confusionMatrixAsync,
   emptyConfusion,
   metricsLine,
   segMetrics,

@@ -3,7 +3,7 @@
  *
  * Order, unless told otherwise: `tensorflow` (libtensorflow through `@tensorflow/tfjs-node-gpu`,
  * then `@tensorflow/tfjs-node`, when installed and loadable), `webgpu` (a hardware WebGPU adapter,
- * e.g. Deno on a GPU machine), `wasm` (the default everywhere else: XNNPACK with SIMD, plus
+ * e.g. Deno on a GPU machine; software adapters only when asked for), `wasm` (the default everywhere else: XNNPACK with SIMD, plus
  * seglab's training kernels), `cpu` (last resort). The choice comes from the argument, else the
  * `SEGLAB_BACKEND` environment variable, else this order. One line says what was picked and why
  * the earlier ones were skipped: on stderr in a terminal, a quiet display line in a notebook.
@@ -85,13 +85,12 @@ function start(
   probes: Probes,
   softwareGpu: boolean,
   threads: number,
-  named: boolean,
 ): Promise<StartResult> {
   switch (name) {
     case "tensorflow":
       return startTensorflow(probes);
     case "webgpu":
-      return startWebgpu(probes, softwareGpu, named);
+      return startWebgpu(probes, softwareGpu);
     case "wasm":
       return startWasm(threads);
     case "cpu":
@@ -105,7 +104,9 @@ function start(
  * With no argument (and no `SEGLAB_BACKEND`), tries {@linkcode BACKENDS} in order and takes the
  * first that starts. With a name, takes exactly that one: if it cannot start, throws with the
  * reason, unless `fallback: true`, which then continues down the list. An unknown name throws
- * and lists the valid ones. Calling it again with the backend already active is cheap.
+ * and lists the valid ones. Calling it again with the backend already active is cheap; calling
+ * it with another name switches backends within the process (variables move with their values;
+ * other tensors made on `webgpu` must have been read with `await t.data()` to move).
  */
 export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<string> {
   const fromEnv = env("SEGLAB_BACKEND");
@@ -134,7 +135,8 @@ export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<
       return report({ ...last, skipped, source }, opts);
     }
     const named = requested !== "auto" && name === requested;
-    const r = await start(name, probes, softwareGpu || (named && name === "webgpu"), threads, named);
+    if (tf.getBackend() === "webgpu" && name !== "webgpu") await cacheVariablesOnCpu();
+    const r = await start(name, probes, softwareGpu || (named && name === "webgpu"), threads);
     if (r.ok) {
       return report({
         name,
@@ -157,6 +159,16 @@ export async function ready(backend?: string, opts: ReadyOptions = {}): Promise<
   throw new Error(
     `ready(): no backend could start: ${skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}`,
   );
+}
+
+/**
+ * Before leaving `webgpu` for another backend: downloads every variable (model weights,
+ * optimizer slots) with `await data()`, so that TensorFlow.js can move them to the new backend
+ * (it moves data with a synchronous read, which only works on values already on the CPU).
+ */
+async function cacheVariablesOnCpu(): Promise<void> {
+  const vars = Object.values(tf.engine().registeredVariables);
+  for (const v of vars) if (!v.isDisposed) await v.data();
 }
 
 function wasmThreadsOption(fromArg: number | undefined): number {

@@ -7,7 +7,7 @@
 export { DISPLAY, isDisplayable } from "../core/mime.ts";
 export type { Displayable, MimeBundle } from "../core/mime.ts";
 export { toMimeBundle, withPlainText } from "./bundle.ts";
-export { describeTensor, tensorBundle } from "./tensor.ts";
+export { describeTensor, describeTensorAsync, tensorBundle } from "./tensor.ts";
 export { display } from "./display.ts";
 export type { DisplayHandle } from "./display.ts";
 export { Progress } from "./progress.ts";

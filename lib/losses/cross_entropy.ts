@@ -17,6 +17,16 @@ import { LossError } from "./errors.ts";
 import { bool, num, numberListOrNull, oneOf, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";
 import { argsortDescending } from "./radix_argsort.ts";
+import { syncReadsWork } from "../backend/read.ts";
+import { withoutGradient } from "./no_grad.ts";
+
+/** A 0/1 mask of the `k` largest values of `x` (ties: whichever `topk` returns first). */
+function topMask(x: tf.Tensor, k: number): tf.Tensor {
+  return tf.tidy(() => {
+    const { indices } = tf.topk(tf.reshape(x, [x.size]), k, false);
+    return tf.reshape(tf.scatterND(tf.reshape(indices, [k, 1]), tf.ones([k]), [x.size]), x.shape);
+  });
+}
 
 const EPS = 1e-8;
 
@@ -95,12 +105,20 @@ export function crossEntropy(
     if (k === 0) {
       throw new LossError(`${who}.top_k_percent_pixels: ${topK} of ${numel} pixels selects none; raise it`);
     }
-    const order = argsortDescending(Float32Array.from(loss.dataSync() as Float32Array));
-    const sel = new Float32Array(numel);
-    for (let i = 0; i < k; i++) {
-      sel[order[i]] = 1;
+    let selT: tf.Tensor;
+    if (syncReadsWork()) {
+      const order = argsortDescending(Float32Array.from(loss.dataSync() as Float32Array));
+      const sel = new Float32Array(numel);
+      for (let i = 0; i < k; i++) {
+        sel[order[i]] = 1;
+      }
+      selT = tf.tensor(sel, loss.shape, "float32");
+    } else {
+      // On the device: the same selection with topk, recorded as a constant for the tape.
+      selT = withoutGradient((l) =>
+        topMask(l, k)
+      )(loss);
     }
-    const selT = tf.tensor(sel, loss.shape, "float32");
     return tf.div(
       tf.div(tf.sum(tf.mul(loss, selT)), k),
       tf.add(tf.div(tf.sum(tf.mul(coef, selT)), k), EPS),

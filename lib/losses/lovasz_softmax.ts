@@ -77,11 +77,10 @@ export function lovaszSoftmax(
         throw new LossError(`${who}.classes: class ${bad} is out of range for ${c} channels`);
       }
     }
-    const labelData = lab.dataSync();
     if (resolveImpl(opts.impl) === "tensor") {
-      return lovaszSoftmaxTensor(logits, lab, labelData, { classes, perImage, ignoreIndex });
+      return lovaszSoftmaxTensor(logits, lab, { classes, perImage, ignoreIndex });
     }
-    return typedLovaszSoftmaxOp(logits, labelData, { classes, perImage, ignoreIndex });
+    return typedLovaszSoftmaxOp(logits, lab.dataSync(), { classes, perImage, ignoreIndex });
   });
 }
 

@@ -14,7 +14,14 @@ import { tf } from "../core/tf.ts";
 import type { LovaszClasses } from "./lovasz_softmax_typed.ts";
 import type { HingeTwoChannel } from "./lovasz_hinge_typed.ts";
 
-/** Lovász weights and sorted quantities for one group: errors `[M]` with ignored pixels set to −1e30. */
+/**
+ * Lovász weights and sorted quantities for one group: errors `[M]` with ignored pixels set to −1e30.
+ * The weight of sorted pixel i is the Jaccard loss's increment `J_i − J_{i−1}`, written in closed
+ * form so that float32 keeps its precision on large images (the plain difference of two values
+ * near 1 loses about three digits at 128×128): with G foreground pixels and F, B the inclusive
+ * foreground/background counts, a foreground pixel weighs `1/(G+B)` and a background one
+ * `(G−F) / ((G+B−1)(G+B))` (1 for the first background pixel when G = 0).
+ */
 function sortedWeights(errMasked: tf.Tensor1D, fg: tf.Tensor1D, valid: tf.Tensor1D) {
   const m = errMasked.shape[0];
   const { values, indices } = tf.topk(errMasked, m, true);
@@ -23,9 +30,11 @@ function sortedWeights(errMasked: tf.Tensor1D, fg: tf.Tensor1D, valid: tf.Tensor
   const gts = tf.sum(fg);
   const cumFg = tf.cumsum(fgS);
   const cumBg = tf.cumsum(tf.sub(validS, fgS));
-  const jac = tf.sub(1, tf.div(tf.sub(gts, cumFg), tf.add(gts, cumBg)));
-  const prev = tf.concat([tf.zeros([1]), tf.slice(jac, 0, m - 1)]);
-  const w = tf.mul(tf.sub(jac, prev), validS) as tf.Tensor1D;
+  const gb = tf.add(gts, cumBg);
+  const den = tf.mul(tf.sub(gb, 1), gb);
+  const wFg = tf.divNoNan(tf.onesLike(gb), gb);
+  const wBg = tf.where(tf.greater(den, 0), tf.divNoNan(tf.sub(gts, cumFg), den), tf.onesLike(den));
+  const w = tf.mul(tf.where(tf.cast(fgS, "bool"), wFg, wBg), validS) as tf.Tensor1D;
   return { values: values as tf.Tensor1D, indices: indices as tf.Tensor1D, w };
 }
 
@@ -38,20 +47,14 @@ function groupsOf(n: number, perImage: boolean): [number, number][] {
   return perImage ? Array.from({ length: n }, (_, i) => [i, 1]) : [[0, n]];
 }
 
-function presentClasses(labelData: ArrayLike<number>, from: number, to: number, c: number, ignore: number) {
-  const seen = new Uint8Array(c);
-  for (let i = from; i < to; i++) {
-    const y = labelData[i];
-    if (y !== ignore) seen[y] = 1;
-  }
-  return seen;
-}
-
-/** Lovász-Softmax with tensor ops. `labelData` is the labels' data (for class presence). */
+/**
+ * Lovász-Softmax with tensor ops, reading nothing back: which classes are present is computed on
+ * the device, and a class's term is weighted by its presence (0 or 1) instead of being skipped,
+ * so `classes: "present"` costs a sort per class but never a synchronous read.
+ */
 export function lovaszSoftmaxTensor(
   logits: tf.Tensor4D,
   labels: tf.Tensor3D,
-  labelData: ArrayLike<number>,
   opts: { classes: LovaszClasses; perImage: boolean; ignoreIndex: number },
 ): tf.Scalar {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -59,6 +62,7 @@ export function lovaszSoftmaxTensor(
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const hw = h * w;
     const groups = groupsOf(n, opts.perImage);
+    const list = Array.isArray(opts.classes) ? opts.classes : Array.from({ length: c }, (_, k) => k);
     const out = tf.tidy(() => {
       const probsAll = tf.reshape(tf.softmax(x), [n * hw, c]) as tf.Tensor2D;
       const labAll = tf.reshape(labels, [n * hw]);
@@ -69,34 +73,28 @@ export function lovaszSoftmaxTensor(
         const probs = tf.slice(probsAll, [first * hw, 0], [m, c]);
         const lab = tf.slice(labAll, first * hw, m);
         const valid = tf.cast(tf.notEqual(lab, opts.ignoreIndex), "float32") as tf.Tensor1D;
-        const seen = presentClasses(labelData, first * hw, (first + count) * hw, c, opts.ignoreIndex);
-        const anyValid = seen.some((s) => s === 1);
-        const list = !anyValid
-          ? []
-          : opts.classes === "present"
-          ? Array.from({ length: c }, (_, k) => k).filter((k) => seen[k])
-          : opts.classes === "all"
-          ? Array.from({ length: c }, (_, k) => k)
-          : opts.classes;
-        if (list.length === 0) {
-          grads.push(tf.zeros([m, c]));
-          continue;
-        }
+        const anyValid = tf.max(valid);
+        // Each listed class's weight: 1, or (for "present") whether it occurs among valid pixels.
+        const weights: tf.Scalar[] = [];
         const cols: tf.Tensor1D[] = Array.from({ length: c }, () => tf.zeros([m]) as tf.Tensor1D);
         let loss: tf.Scalar = tf.scalar(0);
         for (const k of list) {
           const fg = tf.cast(tf.equal(lab, k), "float32") as tf.Tensor1D;
+          const weight = (opts.classes === "present" ? tf.max(tf.mul(fg, valid)) : anyValid) as tf.Scalar;
+          weights.push(weight);
           const pk = tf.reshape(tf.slice(probs, [0, k], [m, 1]), [m]) as tf.Tensor1D;
           const err = tf.abs(tf.sub(fg, pk));
           const errMasked = tf.where(tf.cast(valid, "bool"), err, tf.fill([m], -1e30)) as tf.Tensor1D;
           const s = sortedWeights(errMasked, fg, valid);
-          loss = tf.add(loss, tf.sum(tf.mul(tf.relu(s.values), s.w)));
+          loss = tf.add(loss, tf.mul(weight, tf.sum(tf.mul(tf.relu(s.values), s.w))));
           const gErr = scatterBack(s.indices, s.w);
-          cols[k] = tf.mul(gErr, tf.sign(tf.sub(pk, fg))) as tf.Tensor1D;
+          cols[k] = tf.mul(tf.mul(gErr, tf.sign(tf.sub(pk, fg))), weight) as tf.Tensor1D;
         }
-        const scale = 1 / list.length / groups.length;
-        total = tf.add(total, tf.mul(loss, 1 / list.length));
-        const gP = tf.mul(tf.stack(cols, 1), scale);
+        // 1 / (number of classes counted), 0 when none is (no valid pixel, or none present).
+        const counted = tf.addN(weights);
+        const inv = tf.divNoNan(tf.scalar(1), counted);
+        total = tf.add(total, tf.mul(loss, inv));
+        const gP = tf.mul(tf.stack(cols, 1), tf.div(inv, groups.length));
         const dot = tf.sum(tf.mul(probs, gP), 1, true);
         grads.push(tf.mul(probs, tf.sub(gP, dot)) as tf.Tensor2D);
       }

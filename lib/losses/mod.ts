@@ -9,6 +9,7 @@ export { createLossConfig } from "./loss_config.ts";
 export type { LossConfig, LossSection } from "./loss_config.ts";
 export type { Loss, LossExtras, LossSpec, LossTerm, LossType } from "./types.ts";
 export { LossError } from "./errors.ts";
+export { settleLossChecks } from "./device_checks.ts";
 export { mixedLoss } from "./mixed_loss.ts";
 export { lovaszSoftmax } from "./lovasz_softmax.ts";
 export type { LovaszSoftmaxOptions } from "./lovasz_softmax.ts";

@@ -2,13 +2,18 @@
  * Input checks shared by every loss: shapes, label values, and non-finite logits. Each failure
  * names the loss, the offending shape or value, and what would fix it. Results are memoised per
  * tensor (tensors are immutable), so a label tensor shared by several losses is read once.
+ * On `webgpu`, where nothing may be read synchronously, the label range and the NaN/Inf count are
+ * computed on the device and reported asynchronously (see `device_checks.ts`).
  * @module
  */
 import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
+import { syncReadsWork } from "../backend/read.ts";
+import { deferFiniteCheck, deferLabelCheck, throwRecordedLossCheck } from "./device_checks.ts";
 
 const labelStats = new WeakMap<tf.Tensor, Map<number, { min: number; max: number; valid: number }>>();
 const finiteLogits = new WeakSet<tf.Tensor>();
+const queuedLabels = new WeakMap<tf.Tensor, Set<string>>();
 
 function shape(s: readonly number[]): string {
   return `[${s.join(",")}]`;
@@ -83,6 +88,16 @@ export function checkLabelValues(
   ignoreIndex: number,
   what = "labels",
 ): void {
+  if (!syncReadsWork()) {
+    const key = `${numClasses}/${ignoreIndex}/${what}`;
+    let keys = queuedLabels.get(labels);
+    if (!keys) queuedLabels.set(labels, keys = new Set());
+    if (!keys.has(key)) {
+      keys.add(key);
+      deferLabelCheck(who, labels, numClasses, ignoreIndex, what);
+    }
+    return;
+  }
   const { min, max } = validLabelRange(labels, ignoreIndex);
   const bad = min < 0 ? min : max >= numClasses ? max : null;
   if (bad !== null) {
@@ -96,6 +111,11 @@ export function checkLabelValues(
 /** Throws when `logits` hold NaN or ±Inf, with how many (one scalar read, memoised). */
 export function checkFinite(who: string, logits: tf.Tensor): void {
   if (finiteLogits.has(logits)) return;
+  if (!syncReadsWork()) {
+    finiteLogits.add(logits);
+    deferFiniteCheck(who, logits);
+    return;
+  }
   const ok = tf.tidy(() => tf.all(tf.isFinite(logits))).dataSync()[0];
   if (!ok) {
     const data = logits.dataSync();
@@ -123,6 +143,7 @@ export function validateInputs(
   labels: tf.Tensor,
   opts: { ignoreIndex: number; numClasses?: number; what?: string },
 ): tf.Tensor3D {
+  if (!syncReadsWork()) throwRecordedLossCheck();
   checkLogits(who, logits);
   const lab = conformLabels(who, logits, labels, opts.what);
   checkLabelValues(who, lab, opts.numClasses ?? logits.shape[3]!, opts.ignoreIndex, opts.what);

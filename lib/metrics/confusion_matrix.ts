@@ -13,6 +13,7 @@
  * @module
  */
 import { tf } from "../core/tf.ts";
+import { readData, requireSyncReads } from "../backend/read.ts";
 
 /** A `numClasses × numClasses` confusion matrix: `counts[label * numClasses + pred]`. */
 export interface ConfusionMatrix {
@@ -31,8 +32,10 @@ export function emptyConfusion(numClasses: number, ignoreIndex = 255): Confusion
 
 type Labels = tf.Tensor | ArrayLike<number>;
 
-function values(x: Labels): ArrayLike<number> {
-  return x instanceof tf.Tensor ? (x.dataSync() as ArrayLike<number>) : x;
+function values(x: Labels, asyncForm: string): ArrayLike<number> {
+  if (!(x instanceof tf.Tensor)) return x;
+  requireSyncReads("confusion matrix", `await ${asyncForm}(…) (or pass await t.data())`);
+  return x.dataSync() as ArrayLike<number>;
 }
 
 /**
@@ -41,7 +44,32 @@ function values(x: Labels): ArrayLike<number> {
  * outside `[0, C)`, is an error naming the value.
  */
 export function addToConfusion(cm: ConfusionMatrix, pred: Labels, label: Labels): ConfusionMatrix {
-  const p = values(pred), l = values(label);
+  return addValues(
+    cm,
+    pred,
+    label,
+    values(pred, "addToConfusionAsync"),
+    values(label, "addToConfusionAsync"),
+  );
+}
+
+/** {@linkcode addToConfusion} reading tensors with `await data()`: works on every backend (webgpu too). */
+export async function addToConfusionAsync(
+  cm: ConfusionMatrix,
+  pred: Labels,
+  label: Labels,
+): Promise<ConfusionMatrix> {
+  const read = async (x: Labels) => x instanceof tf.Tensor ? (await readData(x)) as ArrayLike<number> : x;
+  return addValues(cm, pred, label, await read(pred), await read(label));
+}
+
+function addValues(
+  cm: ConfusionMatrix,
+  pred: Labels,
+  label: Labels,
+  p: ArrayLike<number>,
+  l: ArrayLike<number>,
+): ConfusionMatrix {
   if (pred instanceof tf.Tensor && label instanceof tf.Tensor) {
     const ps = pred.shape.filter((d) => d !== 1).join(","), ls = label.shape.filter((d) => d !== 1).join(",");
     if (ps !== ls) {
@@ -73,7 +101,7 @@ export function addToConfusion(cm: ConfusionMatrix, pred: Labels, label: Labels)
   return cm;
 }
 
-/** A new confusion matrix of `pred` against `label`. */
+/** A new confusion matrix of `pred` against `label` (on webgpu: {@linkcode confusionMatrixAsync}). */
 export function confusionMatrix(
   pred: Labels,
   label: Labels,
@@ -83,23 +111,52 @@ export function confusionMatrix(
   return addToConfusion(emptyConfusion(numClasses, ignoreIndex), pred, label);
 }
 
+/** {@linkcode confusionMatrix} reading tensors with `await data()`: works on every backend. */
+export function confusionMatrixAsync(
+  pred: Labels,
+  label: Labels,
+  numClasses: number,
+  ignoreIndex = 255,
+): Promise<ConfusionMatrix> {
+  return addToConfusionAsync(emptyConfusion(numClasses, ignoreIndex), pred, label);
+}
+
 /** Adds NHWC `logits`' argmax predictions against NHW `labels` to `cm` (in place). */
 export function addLogitsToConfusion(
   cm: ConfusionMatrix,
   logits: tf.Tensor,
   labels: tf.Tensor,
 ): ConfusionMatrix {
-  if (logits.shape[logits.rank - 1] !== cm.numClasses) {
-    throw new Error(
-      `confusion matrix: logits have ${logits.shape[logits.rank - 1]} channels, expected ${cm.numClasses}`,
-    );
-  }
-  const pred = tf.tidy(() => tf.argMax(logits, -1));
+  requireSyncReads("addLogitsToConfusion", "await addLogitsToConfusionAsync(cm, logits, labels)");
+  const pred = argmaxOf(cm, logits);
   try {
     return addToConfusion(cm, pred, labels);
   } finally {
     pred.dispose();
   }
+}
+
+/** {@linkcode addLogitsToConfusion} reading with `await data()`: works on every backend (webgpu too). */
+export async function addLogitsToConfusionAsync(
+  cm: ConfusionMatrix,
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+): Promise<ConfusionMatrix> {
+  const pred = argmaxOf(cm, logits);
+  try {
+    return await addToConfusionAsync(cm, pred, labels);
+  } finally {
+    pred.dispose();
+  }
+}
+
+function argmaxOf(cm: ConfusionMatrix, logits: tf.Tensor): tf.Tensor {
+  if (logits.shape[logits.rank - 1] !== cm.numClasses) {
+    throw new Error(
+      `confusion matrix: logits have ${logits.shape[logits.rank - 1]} channels, expected ${cm.numClasses}`,
+    );
+  }
+  return tf.tidy(() => tf.argMax(logits, -1));
 }
 
 /** The element-wise sum of confusion matrices of the same size. */

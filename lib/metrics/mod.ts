@@ -5,8 +5,11 @@
  */
 export {
   addLogitsToConfusion,
+  addLogitsToConfusionAsync,
   addToConfusion,
+  addToConfusionAsync,
   confusionMatrix,
+  confusionMatrixAsync,
   emptyConfusion,
   sumConfusion,
 } from "./confusion_matrix.ts";

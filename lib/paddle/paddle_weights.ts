@@ -21,6 +21,7 @@
  * @module
  */
 import { tf } from "../core/tf.ts";
+import { readData } from "../backend/read.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { PaddleCheckpointError } from "./errors.ts";
 import { type NdArray, ndarray, toFloat32 } from "./ndarray.ts";
@@ -213,13 +214,15 @@ export async function loadPdparams(
 }
 
 /** The model's weights as PaddleSeg's `state_dict()` holds them (names, `[out,in,kh,kw]` kernels). */
-export function paddleState(model: SegModel): Map<string, NdArray> {
+export async function paddleState(model: SegModel): Promise<Map<string, NdArray>> {
   const out = new Map<string, NdArray>();
   for (const w of model.net.weights) {
     const shape = w.shape as number[];
     const { name, layout } = paddleName(w.originalName, shape.length);
-    const data = tf.tidy(() => (layout === "conv" ? tf.transpose(w.read(), TO_PADDLE) : w.read()).dataSync());
-    const a = ndarray("f4", paddleShape(shape, layout), Float32Array.from(data as Float32Array));
+    // An asynchronous read: it works on every backend, webgpu included.
+    const t = tf.tidy(() => layout === "conv" ? tf.transpose(w.read(), TO_PADDLE) : tf.clone(w.read()));
+    const data = await readData<"float32">(t).finally(() => t.dispose());
+    const a = ndarray("f4", paddleShape(shape, layout), Float32Array.from(data));
     out.set(name, a);
     const alias = name.match(/^cls\.(weight|bias)$/);
     if (model.type === "UNet" && alias) out.set(`conv.${alias[1]}`, a);
@@ -233,5 +236,5 @@ export async function savePdparams(
   file: string,
   opts: { protocol?: 2 | 4 } = {},
 ): Promise<void> {
-  await writePdparams(file, paddleState(model), opts);
+  await writePdparams(file, await paddleState(model), opts);
 }

@@ -16,6 +16,7 @@
  * @module
  */
 import { tf } from "../core/tf.ts";
+import { readData } from "../backend/read.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { addToConfusion, type ConfusionMatrix, emptyConfusion } from "../metrics/confusion_matrix.ts";
 import { type SegMetrics, segMetrics } from "../metrics/seg_metrics.ts";
@@ -102,19 +103,22 @@ export async function evaluate(
   const bar = opts.progress ? new Progress({ total: n, label: "eval", unit: "img" }) : null;
   let pending: SegSample[] = [];
   /** A val sample whose transforms resized it: logits resized back (bilinear) to the stored label, as PaddleSeg. */
-  const rawEval = (s: SegSample) => {
+  const rawEval = async (s: SegSample) => {
     const raw = s.rawLabel!;
     const pred = tf.tidy(() => {
       const x = tf.tensor4d(s.image, [1, s.height, s.width, s.channels]);
       const logits = inferLogits(model, x, opts.infer);
       return tf.argMax(tf.image.resizeBilinear(logits, [raw.height, raw.width], false, true), -1);
     });
-    addToConfusion(cm, pred.dataSync(), raw.label);
-    pred.dispose();
+    try {
+      addToConfusion(cm, await readData<"int32">(pred), raw.label);
+    } finally {
+      pred.dispose();
+    }
     bar?.tick(1);
   };
   const stop = stopWatch(opts.signal);
-  const flush = () => {
+  const flush = async () => {
     if (!pending.length) return;
     const s0 = pending[0];
     const data = new Float32Array(pending.length * s0.image.length);
@@ -123,8 +127,12 @@ export async function evaluate(
       const x = tf.tensor4d(data, [pending.length, s0.height, s0.width, s0.channels]);
       return tf.argMax(inferLogits(model, x, opts.infer), -1);
     });
-    const p = pred.dataSync();
-    pred.dispose();
+    let p: Int32Array;
+    try {
+      p = await readData<"int32">(pred);
+    } finally {
+      pred.dispose();
+    }
     const hw = s0.height * s0.width;
     pending.forEach((s, i) => addToConfusion(cm, p.subarray(i * hw, (i + 1) * hw), s.label));
     bar?.tick(pending.length);
@@ -145,15 +153,15 @@ export async function evaluate(
         );
       }
       if (s.rawLabel && opts.rawLabels !== false) {
-        flush();
-        rawEval(s);
+        await flush();
+        await rawEval(s);
         continue;
       }
       const p0 = pending[0];
-      if (p0 && (p0.height !== s.height || p0.width !== s.width || pending.length >= maxBatch)) flush();
+      if (p0 && (p0.height !== s.height || p0.width !== s.width || pending.length >= maxBatch)) await flush();
       pending.push(s);
     }
-    flush();
+    await flush();
   } catch (e) {
     bar?.fail();
     throw e;

@@ -23,6 +23,7 @@
  * @module
  */
 import { tf } from "../core/tf.ts";
+import { syncReadsWork } from "../backend/read.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { boolean, integer, listOf, mapping, readSection } from "../config/schema.ts";
@@ -159,6 +160,7 @@ export function inferLogits(model: SegModel, images: tf.Tensor4D, opts: InferOpt
   const [sw, sh] = opts.stride ?? opts.cropSize;
   const rows = Math.max(Math.ceil((h - ch) / sh), 0) + 1, cols = Math.max(Math.ceil((w - cw) / sw), 0) + 1;
   const k = model.numClasses;
+  if (!syncReadsWork()) return slideOnDevice(model, images, flip, [cw, ch], [sw, sh], rows, cols);
   const sum = new Float32Array(n * h * w * k), count = new Uint16Array(h * w);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
@@ -186,4 +188,42 @@ export function inferLogits(model: SegModel, images: tf.Tensor4D, opts: InferOpt
     }
   }
   return tf.tensor4d(sum, [n, h, w, k]);
+}
+
+/**
+ * Slide inference on a device backend: each window's logits padded to the image and summed on
+ * the device, then divided by the window count per pixel (computed here: it depends on shapes only).
+ */
+function slideOnDevice(
+  model: SegModel,
+  images: tf.Tensor4D,
+  flip: boolean,
+  [cw, ch]: [number, number],
+  [sw, sh]: [number, number],
+  rows: number,
+  cols: number,
+): tf.Tensor4D {
+  const [, h, w] = images.shape;
+  const count = new Float32Array(h * w);
+  let sum: tf.Tensor4D | null = null;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const y2 = Math.min(r * sh + ch, h), x2 = Math.min(c * sw + cw, w);
+      const y1 = Math.max(y2 - ch, 0), x1 = Math.max(x2 - cw, 0);
+      const next: tf.Tensor4D = tf.tidy(() => {
+        const win = once(model, tf.slice(images, [0, y1, x1, 0], [-1, y2 - y1, x2 - x1, -1]), flip);
+        const padded = tf.pad(win, [[0, 0], [y1, h - y2], [x1, w - x2], [0, 0]]);
+        return sum ? tf.add(sum, padded) : padded;
+      });
+      sum?.dispose();
+      sum = next;
+      for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) count[y * w + x]++;
+    }
+  }
+  const total = sum!;
+  try {
+    return tf.tidy(() => tf.div(total, tf.tensor4d(count, [1, h, w, 1])));
+  } finally {
+    total.dispose();
+  }
 }

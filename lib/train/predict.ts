@@ -15,6 +15,7 @@
  */
 import * as path from "node:path";
 import { tf } from "../core/tf.ts";
+import { readData } from "../backend/read.ts";
 import type { SegModel } from "../models/seg_model.ts";
 import { DISPLAY, type MimeBundle } from "../core/mime.ts";
 import { Progress } from "../display/progress.ts";
@@ -127,9 +128,13 @@ export async function predict(
     }
     const [h, w] = [x.shape[1], x.shape[2]];
     const pred = tf.tidy(() => tf.argMax(inferLogits(model, x, opts.infer), -1));
-    const mask = Uint8Array.from(pred.dataSync());
-    const floatImage = raw ? null : (x.dataSync() as Float32Array).slice();
-    tf.dispose([pred, x]);
+    let mask: Uint8Array, floatImage: Float32Array | null;
+    try {
+      mask = Uint8Array.from(await readData<"int32">(pred));
+      floatImage = raw ? null : (await readData(x)).slice();
+    } finally {
+      tf.dispose([pred, x]);
+    }
     const image = raw
       ? rgbImage(raw, { width: w, height: h, channels: raw.length / (w * h) })
       : rgbImage(floatImage!, { width: w, height: h, channels });

@@ -29,6 +29,7 @@
 import * as path from "node:path";
 import { Progress } from "../display/progress.ts";
 import { explainWasmFailure } from "../backend/wasm/heap_guard.ts";
+import { explainGpuFailure } from "./gpu_failure.ts";
 import type { Batch } from "./data.ts";
 import { type PreparedRun, prepareRun } from "./prepare_run.ts";
 import { disposeTrainState, type TrainState } from "./run_state.ts";
@@ -139,7 +140,7 @@ export async function trainLoop(run: PreparedRun, state: TrainState): Promise<vo
       if (next.done) throw new Error("the batch source ended before the last iteration (it must loop)");
       const readSec = (performance.now() - tRead) / 1000;
       const epoch = next.value.epoch;
-      const step = trainStep(run, state, next.value);
+      const step = await trainStep(run, state, next.value);
       logStep(run, state, step, epoch, readSec);
       const best = state.best;
       bar?.update(step.iter, { loss: step.loss, lr: step.lr, ...(best ? { best_mIoU: best.miou } : {}) });
@@ -158,7 +159,7 @@ export async function trainLoop(run: PreparedRun, state: TrainState): Promise<vo
     if (!state.completed) state.stopped = await saveOnStop(run, state, startIter);
   } catch (e) {
     bar?.fail();
-    throw explainWasmFailure(e);
+    throw explainWasmFailure(await explainGpuFailure(e, state.lastCheckpoint));
   } finally {
     await it?.return?.(undefined);
   }

@@ -5,8 +5,9 @@
  * rate. A non-finite loss stops the run before the update (`TrainingError`). The completed
  * iteration goes into the state's history; the batch's tensors are freed.
  *
- * The loss values are read back from the device in `lossAndGradients` (the one synchronous read
- * per step).
+ * The loss values are read back once per step, asynchronously (`readScalars`: one transfer for
+ * the terms and the total), after the losses' input checks settle (on `webgpu` they run on the
+ * device) — nothing on this path reads synchronously, so it runs on every backend.
  * @module
  */
 import { tf } from "../core/tf.ts";
@@ -20,6 +21,8 @@ import type { TrainState } from "./run_state.ts";
 import { clock, fmt } from "./train_log.ts";
 import { TrainingError } from "./train_types.ts";
 import { recomputedTerms } from "./recomputed_loss.ts";
+import { readScalars } from "../backend/read.ts";
+import { settleLossChecks } from "../losses/device_checks.ts";
 
 /** What one completed iteration gives. */
 export interface StepResult {
@@ -36,6 +39,8 @@ export interface StepResult {
 interface LossAndGrads {
   result: { value: tf.Scalar; grads: tf.NamedTensorMap } | null;
   termNames: string[];
+  /** The terms' scalars, kept past the gradient's scope until read (the caller disposes them). */
+  termTensors: tf.Scalar[];
   termValues: number[];
 }
 
@@ -68,14 +73,14 @@ export function nonFiniteLoss(
 }
 
 /** Forward (training mode) and backward pass; `out.result` holds tensors the caller disposes. */
-function lossAndGradients(
+async function lossAndGradients(
   run: PreparedRun,
   state: TrainState,
   batch: Batch,
   step: number,
   out: LossAndGrads,
   recompute: boolean,
-): void {
+): Promise<void> {
   const { model, loss, seed } = run;
   const extras = batch.edges ? { edges: batch.edges } : undefined;
   const vars = run.named.map((n) => n.variable);
@@ -87,9 +92,11 @@ function lossAndGradients(
           ? recomputedTerms(loss, outputs, batch.labels, extras)
           : loss.terms(outputs, batch.labels, extras);
         out.termNames = terms.map((t) => t.name);
-        out.termValues = terms.map((t) => t.value.dataSync()[0]);
+        out.termTensors = terms.map((t) => tf.keep(t.value));
         return (terms.length === 1 ? terms[0].value : tf.addN(terms.map((t) => t.value))) as tf.Scalar;
       }), vars);
+    // On webgpu the losses' input checks run on the device: their verdict, before the update.
+    await settleLossChecks();
   } catch (e) {
     // The losses refuse non-finite logits: the model's outputs already diverged.
     if (e instanceof LossError && /non-finite/.test(e.message)) {
@@ -108,11 +115,11 @@ function lossAndGradients(
 }
 
 /** Runs one iteration on `batch` (which it disposes) and records it in the state's history. */
-export function trainStep(run: PreparedRun, state: TrainState, batch: Batch): StepResult {
+export async function trainStep(run: PreparedRun, state: TrainState, batch: Batch): Promise<StepResult> {
   const { model, settings } = run;
   const step = state.iter; // completed iterations = 0-based step
   const tStep = performance.now();
-  const out: LossAndGrads = { result: null, termNames: [], termValues: [] };
+  const out: LossAndGrads = { result: null, termNames: [], termTensors: [], termValues: [] };
   try {
     if (batch.images.shape[3] !== model.inChannels) {
       throw new ConfigError(
@@ -124,9 +131,12 @@ export function trainStep(run: PreparedRun, state: TrainState, batch: Batch): St
     }
     // Before the first step at this crop: does it fit, and must activations be recomputed?
     const { recompute } = run.memory.fit(batch.images.shape, run.log);
-    lossAndGradients(run, state, batch, step, out, recompute);
+    await lossAndGradients(run, state, batch, step, out, recompute);
     const result = out.result!;
-    const total = result.value.dataSync()[0];
+    // Every value of the step in one asynchronous read (no synchronous read on a GPU).
+    const read = await readScalars([...out.termTensors, result.value]);
+    const total = read.pop()!;
+    out.termValues = read;
     const terms = Object.fromEntries(out.termNames.map((n, i) => [n, out.termValues[i]]));
     if (!Number.isFinite(total) || out.termValues.some((v) => !Number.isFinite(v))) {
       throw nonFiniteLoss(run, state, step, total, "", out.termNames, out.termValues);
@@ -140,6 +150,7 @@ export function trainStep(run: PreparedRun, state: TrainState, batch: Batch): St
     run.emit({ type: "iter", iter: state.iter, iters: settings.iters, lr, loss: total, terms, sec });
     return { iter: state.iter, lr, loss: total, terms, sec };
   } finally {
+    tf.dispose(out.termTensors.filter((t) => t !== out.result?.value));
     if (out.result) {
       out.result.value.dispose();
       tf.dispose(Object.values(out.result.grads));

@@ -2,7 +2,7 @@
  * Evaluates a fixture case with seglab (loss and gradient with respect to every logits tensor)
  * and compares it with the reference at the fixtures README's float32 tolerances.
  */
-import { createLoss, createLossConfig, tf } from "../../lib/mod.ts";
+import { createLoss, createLossConfig, settleLossChecks, tf } from "../../lib/mod.ts";
 import { type Fixture, labelTensor, nhwcTensor } from "./_fixtures.ts";
 import { generateInputs, gradSummary, toNCHW, toNHWC } from "./_recipes.ts";
 import { assertAllClose, assertClose } from "../support/assert_close.ts";
@@ -14,12 +14,15 @@ function flattenNCHW(x: number[][][][]): number[] {
   return x.flat(3);
 }
 
-/** loss, PaddleSeg-style term values, and NCHW gradients for each logits input. */
-export function evaluate(
+/**
+ * loss, PaddleSeg-style term values, and NCHW gradients for each logits input, read with
+ * `await data()` (so the same check runs on webgpu), after the losses' input checks settled.
+ */
+export async function evaluate(
   f: Fixture,
   logits: tf.Tensor4D[],
   labels: tf.Tensor3D,
-): { loss: number; terms: number[]; grads: Float64Array[] } {
+): Promise<{ loss: number; terms: number[]; grads: Float64Array[] }> {
   const isConfig = f.type === "LossConfig";
   const cfg = isConfig ? createLossConfig(f.params as never) : null;
   const loss = isConfig ? null : createLoss({ type: f.type, ...f.params });
@@ -31,16 +34,20 @@ export function evaluate(
     return { value: fn(...logits), grads: gs };
   });
   const termTensors = cfg ? cfg.terms(logits, labels) : loss!.terms(logits[0], labels);
-  const terms = termTensors.map((t) => t.value.dataSync()[0]);
-  termTensors.forEach((t) => t.value.dispose());
-  const out = {
-    loss: value.dataSync()[0],
-    terms,
-    grads: grads.map((g, i) => toNCHW(g.dataSync() as Float32Array, nchwShape(logits[i]))),
-  };
-  value.dispose();
-  grads.forEach((g) => g.dispose());
-  return out;
+  try {
+    await settleLossChecks();
+    const terms: number[] = [];
+    for (const t of termTensors) terms.push((await t.value.data())[0]);
+    const gradValues: Float64Array[] = [];
+    for (const [i, g] of grads.entries()) {
+      gradValues.push(toNCHW(await g.data() as Float32Array, nchwShape(logits[i])));
+    }
+    return { loss: (await value.data())[0], terms, grads: gradValues };
+  } finally {
+    termTensors.forEach((t) => t.value.dispose());
+    value.dispose();
+    grads.forEach((g) => g.dispose());
+  }
 }
 
 function nchwShape(t: tf.Tensor): number[] {
@@ -49,13 +56,13 @@ function nchwShape(t: tf.Tensor): number[] {
 }
 
 /** Checks a small (full-tensor) fixture. */
-export function checkSmallFixture(f: Fixture): void {
+export async function checkSmallFixture(f: Fixture): Promise<void> {
   const logitsList = (f.type === "LossConfig" ? f.logits : [f.logits]) as number[][][][][];
   const gradList = (f.type === "LossConfig" ? f.grad : [f.grad]) as number[][][][][];
   const logits = logitsList.map((l) => nhwcTensor(l));
   const labels = labelTensor(f.labels);
   try {
-    const r = evaluate(f, logits, labels);
+    const r = await evaluate(f, logits, labels);
     assertClose(r.loss, f.loss, TOL.lossAbs, TOL.lossRel, `${f.name}: loss`);
     gradList.forEach((g, i) =>
       assertAllClose(r.grads[i], flattenNCHW(g), TOL.gradAbs, TOL.gradRel, `${f.name}: grad[${i}]`)
@@ -81,7 +88,7 @@ interface GradSummaryRef {
 }
 
 /** Checks a compact (recipe) fixture: inputs regenerated and verified, then loss and gradient statistics. */
-export function checkCompactFixture(f: Fixture): void {
+export async function checkCompactFixture(f: Fixture): Promise<void> {
   const { shape, logitsNCHW, labels } = generateInputs(f);
   const rc = f.recipe_check as Record<string, unknown>;
   assertAllClose(
@@ -109,7 +116,7 @@ export function checkCompactFixture(f: Fixture): void {
   const x = tf.tensor4d(toNHWC(logitsNCHW, shape), [n, h, w, c]);
   const y = tf.tensor3d(labels, [n, h, w], "int32");
   try {
-    const r = evaluate(f, [x], y);
+    const r = await evaluate(f, [x], y);
     assertClose(r.loss, f.loss, TOL.lossAbs, TOL.lossRel, `${f.name}: loss`);
     const ref = f.grad_summary as GradSummaryRef;
     const s = gradSummary(r.grads[0], shape, ref.sample_seed);

@@ -14,8 +14,7 @@ Deno.test("LovaszHingeLoss fixtures are all found", () => {
 for (const f of fixtures) {
   testOnBackends(`LovaszHingeLoss fixture ${f.name}`, () => {
     const g = { ...f, params: { ...f.params, ...(f.per_image ? { per_image: true } : {}) } };
-    if (f.compact) checkCompactFixture(g);
-    else checkSmallFixture(g);
+    return f.compact ? checkCompactFixture(g) : checkSmallFixture(g);
   });
 }
 

@@ -16,8 +16,7 @@ for (const f of fixtures) {
     const spec = { ...f.params } as Record<string, unknown>;
     if (f.per_image) spec.per_image = true;
     const g = { ...f, params: spec };
-    if (f.compact) checkCompactFixture(g);
-    else checkSmallFixture(g);
+    return f.compact ? checkCompactFixture(g) : checkSmallFixture(g);
   });
 }
 

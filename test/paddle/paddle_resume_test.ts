@@ -29,9 +29,9 @@ const CONFIG = {
 };
 
 /** A PaddleSeg iter_3 folder: weights with Paddle's name table, and a Momentum .pdopt keyed by internal names. */
-function paddleRunFolder(root: string, velocities = true): { dir: string; weights: number } {
+async function paddleRunFolder(root: string, velocities = true): Promise<{ dir: string; weights: number }> {
   const m = createModel(UNET, { seed: 4 });
-  const state = paddleState(m);
+  const state = await paddleState(m);
   m.dispose();
   const table = new Map<string, PickleValue>();
   const opt = new Map<string, PickleValue>();
@@ -58,7 +58,7 @@ function paddleRunFolder(root: string, velocities = true): { dir: string; weight
 Deno.test("--resume_model on a PaddleSeg iter_<k> folder: weights, Momentum velocities and the iteration", async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "seglab-pdresume-"));
   try {
-    const { dir, weights } = paddleRunFolder(root);
+    const { dir, weights } = await paddleRunFolder(root);
     const lines: string[] = [];
     const run = await train({
       config: CONFIG,
@@ -79,7 +79,7 @@ Deno.test("--resume_model on a PaddleSeg iter_<k> folder: weights, Momentum velo
     } finally {
       run.dispose();
     }
-    const bare = paddleRunFolder(path.join(root, "b"), false);
+    const bare = await paddleRunFolder(path.join(root, "b"), false);
     await assert.rejects(
       train({ config: CONFIG, resume: bare.dir, doEval: false, progress: false, log: false }),
       /model\.pdopt lacks the Momentum state of \d+ weight\(s\): param_0\.w_0_velocity_0/,

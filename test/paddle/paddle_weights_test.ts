@@ -183,11 +183,11 @@ function snapshot(m: SegModel): Float32Array[] {
   return m.namedWeights().map((w) => w.tensor.dataSync() as Float32Array);
 }
 
-Deno.test("another class count: an error naming the keys and the fix, and nothing loaded", () => {
+Deno.test("another class count: an error naming the keys and the fix, and nothing loaded", async () => {
   const src = tinyOcr(3), dst = tinyOcr(2);
   try {
     const before = snapshot(dst);
-    const state = paddleState(src);
+    const state = await paddleState(src);
     assert.throws(() => loadPaddleState(dst, state, { file: "ce/model.pdparams" }), (e: Error) => {
       assert.ok(e instanceof PaddleCheckpointError);
       assert.match(
@@ -205,10 +205,10 @@ Deno.test("another class count: an error naming the keys and the fix, and nothin
   }
 });
 
-Deno.test("missing and unexpected keys are named; a backbone file as model weights says where it goes", () => {
+Deno.test("missing and unexpected keys are named; a backbone file as model weights says where it goes", async () => {
   const src = tinyOcr(2), dst = tinyOcr(2);
   try {
-    const state = paddleState(src);
+    const state = await paddleState(src);
     state.delete("backbone.conv_layer1_1._batch_norm._variance");
     state.set("head.extra.weight", state.get("head.cls_head.bias")!);
     assert.throws(
@@ -216,7 +216,9 @@ Deno.test("missing and unexpected keys are named; a backbone file as model weigh
       /1 missing: backbone\.conv_layer1_1\._batch_norm\._variance; 1 unexpected: head\.extra\.weight; nothing was loaded/,
     );
     const backboneOnly = new Map(
-      [...paddleState(src)].filter(([k]) => k.startsWith("backbone.")).map(([k, v]) => [k.slice(9), v]),
+      [...(await paddleState(src))].filter(([k]) => k.startsWith("backbone.")).map((
+        [k, v],
+      ) => [k.slice(9), v]),
     );
     assert.throws(
       () => loadPaddleState(dst, backboneOnly, { file: "hrnet.pdparams" }),
@@ -228,13 +230,13 @@ Deno.test("missing and unexpected keys are named; a backbone file as model weigh
   }
 });
 
-Deno.test("backbone scope loads backbone keys with or without the prefix and ignores a classifier", () => {
+Deno.test("backbone scope loads backbone keys with or without the prefix and ignores a classifier", async () => {
   const src = tinyOcr(2), dst = tinyOcr(5);
   try {
     const headBefore = dst.namedWeights().filter((w) => w.name.startsWith("head.")).map((w) =>
       w.tensor.dataSync()
     );
-    const full = paddleState(src);
+    const full = await paddleState(src);
     const bare = new Map(
       [...full].filter(([k]) => k.startsWith("backbone.")).map(([k, v]) =>
         [k.slice(9), v] as [string, NdArray]
@@ -261,13 +263,13 @@ Deno.test("backbone scope loads backbone keys with or without the prefix and ign
   }
 });
 
-Deno.test("paddleState: PaddleSeg's names and layouts, UNet's classifier under both of its names", () => {
+Deno.test("paddleState: PaddleSeg's names and layouts, UNet's classifier under both of its names", async () => {
   const m = tinyOcr(2);
   const u = createModel({ type: "UNet", num_classes: 2, base_channels: 4, depth: 2, use_deconv: true }, {
     seed: 1,
   });
   try {
-    const s = paddleState(m);
+    const s = await paddleState(m);
     for (
       const k of [
         "backbone.conv_layer1_1._conv.weight",
@@ -291,7 +293,7 @@ Deno.test("paddleState: PaddleSeg's names and layouts, UNet's classifier under b
     const seg = k.arraySync() as number[][][][];
     const pd = s.get("backbone.conv_layer1_1._conv.weight")!.data as Float32Array;
     assert.equal(pd[((1 * 3 + 2) * 3 + 0) * 3 + 1], seg[0][1][2][1]);
-    const us = paddleState(u);
+    const us = await paddleState(u);
     for (
       const key of [
         "encode.double_conv.0._conv.weight",

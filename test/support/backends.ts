@@ -1,5 +1,5 @@
 /** Runs a test body once per CPU backend the suite covers (`cpu` and `wasm`). */
-import { ready } from "../../lib/mod.ts";
+import { ready, setStrictAsyncReads } from "../../lib/mod.ts";
 
 /** Backends every loss test runs on. */
 export const TEST_BACKENDS = ["cpu", "wasm"] as const;
@@ -12,4 +12,16 @@ export function testOnBackends(name: string, fn: (backend: string) => void | Pro
       await fn(backend);
     });
   }
+}
+
+/**
+ * Selects the backend a test file runs on: `SEGLAB_TEST_BACKEND` (CI runs the training, evaluation
+ * and checkpoint tests again with `webgpu`), else `fallback`. On `webgpu` strict mode is on: any
+ * synchronous tensor read throws, in the library and in the test alike.
+ */
+export async function readyForTests(fallback = "wasm"): Promise<string> {
+  const name = Deno.env.get("SEGLAB_TEST_BACKEND") || fallback;
+  await ready(name, { quiet: true });
+  if (name === "webgpu") setStrictAsyncReads(true);
+  return name;
 }

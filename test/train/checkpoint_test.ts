@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createModel, ready, tf } from "../../lib/mod.ts";
+import { createModel, tf } from "../../lib/mod.ts";
+import { readyForTests } from "../support/backends.ts";
 import {
   applyCheckpoint,
   CheckpointError,
@@ -12,7 +13,7 @@ import {
   saveCheckpoint,
 } from "../../lib/train/mod.ts";
 
-await ready("wasm", { quiet: true });
+await readyForTests();
 
 const CFG = { type: "UNet", num_classes: 2, base_channels: 4, depth: 2 };
 const state = (iter: number, model: ReturnType<typeof createModel>) => ({
@@ -46,12 +47,12 @@ Deno.test("saveCheckpoint writes model, optimizer state and train_state atomical
     assert.equal(ck.dir, path.join(dir, "iter_1"));
     assert.equal(ck.state?.iter, 1);
     for (const w of m.namedWeights()) {
-      assert.deepEqual(ck.weights[w.name].dataSync(), w.tensor.dataSync(), w.name);
+      assert.deepEqual(await ck.weights[w.name].data(), await w.tensor.data(), w.name);
     }
     const st = opt.getState();
     assert.equal(ck.optimizer?.iterations, 1);
     for (const s of st.slots) {
-      assert.deepEqual(ck.optimizer!.slots[s.name].dataSync(), s.tensor.dataSync(), s.name);
+      assert.deepEqual(await ck.optimizer!.slots[s.name].data(), await s.tensor.data(), s.name);
     }
     ck.dispose();
     // Saving over an existing checkpoint replaces it whole.
@@ -117,8 +118,8 @@ Deno.test("a checkpoint of another model is refused with both descriptions; a ba
     assert.ok(n > 50);
     const k = "backbone.conv1.conv/kernel";
     assert.deepEqual(
-      c.namedWeights().find((w) => w.name === k)!.tensor.dataSync(),
-      ck2.weights[k].dataSync(),
+      await c.namedWeights().find((w) => w.name === k)!.tensor.data(),
+      await ck2.weights[k].data(),
     );
     ck2.dispose();
   } finally {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { confusionMatrix, createModel, ready, segMetrics, tf } from "../../lib/mod.ts";
+import { confusionMatrix, createModel, segMetrics, tf } from "../../lib/mod.ts";
 import { evaluate, sampleCache } from "../../lib/train/mod.ts";
 import { memoryDataset } from "../support/memory_dataset.ts";
+import { readyForTests } from "../support/backends.ts";
 
-await ready("wasm", { quiet: true });
+await readyForTests();
 
 Deno.test("evaluate: one confusion matrix over the whole set (ignored pixels skipped), any batch size", async () => {
   const counter = { gets: 0 };
@@ -14,7 +15,7 @@ Deno.test("evaluate: one confusion matrix over the whole set (ignored pixels ski
     for (let i = 0; i < ds.length; i++) {
       const s = await ds.get(i);
       const p = m.predict(tf.tensor4d(s.image, [1, 24, 24, 3]));
-      preds.push(...p.dataSync());
+      preds.push(...await p.data());
       labels.push(...s.label);
       p.dispose();
     }
@@ -95,7 +96,7 @@ Deno.test("evaluate: where val transforms resize, the label stays as stored and 
           -1,
         )
       );
-      preds.push(...p.dataSync());
+      preds.push(...(await p.data()));
       labels.push(...si.rawLabel!.label);
       p.dispose();
     }

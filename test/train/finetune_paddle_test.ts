@@ -116,7 +116,7 @@ Deno.test("backbone.pretrained takes a PaddleSeg backbone file; a checkpoint of 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seglab-ftpd-"));
   try {
     const src = createModel({ ...OCR_TINY, num_classes: 3 }, { seed: 5 });
-    const state = paddleState(src);
+    const state = await paddleState(src);
     const backbone = new Map(
       [...state].filter(([k]) => k.startsWith("backbone.")).map(([k, v]) => [k.slice(9), v]),
     );

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { decode } from "fast-png";
-import { createModel, DISPLAY, ready, tf } from "../../lib/mod.ts";
+import { createModel, DISPLAY, tf } from "../../lib/mod.ts";
+import { readyForTests } from "../support/backends.ts";
 import { decodeMaskPng, predict } from "../../lib/train/mod.ts";
 import { memoryDataset } from "../support/memory_dataset.ts";
 
-await ready("wasm", { quiet: true });
+await readyForTests();
 
 Deno.test("predict writes PaddleSeg's layout: indexed masks with the dataset's palette, and overlays", async () => {
   const dir = await Deno.makeTempDir();
@@ -36,7 +37,7 @@ Deno.test("predict writes PaddleSeg's layout: indexed masks with the dataset's p
     assert.deepEqual(back.mask, r.predictions[1].mask);
     const s = await ds.get(1);
     const expected = m.predict(tf.tensor4d(s.image, [1, 20, 20, 3]));
-    assert.deepEqual(Array.from(back.mask), Array.from(expected.dataSync()));
+    assert.deepEqual(Array.from(back.mask), Array.from(await expected.data()));
     expected.dispose();
     const bundle = r[DISPLAY]();
     assert.ok(bundle["image/png"] && /3 predictions written to/.test(bundle["text/plain"] as string));

@@ -101,7 +101,7 @@ Deno.test("trainStep updates the weights once, records the iteration and frees t
     const w0 = run.named[0].variable.dataSync().slice();
     const batch = await firstBatch(s);
     const before = tf.memory().numTensors;
-    const step = trainStep(run, state, batch);
+    const step = await trainStep(run, state, batch);
     assert.equal(step.iter, 1);
     assert.equal(state.iter, 1);
     assert.ok(Number.isFinite(step.loss) && step.loss > 0);
