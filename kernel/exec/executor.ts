@@ -584,7 +584,16 @@ export class Executor {
       // words and its StoppedError are this cell's, as a Python cell shows its KeyboardInterrupt.
       // A second interrupt ends the cell at once.
       ctx.graced = true;
+      // 2: the interrupt has reached the cell's work (the I/O worker's "has not reached an
+      // interrupt check" warning looks for 1); every check still sees a pending interrupt.
+      Atomics.store(this.opts.flag, 0, 2);
       this.opts.log(`interrupt: ${ctx.label} waits for ${ctx.held.size} stopping task(s) of its own`);
+      this.router.emit(ctx, {
+        kind: "stream",
+        name: "stderr",
+        text: "[seglab kernel] interrupt: stopping after the step in progress and saving " +
+          "(interrupt again to end the cell now)\n",
+      });
       const end = () => {
         if (ctx.state !== "running") return;
         this.opts.cancelTimers(ctx);
