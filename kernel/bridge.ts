@@ -53,6 +53,12 @@ export type MainToIo =
     metadata?: Record<string, unknown>;
   }
   | { t: "done"; reqId: string }
+  /**
+   * For the language worker: the I/O worker passes it on, on the port its requests come by, so
+   * the language worker sees everything in one order (a cell that ran before a completion asked
+   * for after its reply; the cells before a `// @check`).
+   */
+  | { t: "lang"; m: MainToLang }
   /** Several messages handled in order, for one wake-up of the I/O worker instead of several. */
   | { t: "batch"; messages: MainToIo[] }
   | { t: "input_request"; reqId: string; prompt: string; password: boolean }
@@ -84,7 +90,7 @@ export type IoToMain =
   | { t: "terminate"; why: string; code: number };
 
 /** I/O worker → language worker, and back. */
-export type IoToLang = { t: "request"; reqId: string; msg: Message };
+export type IoToLang = { t: "request"; reqId: string; msg: Message } | MainToLang;
 export type LangToIo = { t: "reply"; reqId: string; msgType: string; content: Record<string, unknown> };
 
 /** Main thread → language worker. */

@@ -68,7 +68,8 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
   const ioLang = new MessageChannel();
   const mainLang = new MessageChannel();
   const postIo = (m: MainToIo) => io.postMessage(m);
-  const postLang = (m: MainToLang) => mainLang.port1.postMessage(m);
+  // Through the I/O worker: the language worker then gets cells, checks and requests in one order.
+  const postLang = (m: MainToLang) => io.postMessage({ t: "lang", m } satisfies MainToIo);
 
   // Output capture comes first: from here on, everything cell code prints goes to its cell.
   const sinkRef: { executor?: Executor } = {};

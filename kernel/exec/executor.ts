@@ -291,10 +291,14 @@ export class Executor {
         user_expressions: await this.#userExpressions(c.user_expressions),
         payload: [],
       };
-    this.#finish(reqId, { t: "reply", reqId, msgType: "execute_reply", content: reply });
-    // After the reply, off the cell's critical path; still before the I/O worker can hand the
-    // language worker a later request (that takes it a wake-up and a message of its own).
-    if (ran) this.opts.lang({ t: "executed", cell: seq, code });
+    // The cell goes to the language worker through the I/O worker, ahead of the reply and on the
+    // port its requests come by: a completion the client asks for after the reply then always
+    // sees the cell (sent straight to the language worker, it could arrive after that request).
+    this.#finish(
+      reqId,
+      { t: "reply", reqId, msgType: "execute_reply", content: reply },
+      ran ? { t: "lang", m: { t: "executed", cell: seq, code } } : undefined,
+    );
   }
 
   /**
@@ -316,10 +320,11 @@ export class Executor {
   #held: MainToIo | undefined;
 
   /** Posts a request's last messages (its reply, if any) and its end, with what is held. */
-  #finish(reqId: string, reply?: MainToIo): void {
+  #finish(reqId: string, reply?: MainToIo, before?: MainToIo): void {
     const messages: MainToIo[] = [];
     if (this.#held) messages.push(this.#held);
     this.#held = undefined;
+    if (before) messages.push(before);
     if (reply) messages.push(reply);
     messages.push({ t: "done", reqId });
     this.opts.post(messages.length === 1 ? messages[0] : { t: "batch", messages });

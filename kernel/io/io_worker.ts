@@ -418,6 +418,9 @@ function onMain(m: MainToIo): void {
     case "done":
       done(m.reqId);
       return;
+    case "lang":
+      langPort.postMessage(m.m satisfies IoToLang);
+      return;
     case "input_request":
       sendInputRequest(m);
       return;

@@ -85,7 +85,7 @@ function get(): Promise<NotebookService> {
   return started;
 }
 
-async function onIo(port: MessagePort, m: IoToLang): Promise<void> {
+async function onIo(port: MessagePort, m: Extract<IoToLang, { t: "request" }>): Promise<void> {
   const type = m.msg.header.msg_type;
   const c = m.msg.content as { code?: string; cursor_pos?: number; detail_level?: number };
   const code = typeof c.code === "string" ? c.code : "";
@@ -176,6 +176,11 @@ self.onmessage = (e: MessageEvent) => {
   const [ioPort, mainPort] = e.ports;
   cwd = (e.data as { cwd: string }).cwd;
   setTimeout(() => void get().catch(() => {}), 500);
-  ioPort.onmessage = (ev) => void onIo(ioPort, ev.data as IoToLang);
-  mainPort.onmessage = (ev) => void onMain(mainPort, ev.data as MainToLang);
+  // Everything comes by the I/O worker's port, in one order (the main thread's messages too);
+  // diagnostics go back to the main thread on its own port.
+  ioPort.onmessage = (ev) => {
+    const m = ev.data as IoToLang;
+    if (m.t === "request") void onIo(ioPort, m);
+    else void onMain(mainPort, m);
+  };
 };
