@@ -18,6 +18,7 @@
  */
 import { tf } from "../../core/tf.ts";
 import { forwardSeedState, replayForwardSeed, withForwardSeed } from "./random_context.ts";
+import { leanGradients } from "./lean_gradients.ts";
 
 type Shape = (number | null)[];
 
@@ -68,7 +69,7 @@ export function recomputed(
         try {
           const { value: y, grads } = replayForwardSeed(
             seed,
-            () => engine.gradients(() => run(saved), [...saved, ...variables], dy, true),
+            () => leanGradients(() => run(saved), [...saved, ...variables], dy),
           );
           y.dispose();
           // TensorFlow.js keeps every gradient of a backward pass until the pass ends. This one is
