@@ -4,6 +4,7 @@
  * tensors are alive, grouped by shape. Also prints the wasm heap's size after the step.
  *
  *   deno run -A bench/step_peak.ts [--crop 384x384x2] [--classes 2] [--loss road|ce] [--recompute on|off|auto]
+ *       [--iters 1] [--no-plan-limit]
  *
  * Prints one JSON document. Run it at a crop that fits; the live bytes scale with the pixels.
  */
@@ -11,6 +12,7 @@ import { parseArgs } from "node:util";
 import os from "node:os";
 import process from "node:process";
 import { ready, tf, train } from "../lib/mod.ts";
+import { MemoryPlan } from "../lib/train/mod.ts";
 import type { Batch, SegDataset } from "../lib/train/mod.ts";
 
 const { values: args } = parseArgs({
@@ -22,12 +24,21 @@ const { values: args } = parseArgs({
     recompute: { type: "string", default: "on" },
     iters: { type: "string", default: "1" },
     top: { type: "string", default: "25" },
+    // Calibration: run past the memory plan's verdict (the wasm instance aborts if the heap overflows).
+    "no-plan-limit": { type: "boolean" },
   },
 });
 const [h, w, n] = args.crop!.split("x").map(Number);
 const classes = Number(args.classes);
 
 Error.stackTraceLimit = 80;
+if (args["no-plan-limit"]) {
+  const fit = MemoryPlan.prototype.fit;
+  MemoryPlan.prototype.fit = function (this: MemoryPlan, shape, log) {
+    (this as { limitBytes: number | null }).limitBytes = null;
+    return fit.call(this, shape, log);
+  };
+}
 await ready("wasm", { quiet: true });
 const engine = tf.engine() as unknown as {
   state: { numBytes: number };
@@ -134,7 +145,7 @@ console.log(JSON.stringify(
     firstIterSec: Number(((stamps[0] - t0) / 1000).toFixed(1)),
     peakLiveMiB: Math.round(peakBytes / 2 ** 20),
     wasmHeapMiB: Math.round(heap() / 2 ** 20),
-    loss: run.history.rows.map((x) => x.loss),
+    losses: run.history.rows.map((x) => x.loss),
     loadavg: os.loadavg(),
     peakAt,
     log: lines.filter((l) => /recomput/.test(l)),

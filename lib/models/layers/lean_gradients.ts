@@ -91,7 +91,8 @@ class GradientMap {
 
 /**
  * `tf.engine().gradients(f, xs, dy, true)`, freeing each gradient and saved tensor once the
- * backward pass no longer needs it. Returns `f`'s value and the gradients (undefined where `f`
+ * backward pass no longer needs it, and `f`'s value right after it is computed. Returns the
+ * value's shape and the gradients (undefined where `f`
  * does not depend on an x). Must run where no outer gradient is being recorded (inside a
  * `customGrad` gradient function, as `recompute.ts` does); the caller restores any outer tape.
  */
@@ -99,19 +100,23 @@ export function leanGradients(
   f: () => tf.Tensor,
   xs: tf.Tensor[],
   dy: tf.Tensor,
-): { value: tf.Tensor; grads: (tf.Tensor | undefined)[] } {
+): { shape: number[]; grads: (tf.Tensor | undefined)[] } {
   const engine = tf.engine() as unknown as Engine;
-  const y = engine.scopedRun(
+  const y: tf.Tensor = engine.scopedRun(
     () => engine.startTape(),
     () => engine.endTape(),
     () => engine.tidy("forward", f),
   ) as tf.Tensor;
   const tape = engine.state.activeTape ?? [];
   const nodes = pathsXToY(tape, xs, y);
+  // The caller has `f`'s value already (it is the forward pass run again): only y's id is needed,
+  // and the ops that need their outputs saved clones of them.
+  const yId = y.id, yShape = y.shape;
+  y.dispose();
   try {
     const out = engine.tidy("backward", (): (tf.Tensor | null)[] => {
       const grads = new GradientMap(dy);
-      grads.set(y.id, dy);
+      grads.set(yId, dy);
       for (let i = nodes.length - 1; i >= 0; i--) {
         const node = nodes[i];
         if (!node.gradient) {
@@ -144,7 +149,7 @@ export function leanGradients(
       }
       return xs.map((x) => grads.get(x.id) ?? null);
     });
-    return { value: y, grads: out.map((g) => g ?? undefined) };
+    return { shape: yShape, grads: out.map((g) => g ?? undefined) };
   } finally {
     if (engine.state.gradientDepth === 0) {
       tape.forEach((node) => node.saved?.forEach((t) => t.dispose()));
