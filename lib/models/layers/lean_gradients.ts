@@ -89,30 +89,36 @@ class GradientMap {
   }
 }
 
-/**
- * `tf.engine().gradients(f, xs, dy, true)`, freeing each gradient and saved tensor once the
- * backward pass no longer needs it, and `f`'s value right after it is computed. Returns the
- * value's shape and the gradients (undefined where `f`
- * does not depend on an x). Must run where no outer gradient is being recorded (inside a
- * `customGrad` gradient function, as `recompute.ts` does); the caller restores any outer tape.
- */
-export function leanGradients(
+/** Runs `f` on a fresh tape and walks it back from `dy`, freeing as it goes (the functions below). */
+function walk(
   f: () => tf.Tensor,
   xs: tf.Tensor[],
   dy: tf.Tensor,
-): { shape: number[]; grads: (tf.Tensor | undefined)[] } {
+  keepValue: boolean,
+): { value: tf.Tensor | null; shape: number[]; grads: (tf.Tensor | undefined)[] } {
   const engine = tf.engine() as unknown as Engine;
-  const y: tf.Tensor = engine.scopedRun(
-    () => engine.startTape(),
-    () => engine.endTape(),
-    () => engine.tidy("forward", f),
-  ) as tf.Tensor;
+  const release = (tape: TapeNode[]) => {
+    if (engine.state.gradientDepth !== 0) return;
+    tape.forEach((node) => node.saved?.forEach((t) => t.dispose()));
+    engine.state.activeTape = null;
+  };
+  let y: tf.Tensor;
+  try {
+    y = engine.scopedRun(
+      () => engine.startTape(),
+      () => engine.endTape(),
+      () => engine.tidy("forward", f),
+    ) as tf.Tensor;
+  } catch (e) {
+    release(engine.state.activeTape ?? []);
+    throw e;
+  }
   const tape = engine.state.activeTape ?? [];
   const nodes = pathsXToY(tape, xs, y);
-  // The caller has `f`'s value already (it is the forward pass run again): only y's id is needed,
-  // and the ops that need their outputs saved clones of them.
+  // Only y's id is needed below (ops that need their outputs saved clones of them): a caller that
+  // has the value already (a recomputed block) lets it go now.
   const yId = y.id, yShape = y.shape;
-  y.dispose();
+  if (!keepValue) y.dispose();
   try {
     const out = engine.tidy("backward", (): (tf.Tensor | null)[] => {
       const grads = new GradientMap(dy);
@@ -149,11 +155,49 @@ export function leanGradients(
       }
       return xs.map((x) => grads.get(x.id) ?? null);
     });
-    return { shape: yShape, grads: out.map((g) => g ?? undefined) };
+    return { value: keepValue ? y : null, shape: yShape, grads: out.map((g) => g ?? undefined) };
+  } catch (e) {
+    if (keepValue) y.dispose();
+    throw e;
   } finally {
-    if (engine.state.gradientDepth === 0) {
-      tape.forEach((node) => node.saved?.forEach((t) => t.dispose()));
-      engine.state.activeTape = null;
-    }
+    release(tape);
+  }
+}
+
+/**
+ * `tf.engine().gradients(f, xs, dy, true)`, freeing each gradient and saved tensor once the
+ * backward pass no longer needs it, and `f`'s value right after it is computed. Returns the
+ * value's shape and the gradients (undefined where `f`
+ * does not depend on an x). Must run where no outer gradient is being recorded (inside a
+ * `customGrad` gradient function, as `recompute.ts` does); the caller restores any outer tape.
+ */
+export function leanGradients(
+  f: () => tf.Tensor,
+  xs: tf.Tensor[],
+  dy: tf.Tensor,
+): { shape: number[]; grads: (tf.Tensor | undefined)[] } {
+  const { shape, grads } = walk(f, xs, dy, false);
+  return { shape, grads };
+}
+
+/**
+ * `tf.variableGrads(f, vars)` with the freeing walk: the value of the scalar `f` and the gradients
+ * of the variables it depends on, by variable name. For a training step's outer pass: each
+ * tensor a recomputed block saved, and each gradient, is freed once the pass is past it.
+ */
+export function leanVariableGrads(
+  f: () => tf.Scalar,
+  vars: tf.Variable[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  const one = tf.scalar(1);
+  try {
+    const { value, grads } = walk(f, vars, one, true);
+    const named: tf.NamedTensorMap = {};
+    vars.forEach((v, i) => {
+      if (grads[i]) named[v.name] = grads[i]!;
+    });
+    return { value: value as tf.Scalar, grads: named };
+  } finally {
+    one.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../lib/mod.ts";
-import { leanGradients } from "../../../lib/models/layers/lean_gradients.ts";
+import { leanGradients, leanVariableGrads } from "../../../lib/models/layers/lean_gradients.ts";
 
 interface Engine {
   trackTensor(a: tf.Tensor, b: unknown): void;
@@ -109,4 +109,28 @@ Deno.test("leanGradients: a chain's backward pass holds far less than tf.engine(
     e.trackTensor = track;
     e.removeDataId = remove;
   }
+});
+
+Deno.test("leanVariableGrads: the same value and gradients as tf.variableGrads; no leak, also when f throws", async () => {
+  await ready("wasm", { quiet: true });
+  const x = tf.randomNormal([4, 5], 0, 1, "float32", 4);
+  const v = tf.variable(tf.randomNormal([5, 6], 0, 1, "float32", 5));
+  const frozen = tf.variable(tf.ones([3]), true); // not read by f: no gradient
+  const labels = tf.tensor1d([1, 0, 4, 2], "int32");
+  const f = graph(x, v, labels) as () => tf.Scalar;
+  const ref = tf.variableGrads(f, [v, frozen]);
+  const before = tf.memory().numTensors;
+  const lean = leanVariableGrads(f, [v, frozen]);
+  assert.equal(lean.value.dataSync()[0], ref.value.dataSync()[0]);
+  assert.deepEqual(Object.keys(lean.grads), Object.keys(ref.grads));
+  assert.deepEqual(Array.from(lean.grads[v.name].dataSync()), Array.from(ref.grads[v.name].dataSync()));
+  tf.dispose([lean.value, ...Object.values(lean.grads)]);
+  assert.equal(tf.memory().numTensors, before, "leanVariableGrads leaked tensors");
+  assert.throws(() =>
+    leanVariableGrads(() => {
+      tf.exp(tf.matMul(x, v));
+      throw new Error("the loss refused its input");
+    }, [v]), /refused/);
+  assert.equal(tf.memory().numTensors, before, "a throwing f leaked its tape's tensors");
+  tf.dispose([ref.value, ...Object.values(ref.grads), x, v, frozen, labels]);
 });
