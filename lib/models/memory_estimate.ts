@@ -41,9 +41,10 @@ export interface MemoryEstimate {
 const KEPT_FACTOR = 2.5;
 /**
  * With recomputation, per byte of the tensors kept between blocks (block inputs and outputs, layers
- * outside blocks): the tensors themselves and the gradients the outer backward pass accumulates.
+ * outside blocks): the tensors themselves (the outer backward pass frees each, and each gradient,
+ * once past it).
  */
-const KEPT_RECOMPUTE_FACTOR = 1.3;
+const KEPT_RECOMPUTE_FACTOR = 1.0;
 /**
  * Per byte of the largest block's activations: its backward pass (`layers/lean_gradients.ts`)
  * holds the recomputed activations not yet passed and the gradients at the frontier, plus the
@@ -52,9 +53,9 @@ const KEPT_RECOMPUTE_FACTOR = 1.3;
 const BLOCK_FACTOR = 2.85;
 /**
  * Per byte of the loss's full-resolution tensors (`LOSS_FLOATS`): the loss's backward pass runs
- * before the blocks', and the heap it grew stays fragmented by what the blocks allocate next.
+ * before the blocks' and its tensors are gone by their peak; what remains is the heap's shape.
  */
-const LOSS_RECOMPUTE_FACTOR = 0.1;
+const LOSS_RECOMPUTE_FACTOR = 0.05;
 /** Floats per output pixel per logit channel that a loss and its gradient hold (softmax, one-hot, sort keys …). */
 const LOSS_FLOATS = 8;
 /** What the runtime holds besides tensors (kernels' workspaces, allocator slack). */
@@ -124,9 +125,9 @@ export function estimateTrainingMemory(net: tf.LayersModel, shape: number[]): Me
     lossBytes: 4 * loss,
     peakBytes: fixed + KEPT_FACTOR * keptBytes + 4 * loss,
     // The loss is recomputed too (train/recomputed_loss.ts): its backward pass and the blocks' do not
-    // overlap, but the heap keeps the shape the loss gave it. Fitted to OCRNet-HRNet-W18's measured
-    // wasm heaps over two iterations (bench/cpu_limits.md): 768×768×2 3283 MiB with 2 classes and
-    // 3538 MiB with 19, 1024×512×2 3177 MiB with 19; the estimate is 3–6 % above each.
+    // overlap, and the outer pass frees the logits' gradients once past them (layers/lean_gradients.ts).
+    // Fitted to OCRNet-HRNet-W18's measured wasm heaps over 2–3 iterations (bench/cpu_limits.md):
+    // 768×768×2 2995 MiB with 2 classes and 2986 MiB with 19; the estimate is 5 % and 13 % above.
     peakRecomputeBytes: fixed + KEPT_RECOMPUTE_FACTOR * keptRecomputeBytes +
       BLOCK_FACTOR * largestBlockBytes + LOSS_RECOMPUTE_FACTOR * 4 * loss,
   };
