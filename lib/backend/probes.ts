@@ -4,6 +4,7 @@
  * without the native addon or the GPU (tests inject fakes through `ready(…, { probes })`).
  * @module
  */
+import { ensureRuntimeDir } from "./webgpu/runtime_dir.ts";
 
 /** What `ready()` learns about a WebGPU adapter. */
 export interface GpuAdapterSummary {
@@ -32,6 +33,7 @@ const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|software|microsoft basi
 async function defaultGpuAdapter(): Promise<GpuAdapterSummary | string> {
   const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
   if (!gpu) return "this runtime has no WebGPU (navigator.gpu)";
+  ensureRuntimeDir(); // no false "XDG_RUNTIME_DIR is invalid" from the Vulkan loader on headless Linux
   let adapter: {
     info?: Record<string, unknown>;
     isFallbackAdapter?: boolean;

@@ -5,6 +5,7 @@
  * and what to do, raised by the next read ({@linkcode readData}) instead of a hang.
  * @module
  */
+import { ensureRuntimeDir } from "./runtime_dir.ts";
 
 /** A WebGPU device that was lost or ran out of memory. */
 export class GpuDeviceError extends Error {
@@ -96,6 +97,7 @@ export function gpuDeviceState(): GpuDeviceState | null {
 export async function createGpuDevice(): Promise<GpuDeviceState> {
   const gpu = (globalThis as Any).navigator?.gpu;
   if (!gpu) throw new GpuDeviceError('webgpu: this runtime has no navigator.gpu; use ready("wasm")');
+  ensureRuntimeDir();
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) {
     throw new GpuDeviceError(
