@@ -7,7 +7,7 @@
  * plan's estimate, whether tf.memory().numTensors stayed flat across iterations, and the load.
  *
  *   deno run -A bench/recompute.ts [--cases 256x256x2:off,256x256x2:on,512x1024x2:auto,768x768x2:auto]
- *       [--iters 2] [--classes 19] [--model '{"type":"OCRNet",...}']
+ *       [--iters 2] [--classes 19] [--loss ce|road] [--model '{"type":"OCRNet",...}']
  *
  * Prints one JSON document (the last line of stdout). On 2 shared cores a 1024×512×2 step takes
  * minutes: record `cat /proc/loadavg`.
@@ -27,12 +27,22 @@ const { values: args } = parseArgs({
     cases: { type: "string", default: "256x256x2:off,256x256x2:on,512x1024x2:auto,768x768x2:auto" },
     iters: { type: "string", default: "2" },
     classes: { type: "string", default: "19" },
+    // "ce": CrossEntropyLoss on both outputs (PaddleSeg's Cityscapes setting); "road": PaddleSeg's
+    // road-extraction setting, MixedLoss(CrossEntropyLoss, LovaszHingeLoss; coef [1, 0.01]) on both.
+    loss: { type: "string", default: "ce" },
     model: { type: "string" },
     one: { type: "string" },
     timeout: { type: "string", default: "3600" },
   },
 });
 const classes = Number(args.classes);
+const ROAD = {
+  type: "MixedLoss",
+  losses: [{ type: "CrossEntropyLoss" }, { type: "LovaszHingeLoss" }],
+  coef: [1, 0.01],
+};
+if (args.loss !== "ce" && args.loss !== "road") throw new Error(`--loss: "ce" or "road", got "${args.loss}"`);
+const LOSS_TYPE = args.loss === "road" ? ROAD : { type: "CrossEntropyLoss" };
 const MODEL = args.model ? JSON.parse(args.model) : { type: "OCRNet", backbone: { type: "HRNet_W18" } };
 
 interface Case {
@@ -93,7 +103,7 @@ async function runOne(c: Case): Promise<Record<string, unknown>> {
       batch_size: c.n,
       iters: Number(args.iters),
       model: { ...MODEL, num_classes: classes },
-      loss: { types: [{ type: "CrossEntropyLoss" }, { type: "CrossEntropyLoss" }], coef: [1, 0.4] },
+      loss: { types: [LOSS_TYPE, LOSS_TYPE], coef: [1, 0.4] },
       optimizer: { type: "SGD", momentum: 0.9, weight_decay: 4e-5 },
       lr_scheduler: { type: "PolynomialDecay", learning_rate: 0.01, power: 0.9, end_lr: 0 },
     },
@@ -129,6 +139,7 @@ async function runOne(c: Case): Promise<Record<string, unknown>> {
     numTensorsPerIter: tensors,
     loss: run.history.rows.map((r) => Number((r.loss as number).toFixed(4))),
     log: lines.filter((l) => /recomput/.test(l)),
+    loadavgAfter: os.loadavg().map((x) => Number(x.toFixed(2))),
   };
   run.dispose();
   return out;
@@ -147,6 +158,8 @@ function child(c: Case, timeoutSec: number): Record<string, unknown> {
       args.iters!,
       "--classes",
       String(classes),
+      "--loss",
+      args.loss!,
       ...(args.model ? ["--model", args.model] : []),
     ],
     { encoding: "utf8", timeout: timeoutSec * 1000, maxBuffer: 64 * 2 ** 20 },
@@ -177,7 +190,9 @@ for (const s of args.cases!.split(",")) {
 console.log(JSON.stringify({
   bench: "recompute",
   model: { ...MODEL, num_classes: classes },
-  loss: "CrossEntropyLoss ×[1, 0.4] on [main, aux]",
+  loss: `${
+    args.loss === "road" ? "MixedLoss(CE, LovaszHinge ×[1, 0.01])" : "CrossEntropyLoss"
+  } ×[1, 0.4] on [main, aux]`,
   heapLimitMiB: 4096,
   cpus: os.cpus().length,
   loadavgAfter: os.loadavg().map((x) => Number(x.toFixed(2))),

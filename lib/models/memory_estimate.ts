@@ -4,7 +4,7 @@
  * training step keeps about one tensor per layer output for the backward pass, and the weights
  * are held four times (weights, gradients, two optimizer slots). With activation recomputation
  * (`layers/recompute.ts`) a block keeps only its inputs and outputs; its inner activations live
- * only while its backward pass runs, one block at a time.
+ * only while its backward pass runs, one block at a time, and are freed as that pass goes.
  *
  * The constants are calibrated against the wasm heap's measured peaks (`bench/recompute.ts`); the
  * estimate is meant for deciding whether a crop fits, not for accounting to the byte.
@@ -39,10 +39,23 @@ export interface MemoryEstimate {
  * the heap's growth steps (fitted to measured wasm heaps, `bench/recompute.ts`).
  */
 const KEPT_FACTOR = 2.5;
-/** With recomputation: kept tensors and their gradients (the block outputs' are freed early). */
-const KEPT_RECOMPUTE_FACTOR = 2.25;
-/** A block's backward pass: its recomputed activations, their gradients and temporaries. */
+/**
+ * With recomputation, per byte of the tensors kept between blocks (block inputs and outputs, layers
+ * outside blocks): the tensors themselves (the outer backward pass frees each, and each gradient,
+ * once past it).
+ */
+const KEPT_RECOMPUTE_FACTOR = 1.0;
+/**
+ * Per byte of the largest block's activations: its backward pass (`layers/lean_gradients.ts`)
+ * holds the recomputed activations not yet passed and the gradients at the frontier, plus the
+ * heap's growth steps and fragmentation.
+ */
 const BLOCK_FACTOR = 2.85;
+/**
+ * Per byte of the loss's full-resolution tensors (`LOSS_FLOATS`): the loss's backward pass runs
+ * before the blocks' and its tensors are gone by their peak; what remains is the heap's shape.
+ */
+const LOSS_RECOMPUTE_FACTOR = 0.05;
 /** Floats per output pixel per logit channel that a loss and its gradient hold (softmax, one-hot, sort keys …). */
 const LOSS_FLOATS = 8;
 /** What the runtime holds besides tensors (kernels' workspaces, allocator slack). */
@@ -111,8 +124,11 @@ export function estimateTrainingMemory(net: tf.LayersModel, shape: number[]): Me
     largestBlockBytes,
     lossBytes: 4 * loss,
     peakBytes: fixed + KEPT_FACTOR * keptBytes + 4 * loss,
-    // The loss is recomputed too (train/recomputed_loss.ts): its backward pass and the blocks' do not overlap.
+    // The loss is recomputed too (train/recomputed_loss.ts): its backward pass and the blocks' do not
+    // overlap, and the outer pass frees the logits' gradients once past them (layers/lean_gradients.ts).
+    // Fitted to OCRNet-HRNet-W18's measured wasm heaps over 2–3 iterations (bench/cpu_limits.md):
+    // 768×768×2 2995 MiB with 2 classes and 2986 MiB with 19; the estimate is 5 % and 13 % above.
     peakRecomputeBytes: fixed + KEPT_RECOMPUTE_FACTOR * keptRecomputeBytes +
-      Math.max(BLOCK_FACTOR * largestBlockBytes, 4 * loss),
+      BLOCK_FACTOR * largestBlockBytes + LOSS_RECOMPUTE_FACTOR * 4 * loss,
   };
 }

@@ -21,6 +21,7 @@ import type { TrainState } from "./run_state.ts";
 import { clock, fmt } from "./train_log.ts";
 import { TrainingError } from "./train_types.ts";
 import { recomputedTerms } from "./recomputed_loss.ts";
+import { leanVariableGrads } from "../models/layers/lean_gradients.ts";
 import { readScalars } from "../backend/read.ts";
 import { settleLossChecks } from "../losses/device_checks.ts";
 
@@ -85,7 +86,10 @@ async function lossAndGradients(
   const extras = batch.edges ? { edges: batch.edges } : undefined;
   const vars = run.named.map((n) => n.variable);
   try {
-    out.result = tf.variableGrads(() =>
+    // With recomputation, the outer pass frees each block's saved inputs and each gradient once it
+    // is past them (the full-resolution logits' gradients among them) instead of at its end.
+    const grads = recompute ? leanVariableGrads : tf.variableGrads;
+    out.result = grads(() =>
       withForwardSeed(mixSeed(seed, step, 0x64726f70), () => {
         const outputs = model.apply(batch.images, { training: true });
         const terms = recompute

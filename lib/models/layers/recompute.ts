@@ -18,17 +18,12 @@
  */
 import { tf } from "../../core/tf.ts";
 import { forwardSeedState, replayForwardSeed, withForwardSeed } from "./random_context.ts";
+import { leanGradients } from "./lean_gradients.ts";
 
 type Shape = (number | null)[];
 
 interface EngineInternals {
   state: { activeTape: unknown };
-  gradients(
-    f: () => tf.Tensor,
-    xs: tf.Tensor[],
-    dy?: tf.Tensor,
-    allowNoGradients?: boolean,
-  ): { value: tf.Tensor; grads: (tf.Tensor | undefined)[] };
 }
 
 /**
@@ -66,18 +61,17 @@ export function recomputed(
         const outerTape = engine.state.activeTape;
         const before = state.map((v) => v.read().clone());
         try {
-          const { value: y, grads } = replayForwardSeed(
+          const { grads } = replayForwardSeed(
             seed,
-            () => engine.gradients(() => run(saved), [...saved, ...variables], dy, true),
+            () => leanGradients(() => run(saved), [...saved, ...variables], dy),
           );
-          y.dispose();
           // TensorFlow.js keeps every gradient of a backward pass until the pass ends. This one is
           // read once, here (each tensor's gradient is read by the op that made it): free it now.
           dy.dispose();
           const all = [...saved, ...variables];
           return grads.map((g, i) => g ?? tf.zerosLike(all[i]));
         } finally {
-          // tf.engine().gradients() clears the tape when it ends: give the outer pass its own back.
+          // leanGradients() clears the tape when it ends: give the outer pass its own back.
           engine.state.activeTape = outerTape;
           state.forEach((v, i) => v.write(before[i]));
           before.forEach((t) => t.dispose());
