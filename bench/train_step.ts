@@ -19,6 +19,7 @@ import os from "node:os";
 import process from "node:process";
 import { backendInfo, ready, tf } from "../lib/mod.ts";
 import { buildUNet, forwardFlops } from "./unet_small.ts";
+import { winogradDecisions, winogradMode } from "../lib/backend/wasm/conv3x3_choice.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -151,6 +152,9 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
     profile_kernel_calls: kernelCalls,
     profile_kernel_cpu_total_ms: kernelCpuTotal === undefined ? undefined : round(kernelCpuTotal),
     profile_top_kernels: kernels,
+    // wasm: the Winograd mode and, per 3×3 stride-1 shape, the first step's timings of both kernels.
+    winograd_mode: name === "wasm" ? winogradMode() : undefined,
+    winograd_layers: name === "wasm" ? winogradDecisions() : undefined,
   };
   tf.dispose([x, y]);
   opt.dispose();

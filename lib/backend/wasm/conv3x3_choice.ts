@@ -1,10 +1,13 @@
 /**
  * Which kernel runs a 3×3 stride-1 convolution on `wasm`: seglab's direct SIMD convolution or its
  * Winograd F(2×2, 3×3) kernel ({@link ./simd/conv2d_winograd.ts}). Neither wins everywhere (the
- * Winograd transforms cost memory passes that few channels do not pay back), so by default
- * (`auto`) the first call of each shape times both (twice each, alternating, the fastest of each
+ * Winograd transforms cost memory passes that few channels may not pay back), so by default
+ * (`auto`) the first call of each shape times both (twice each, alternating, the least of each
  * kept) and every later call of that shape runs the faster one; a training step's convolutions
- * repeat their shapes, so only the first step pays. `SEGLAB_WINOGRAD=on|off|auto` (or
+ * repeat their shapes, so only the first step pays. The times are the process's CPU time (all
+ * threads; the helpers sleep while they wait), which a machine shared with other work distorts
+ * far less than wall time: on the 2-core build machine at load 5, wall-time ratios of the same
+ * layer varied from 0.5 to 4.5 between runs, CPU-time ratios by ±0.2 (`bench/cpu_limits.md`). `SEGLAB_WINOGRAD=on|off|auto` (or
  * {@linkcode setWinogradMode}) forces the choice.
  * @module
  */
@@ -35,7 +38,7 @@ export function setWinogradMode(next: WinogradMode): WinogradMode {
   return prev;
 }
 
-/** One calibrated shape: the fastest of two timed runs of each kernel, in ms. */
+/** One calibrated shape: the least CPU time (ms, all threads) of two runs of each kernel. */
 export interface WinogradDecision {
   shape: string;
   directMs: number;
@@ -73,9 +76,10 @@ export function runConv3x3(
   const times = { d: Infinity, w: Infinity };
   let out: TensorInfo | null = null;
   for (const which of ["w", "d", "w", "d"] as const) {
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const y = which === "w" ? winograd() : direct();
-    times[which] = Math.min(times[which], performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    times[which] = Math.min(times[which], (c.user + c.system) / 1000);
     release(backend, out);
     out = y;
   }

@@ -20,6 +20,7 @@ import type { tf } from "../../../core/tf.ts";
 import { f32, type WasmBackend } from "../heap.ts";
 import { kernelsFor } from "./fused_simd.ts";
 import { runSplit, splitChunks } from "./helper_threads.ts";
+import { PAD } from "./emit_conv2d_winograd.ts";
 
 /** `G` of F(2, 3): 4×3. */
 const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
@@ -89,7 +90,7 @@ export function conv2dWinograd(
   const tb = winogradBlock(ci, p.co);
   const tiles = n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2), count = Math.ceil(tiles / tb);
   const chunks = splitChunks(backend, count);
-  const slotBytes = 64 * tb * (ci + Math.ceil(p.co / 8) * 8);
+  const slotBytes = 16 * (tb * ci * 4 + PAD) + 16 * (tb * Math.ceil(p.co / 8) * 32 + PAD) + PAD;
   const y = backend.makeOutput([n, p.oh, p.ow, p.co], "float32");
   const base = backend.wasm._malloc(chunks * slotBytes + ci * 4 + 16) >>> 0;
   try {

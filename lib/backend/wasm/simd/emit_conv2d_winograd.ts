@@ -4,13 +4,20 @@
  *
  * One work item is a block of `tb` output tiles (2×2 pixels each, tiles numbered over batch, tile
  * row, tile column). Per block, in the calling thread's scratch slot: the input transform
- * `V = Bᵀ d B` of every tile's 4×4 input patch (`[16, tb, ci]`), sixteen small matrix products
- * `M[ξ] = V[ξ] · U[ξ]` (`[16, tb, ⌈co/8⌉·8]`, the filter transformed as `U = G g Gᵀ` and packed
+ * `V = Bᵀ d B` of every tile's 4×4 input patch (`[16, tb, ci]`, each plane padded by `PAD`
+ * bytes), sixteen small matrix products `M[ξ] = V[ξ] · U[ξ]` (`[16, tb, ⌈co/8⌉·8]`, likewise padded; the filter transformed as `U = G g Gᵀ` and packed
  * `[16, ⌈co/8⌉, ci, 8]`), and the output transform `Y = Aᵀ M A` into `y`. The block's data stay in
  * cache between the three steps.
  * @module
  */
 import type { FuncBuilder, ModuleBuilder } from "./assembler.ts";
+
+/**
+ * Padding after each of the 16 transformed planes, in bytes: without it, planes a power of two
+ * apart (4 KiB for most channel counts) fall into the same cache sets, and the transforms' 16
+ * streams evict each other.
+ */
+export const PAD = 64;
 
 /** Input channels per iteration of the products' inner loop (`ci` is a multiple of 4). */
 const UNROLL = 4;
@@ -51,6 +58,9 @@ interface Shared {
   sV: number;
   sM: number;
   blk: number;
+  /** Bytes between V[ξ] and V[ξ+1], M[ξ] and M[ξ+1]: padded by a cache line (see `PAD`). */
+  vs: number;
+  ms: number;
 }
 
 /**
@@ -73,6 +83,8 @@ export function emitConv2dWinograd(m: ModuleBuilder, fma: boolean): void {
     sV: L(),
     sM: L(),
     blk: L(),
+    vs: L(),
+    ms: L(),
   };
   f.get(p.ow).i32(1).add().i32(1).shrU().set(s.tw);
   f.get(p.oh).i32(1).add().i32(1).shrU().get(s.tw).mul().set(s.thw);
@@ -82,7 +94,9 @@ export function emitConv2dWinograd(m: ModuleBuilder, fma: boolean): void {
   // slot k = ⌈t0·chunks / count⌉; V at its start, M after V's 16·tb·ci floats
   f.get(p.scratch).get(p.t0).get(p.chunks).mul().get(p.count).add().i32(1).sub().get(p.count).divU()
     .get(p.slotBytes).mul().add().set(s.sV);
-  f.get(s.sV).get(p.tb).get(s.cbytes).mul().i32(4).shl().add().set(s.sM);
+  f.get(p.tb).get(s.cbytes).mul().i32(PAD).add().set(s.vs);
+  f.get(p.tb).get(s.COB).mul().i32(5).shl().i32(PAD).add().set(s.ms);
+  f.get(s.sV).get(s.vs).i32(4).shl().add().set(s.sM);
   f.get(p.t0).set(s.blk);
   f.forRange(s.blk, p.t1, 1, () => {
     inputTransform(f, s);
@@ -113,13 +127,12 @@ function inputTransform(f: FuncBuilder, s: Shared) {
   const { p } = s;
   const L = () => f.local("i32");
   const tt = L(), tile = L(), b = L(), ty = L(), tx = L(), r0 = L(), c0 = L(), ok = L(), c = L(), vp = L();
-  const vs = L();
+  const vs = s.vs;
   const rowAddr = [L(), L(), L(), L()], rowOk = [L(), L(), L(), L()];
   const addr = Array.from({ length: 4 }, () => [L(), L(), L(), L()]);
   const V = () => f.local("v128");
   const d = [V(), V(), V(), V()];
   const t = Array.from({ length: 4 }, () => [V(), V(), V(), V()]);
-  f.get(p.tb).get(s.cbytes).mul().set(vs);
   f.i32(0).set(tt);
   f.forRange(tt, p.tb, 1, () => {
     f.get(s.blk).get(p.tb).mul().get(tt).add().tee(tile).get(s.total).ltU().set(ok);
@@ -180,7 +193,7 @@ function products(f: FuncBuilder, s: Shared, fma: boolean) {
       f.i32(0).set(g);
       f.forRange(g, p.tb, 4, () => {
         for (const a of acc) for (const v of a) f.f32(0).f32x4Splat().set(v);
-        f.get(s.sV).get(xi).get(p.tb).mul().get(g).add().get(s.cbytes).mul().add().set(vp[0]);
+        f.get(s.sV).get(xi).get(s.vs).mul().add().get(g).get(s.cbytes).mul().add().set(vp[0]);
         for (let q = 1; q < 4; q++) f.get(vp[q - 1]).get(s.cbytes).add().set(vp[q]);
         f.get(w0).set(wp);
         f.get(p.ci).set(cnt);
@@ -199,8 +212,8 @@ function products(f: FuncBuilder, s: Shared, fma: boolean) {
         f.get(wp).i32(32 * UNROLL).add().set(wp);
         f.get(cnt).i32(UNROLL).sub().set(cnt);
         f.br(0).end().end();
-        // mrow = sM + ((ξ·tb + g)·COB + cob)·32; tiles are COB·32 bytes apart
-        f.get(s.sM).get(xi).get(p.tb).mul().get(g).add().get(s.COB).mul().get(cob).add().i32(5).shl().add()
+        // mrow = sM + ξ·ms + (g·COB + cob)·32; tiles are COB·32 bytes apart
+        f.get(s.sM).get(xi).get(s.ms).mul().add().get(g).get(s.COB).mul().get(cob).add().i32(5).shl().add()
           .set(mrow);
         for (let q = 0; q < 4; q++) {
           f.get(mrow).get(acc[q][0]).v128Store();
@@ -222,12 +235,11 @@ function at(f: FuncBuilder, m: number[], out: number[]) {
 function outputTransform(f: FuncBuilder, s: Shared) {
   const { p } = s;
   const L = () => f.local("i32");
-  const tt = L(), tile = L(), b = L(), ty = L(), tx = L(), c = L(), q = L(), out = L(), ms = L();
+  const tt = L(), tile = L(), b = L(), ty = L(), tx = L(), c = L(), q = L(), out = L(), ms = s.ms;
   const obytes = L(), rbytes = L(), okR = L(), okC = L(), mp = L();
   const V = () => f.local("v128");
   const mv = Array.from({ length: 4 }, () => [V(), V(), V(), V()]);
   const r = [V(), V(), V(), V()], col = [V(), V()];
-  f.get(p.tb).get(s.COB).mul().i32(5).shl().set(ms);
   f.get(p.co).i32(2).shl().set(obytes);
   f.get(p.ow).get(obytes).mul().set(rbytes);
   f.i32(0).set(tt);
