@@ -78,7 +78,7 @@ export function conv2D(args: KernelArgs): TensorInfo {
       }
     }
     : null;
-  return runConv3x3(backend, shape, () => direct(backend, x, filter, info), winograd);
+  return runConv3x3(shape, () => direct(backend, x, filter, info), winograd);
 }
 
 /** The direct SIMD convolution (filter packed for it on each call). */

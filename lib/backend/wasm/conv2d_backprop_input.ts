@@ -169,7 +169,6 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
   let dx: TensorInfo;
   try {
     dx = runConv3x3(
-      backend,
       `dx ${info.outHeight}x${info.outWidth}x${co}→${xShape.join("x")}`,
       general,
       wino,

@@ -1,18 +1,21 @@
 /**
  * Which kernel runs a 3×3 stride-1 convolution on `wasm`: seglab's direct SIMD convolution or its
- * Winograd F(2×2, 3×3) kernel ({@link ./simd/conv2d_winograd.ts}). Neither wins everywhere (the
+ * Winograd F(2×2, 3×3) kernel ({@link ./simd/conv2d_winograd.ts}). Neither need win everywhere (the
  * Winograd transforms cost memory passes that few channels may not pay back), so by default
- * (`auto`) the first call of each shape times both (twice each, alternating, the least of each
- * kept) and every later call of that shape runs the faster one; a training step's convolutions
- * repeat their shapes, so only the first step pays. The times are the process's CPU time (all
- * threads; the helpers sleep while they wait), which a machine shared with other work distorts
- * far less than wall time: on the 2-core build machine at load 5, wall-time ratios of the same
- * layer varied from 0.5 to 4.5 between runs, CPU-time ratios by ±0.2 (`bench/cpu_limits.md`). `SEGLAB_WINOGRAD=on|off|auto` (or
- * {@linkcode setWinogradMode}) forces the choice.
+ * (`auto`) the calls of each shape alternate between the two kernels — the first
+ * {@linkcode WARM_CALLS} untimed (the engine compiles a kernel's optimised code only after it has
+ * run a while: timing it cold favours whichever ran before), the next {@linkcode TIMED_CALLS} timed
+ * — and from then on that shape runs the faster. Every call computes its result once; a training
+ * step repeats its shapes, so the choice is settled within the first few steps. The times are the
+ * process's CPU time (all threads; the helpers sleep while they wait), which a machine shared with
+ * other work distorts far less than wall time: on the 2-core build machine at load 5, wall-time
+ * ratios of the same layer varied from 0.5 to 4.5 between runs, CPU-time ratios by about ±0.2
+ * (`bench/cpu_limits.md`). `SEGLAB_WINOGRAD=on|off|auto` (or {@linkcode setWinogradMode}) forces
+ * the choice.
  * @module
  */
 import { env } from "../../core/env.ts";
-import { release, type TensorInfo, type WasmBackend } from "./heap.ts";
+import type { TensorInfo } from "./heap.ts";
 
 /** `auto`: measured per shape; `on`: Winograd wherever it applies; `off`: never. */
 export type WinogradMode = "auto" | "on" | "off";
@@ -38,7 +41,12 @@ export function setWinogradMode(next: WinogradMode): WinogradMode {
   return prev;
 }
 
-/** One calibrated shape: the least CPU time (ms, all threads) of two runs of each kernel. */
+/** Untimed calls of a shape (alternating) before its timed calls. */
+export const WARM_CALLS = 2;
+/** Timed calls of a shape (alternating: half with each kernel) before the choice. */
+export const TIMED_CALLS = 4;
+
+/** One calibrated shape: the least CPU time (ms, all threads) of each kernel's timed calls. */
 export interface WinogradDecision {
   shape: string;
   directMs: number;
@@ -47,15 +55,22 @@ export interface WinogradDecision {
 }
 
 const decisions = new Map<string, WinogradDecision>();
+const pending = new Map<string, { calls: number; d: number; w: number }>();
 
 /** The shapes calibrated so far (for benchmarks and reports). */
 export function winogradDecisions(): WinogradDecision[] {
   return [...decisions.values()];
 }
 
-/** Forgets the calibrations (the next call of each shape measures again). */
+/** How many shapes have been seen in `auto` mode but not yet decided. */
+export function winogradCalibrating(): number {
+  return pending.size;
+}
+
+/** Forgets the calibrations (the next calls of each shape measure again). */
 export function resetWinogradDecisions(): void {
   decisions.clear();
+  pending.clear();
 }
 
 /**
@@ -63,7 +78,6 @@ export function resetWinogradDecisions(): void {
  * Winograd does not apply), as the mode and, in `auto`, the shape's calibration say.
  */
 export function runConv3x3(
-  backend: WasmBackend,
   shape: string,
   direct: () => TensorInfo,
   winograd: (() => TensorInfo) | null,
@@ -73,22 +87,17 @@ export function runConv3x3(
   if (m === "on") return winograd();
   const known = decisions.get(shape);
   if (known) return known.winograd ? winograd() : direct();
-  const times = { d: Infinity, w: Infinity };
-  let out: TensorInfo | null = null;
-  for (const which of ["w", "d", "w", "d"] as const) {
-    const c0 = process.cpuUsage();
-    const y = which === "w" ? winograd() : direct();
-    const c = process.cpuUsage(c0);
-    times[which] = Math.min(times[which], (c.user + c.system) / 1000);
-    release(backend, out);
-    out = y;
+  let p = pending.get(shape);
+  if (!p) pending.set(shape, p = { calls: 0, d: Infinity, w: Infinity });
+  const which = p.calls % 2 === 0 ? "w" : "d";
+  const c0 = process.cpuUsage();
+  const y = which === "w" ? winograd() : direct();
+  const c = process.cpuUsage(c0);
+  if (p.calls++ >= WARM_CALLS) p[which] = Math.min(p[which], (c.user + c.system) / 1000);
+  if (p.calls >= WARM_CALLS + TIMED_CALLS) {
+    const round = (v: number) => Math.round(v * 1000) / 1000;
+    decisions.set(shape, { shape, directMs: round(p.d), winogradMs: round(p.w), winograd: p.w < p.d });
+    pending.delete(shape);
   }
-  const round = (v: number) => Math.round(v * 1000) / 1000;
-  decisions.set(shape, {
-    shape,
-    directMs: round(times.d),
-    winogradMs: round(times.w),
-    winograd: times.w < times.d,
-  });
-  return out!;
+  return y;
 }
