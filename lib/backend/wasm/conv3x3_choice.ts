@@ -9,7 +9,7 @@
  * step repeats its shapes, so the choice is settled within the first few steps. The times are the
  * process's CPU time (all threads; the helpers sleep while they wait), which a machine shared with
  * other work distorts far less than wall time: on the 2-core build machine at load 5, wall-time
- * ratios of the same layer varied from 0.5 to 4.5 between runs, CPU-time ratios by about ±0.2
+ * ratios of three identical layers were 1.54, 1.01 and 4.28, CPU-time ratios 1.48, 1.47 and 1.53
  * (`bench/cpu_limits.md`). `SEGLAB_WINOGRAD=on|off|auto` (or {@linkcode setWinogradMode}) forces
  * the choice.
  * @module
