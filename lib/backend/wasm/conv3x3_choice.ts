@@ -14,6 +14,7 @@
  * the choice.
  * @module
  */
+import process from "node:process";
 import { env } from "../../core/env.ts";
 import type { TensorInfo } from "./heap.ts";
 
