@@ -76,7 +76,12 @@ export type IoToMain =
   | { t: "interrupt" }
   | { t: "shutdown"; restart: boolean }
   | { t: "bound" }
-  | { t: "fatal"; error: string };
+  | { t: "fatal"; error: string }
+  /**
+   * SIGTERM, or the process that started the kernel is gone: the running cell is interrupted
+   * (the shared flag is set already), then the process exits with `code` (kernel/stop_then_exit.ts).
+   */
+  | { t: "terminate"; why: string; code: number };
 
 /** I/O worker → language worker, and back. */
 export type IoToLang = { t: "request"; reqId: string; msg: Message };

@@ -22,6 +22,7 @@ import { installKernelApi } from "./exec/api.ts";
 import { answerWidgetVersionProbe } from "./exec/widget_version.ts";
 import { answerWidgetControl } from "./exec/widget_control.ts";
 import { installExitFlush } from "./exec/exit_flush.ts";
+import { stopThenExit } from "./stop_then_exit.ts";
 import { setOutputSink } from "../lib/display/sink.ts";
 import type { MimeBundle } from "../lib/core/mime.ts";
 
@@ -111,6 +112,13 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
     log(`the language worker failed: ${e.message}; completions and type checks are off`);
   };
 
+  const stop = stopThenExit({
+    interrupt: () => ex.interrupt(),
+    busy: () => ex.router.running !== undefined,
+    flag,
+    log,
+    exit: (code) => Deno.exit(code),
+  });
   let finish!: (v: { restart: boolean }) => void;
   const finished = new Promise<{ restart: boolean }>((r) => (finish = r));
   const bound = new Promise<void>((resolve, reject) => {
@@ -122,6 +130,9 @@ export async function startKernel(opts: KernelOptions): Promise<RunningKernel> {
           return;
         case "fatal":
           reject(new Error(m.error));
+          return;
+        case "terminate":
+          stop(m.why, m.code);
           return;
         case "interrupt":
           ex.interrupt();

@@ -22,6 +22,13 @@ export interface KernelApi {
    * (`train`, `evaluate`, `predict`, `batches`) watches it by default. Undefined outside a cell.
    */
   cellSignal(): AbortSignal | undefined;
+  /**
+   * Tells the kernel that `work`, started by the running cell, stops by itself when the cell is
+   * interrupted (it watches `cellSignal()`): a first interrupt then lets the cell wait for it, so
+   * the output of its stopping belongs to the cell; a second interrupt ends the cell at once.
+   * Outside a cell it does nothing.
+   */
+  holdInterrupt(work: Promise<unknown>): void;
   /** The shared interrupt flag (`Int32Array`, element 0 is 1 while an interrupt is pending). */
   readonly interruptFlag: Int32Array;
   /** Clears the cell's output (`wait`: when the next output arrives). */
@@ -52,6 +59,10 @@ export function installKernelApi(executor: Executor, flag: Int32Array): KernelAp
     },
     interruptRequested: () => Atomics.load(flag, 0) !== 0 || Boolean(cellStorage.getStore()?.cancelled),
     cellSignal: () => cellStorage.getStore()?.signal,
+    holdInterrupt: (work) => {
+      const c = cellStorage.getStore();
+      if (c && c.state === "running") c.hold(work);
+    },
     interruptFlag: flag,
     clearOutput(wait = false) {
       executor.router.emit(cellStorage.getStore() ?? executor.router.running, { kind: "clear", wait });

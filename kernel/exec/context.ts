@@ -36,6 +36,14 @@ export class CellContext {
   /** Output waiting behind an unresolved display bundle, in order. */
   tail: Promise<void> = Promise.resolve();
   blocked = 0;
+  /**
+   * Work the cell started that stops by itself when the cell is interrupted (`train`, `evaluate`,
+   * `predict` watch the cell's signal): on a first interrupt the cell waits for it, so what it
+   * says while stopping and saving belongs to this cell (see `Executor.interrupt`).
+   */
+  readonly held = new Set<Promise<unknown>>();
+  /** True once an interrupt has granted the held work its time to stop. */
+  graced = false;
   #abort!: (reason: unknown) => void;
   readonly #stop = new AbortController();
   /**
@@ -71,6 +79,13 @@ export class CellContext {
   interrupted(): void {
     this.cancelled = true;
     if (!this.#stop.signal.aborted) this.#stop.abort(new InterruptError());
+  }
+
+  /** Holds `work` (see {@linkcode held}) until it settles. */
+  hold(work: Promise<unknown>): void {
+    const settled = work.then(() => {}, () => {});
+    this.held.add(work);
+    settled.then(() => this.held.delete(work));
   }
 
   /** Ends the cell now with `reason` (interrupt or an uncaught error from a callback). */

@@ -578,6 +578,30 @@ export class Executor {
     }
     if (ctx.state !== "running") return;
     ctx.interrupted();
+    if (ctx.held.size && !ctx.graced) {
+      // Library work of this cell watches its signal and stops by itself (training finishes its
+      // iteration and saves): the cell waits for it — its timers run on — so the stop's last
+      // words and its StoppedError are this cell's, as a Python cell shows its KeyboardInterrupt.
+      // A second interrupt ends the cell at once.
+      ctx.graced = true;
+      // 2: the interrupt has reached the cell's work (the I/O worker's "has not reached an
+      // interrupt check" warning looks for 1); every check still sees a pending interrupt.
+      Atomics.store(this.opts.flag, 0, 2);
+      this.opts.log(`interrupt: ${ctx.label} waits for ${ctx.held.size} stopping task(s) of its own`);
+      this.router.emit(ctx, {
+        kind: "stream",
+        name: "stderr",
+        text: "[seglab kernel] interrupt: stopping after the step in progress and saving " +
+          "(interrupt again to end the cell now)\n",
+      });
+      const end = () => {
+        if (ctx.state !== "running") return;
+        this.opts.cancelTimers(ctx);
+        ctx.abort(new InterruptError());
+      };
+      Promise.allSettled([...ctx.held]).then(() => setTimeout(end, 0));
+      return;
+    }
     this.opts.cancelTimers(ctx);
     ctx.abort(new InterruptError());
   }

@@ -486,6 +486,9 @@ async function start(m: IoInit, port: MessagePort): Promise<void> {
   // SIGINT (signal-mode interrupts, or Ctrl-C in a terminal) interrupts the cell instead of killing us.
   try {
     Deno.addSignalListener("SIGINT", interrupt);
+    // SIGTERM (a scheduler's cancel or time limit, docker stop, jupyter_client's terminate):
+    // stop the running cell as an interrupt does, so training saves, then exit.
+    Deno.addSignalListener("SIGTERM", () => terminate("SIGTERM", 143));
   } catch { /* not on this platform */ }
   watchParent();
   post({ t: "bound" });
@@ -503,18 +506,41 @@ function parentPid(): number | undefined {
 
 /**
  * Ends the kernel when the process that started it is gone (as ipykernel's parent poller does),
- * so a crashed Jupyter server or client leaves no kernel spinning behind it.
+ * so a crashed Jupyter server or client leaves no kernel spinning behind it; the running cell is
+ * interrupted first (see `kernel/stop_then_exit.ts`).
  */
 function watchParent(): void {
   const first = parentPid();
   if (first === undefined || first <= 1) return;
-  setInterval(() => {
+  const id = setInterval(() => {
     const now = parentPid();
     if (now !== undefined && now !== first) {
-      log(`the process that started the kernel (pid ${first}) is gone; exiting`);
-      Deno.kill(init.pid, "SIGKILL");
+      clearInterval(id);
+      terminate(`the process that started the kernel (pid ${first}) is gone`, 0);
     }
   }, 1000);
+}
+
+let terminating = false;
+
+/**
+ * SIGTERM or a lost parent: interrupt the running cell at once (the shared flag: training stops
+ * after its step and saves) and ask the main thread to exit once the cell has ended; should it
+ * not manage within its grace, the process ends anyway. A second SIGTERM ends it now.
+ */
+function terminate(why: string, code: number): void {
+  if (terminating) {
+    log(`${why} again: exiting now`);
+    Deno.kill(init.pid, "SIGKILL");
+    return;
+  }
+  terminating = true;
+  interrupt();
+  post({ t: "terminate", why, code });
+  setTimeout(() => {
+    log(`${why}: the running cell did not end within 65 s; exiting`);
+    Deno.kill(init.pid, "SIGKILL");
+  }, 65_000);
 }
 
 function fatal(error: string): void {

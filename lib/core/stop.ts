@@ -27,6 +27,7 @@
 interface KernelStopApi {
   cellSignal?(): AbortSignal | undefined;
   interruptRequested?(): boolean;
+  holdInterrupt?(work: Promise<unknown>): void;
 }
 
 const KERNEL_API = Symbol.for("seglab.kernel");
@@ -38,6 +39,16 @@ function kernel(): KernelStopApi | undefined {
 /** The running notebook cell's stop signal (aborted when the user interrupts it); undefined outside the kernel. */
 export function cellSignal(): AbortSignal | undefined {
   return kernel()?.cellSignal?.();
+}
+
+/**
+ * Returns `work` after telling the kernel (when it runs in a notebook cell) that it stops by itself
+ * on the cell's interrupt: the interrupted cell then waits for it, so what it says while stopping
+ * and saving, and its `StoppedError`, show in that cell rather than with the next one.
+ */
+export function stopsWithCell<T>(work: Promise<T>): Promise<T> {
+  kernel()?.holdInterrupt?.(work);
+  return work;
 }
 
 /** A stop request source: an explicit signal and/or the running cell's interrupt. */

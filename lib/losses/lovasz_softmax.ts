@@ -24,7 +24,7 @@ import { tf } from "../core/tf.ts";
 import { LossError } from "./errors.ts";
 import { bool, type Check, num, type ParamSchema } from "./params.ts";
 import { validateInputs } from "./validate.ts";
-import type { LovaszClasses } from "./lovasz_softmax_typed.ts";
+import type { LovaszClasses } from "./lovasz_classes.ts";
 import { lovaszSoftmaxFused } from "./lovasz_softmax_fused.ts";
 import type { WasmBackend } from "../backend/wasm/heap.ts";
 import { lovaszSoftmaxTensor } from "./lovasz_tensor.ts";

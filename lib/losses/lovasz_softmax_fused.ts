@@ -3,7 +3,8 @@
  * fused in: the loss and d loss / d logits from one read of the probabilities, no transpose to
  * class-major and no gradient round trip through TensorFlow.js ops.
  *
- * The maths and the results are those of `lovasz_softmax_typed.ts` (the same sort keys, the same
+ * The maths and the results are those of the class-major kernel it replaced (kept as the tests'
+ * oracle, `test/losses/_lovasz_softmax_class_major.ts`: the same sort keys, the same
  * stable order, the same float64 weights, the loss bit for bit; gradients within float32
  * rounding); what changes is how often memory is walked. Per group (the batch, or one image):
  * 1. one pass over the pixels: per class its foreground count and largest foreground probability
@@ -17,7 +18,7 @@
  * @module
  */
 import { sortDescending } from "./radix_argsort.ts";
-import type { LovaszClasses } from "./lovasz_softmax_typed.ts";
+import type { LovaszClasses } from "./lovasz_classes.ts";
 
 /** Inputs of {@linkcode lovaszSoftmaxFused}. */
 export interface LovaszSoftmaxFusedInput {

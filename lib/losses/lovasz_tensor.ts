@@ -11,7 +11,7 @@
  * @module
  */
 import { tf } from "../core/tf.ts";
-import type { LovaszClasses } from "./lovasz_softmax_typed.ts";
+import type { LovaszClasses } from "./lovasz_classes.ts";
 import type { HingeTwoChannel } from "./lovasz_hinge_typed.ts";
 
 /**

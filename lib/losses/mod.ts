@@ -15,7 +15,7 @@ export { lovaszSoftmax } from "./lovasz_softmax.ts";
 export type { LovaszSoftmaxOptions } from "./lovasz_softmax.ts";
 export { lovaszHinge } from "./lovasz_hinge.ts";
 export type { LovaszHingeOptions } from "./lovasz_hinge.ts";
-export type { LovaszClasses } from "./lovasz_softmax_typed.ts";
+export type { LovaszClasses } from "./lovasz_classes.ts";
 export type { HingeTwoChannel } from "./lovasz_hinge_typed.ts";
 export type { LovaszImpl } from "./lovasz_path.ts";
 export { crossEntropy } from "./cross_entropy.ts";

@@ -23,7 +23,7 @@ import { type SegMetrics, segMetrics } from "../metrics/seg_metrics.ts";
 import { Progress } from "../display/progress.ts";
 import type { SegDataset, SegSample } from "./data.ts";
 import { inferLogits, type InferOptions } from "./infer.ts";
-import { StoppedError, stopWatch } from "../core/stop.ts";
+import { StoppedError, stopsWithCell, stopWatch } from "../core/stop.ts";
 
 /** Options of {@linkcode evaluate}. */
 export interface EvaluateOptions {
@@ -83,11 +83,15 @@ export function sampleCache(ds: SegDataset, maxBytes = 512 * 2 ** 20): SampleSou
 }
 
 /** Evaluates `model` on `dataset` (see the module doc). */
-export async function evaluate(
+export function evaluate(
   model: SegModel,
   dataset: SegDataset,
   opts: EvaluateOptions = {},
 ): Promise<EvalResult> {
+  return stopsWithCell(evaluateAll(model, dataset, opts)); // an interrupted cell shows where it stopped
+}
+
+async function evaluateAll(model: SegModel, dataset: SegDataset, opts: EvaluateOptions): Promise<EvalResult> {
   const t0 = performance.now();
   const n = Math.min(dataset.length, opts.maxSamples ?? Infinity);
   if (n === 0) throw new Error(`evaluate: the dataset at ${dataset.root} has no images`);

@@ -25,7 +25,7 @@ import { writeFileAtomic } from "../core/runtime.ts";
 import type { SegDataset } from "./data.ts";
 import { inferLogits, type InferOptions } from "./infer.ts";
 import { encodeMaskPng, fullPalette } from "./mask_png.ts";
-import { StoppedError, stopWatch } from "../core/stop.ts";
+import { StoppedError, stopsWithCell, stopWatch } from "../core/stop.ts";
 
 /** Options of {@linkcode predict}. */
 export interface PredictOptions {
@@ -81,10 +81,18 @@ function stem(name: string): string {
 }
 
 /** Predicts masks for a dataset or a batch of images `[N,H,W,C]` (already normalised). */
-export async function predict(
+export function predict(
   model: SegModel,
   source: SegDataset | tf.Tensor4D,
   opts: PredictOptions = {},
+): Promise<PredictResult> {
+  return stopsWithCell(predictAll(model, source, opts)); // an interrupted cell shows where it stopped
+}
+
+async function predictAll(
+  model: SegModel,
+  source: SegDataset | tf.Tensor4D,
+  opts: PredictOptions,
 ): Promise<PredictResult> {
   const isTensor = source instanceof tf.Tensor;
   const n = Math.min(isTensor ? source.shape[0] : source.length, opts.maxSamples ?? Infinity);

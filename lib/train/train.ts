@@ -41,20 +41,26 @@ import { clock, fmt } from "./train_log.ts";
 import { tf } from "../core/tf.ts";
 import type { TrainResult, TrainSpec } from "./train_types.ts";
 import { saveOnStop } from "./stop_phase.ts";
-import { StoppedError } from "../core/stop.ts";
+import { StoppedError, stopsWithCell } from "../core/stop.ts";
 
 export { TrainingError } from "./train_types.ts";
 export type { BestEval, TrainEvent, TrainResult, TrainSpec } from "./train_types.ts";
 
 /** Trains a model (see the module documentation): prepare, then step / evaluate / checkpoint until done. */
-export async function train(spec: string | TrainSpec): Promise<TrainResult> {
+export function train(spec: string | TrainSpec): Promise<TrainResult> {
+  // In a notebook, an interrupted cell waits for the run to stop and save (its last words are the cell's).
+  return stopsWithCell(runTraining(spec));
+}
+
+async function runTraining(spec: string | TrainSpec): Promise<TrainResult> {
   const { run, state } = await prepareRun(spec);
   try {
     await trainLoop(run, state);
     const stopped = state.stopped;
     if (stopped && run.stop.byInterrupt()) {
-      // The notebook cell was interrupted and has ended: nobody receives the result, so the model
-      // is freed (below) and the run ends with an error that says where it stopped.
+      // The notebook cell was interrupted: the cell ends with an error that says where the run
+      // stopped and what it saved (as a Python cell ends with KeyboardInterrupt); the model is
+      // freed (below) — the checkpoint holds it.
       throw new StoppedError(
         `train: stopped (interrupt) at iteration ${stopped.iter} of ${run.settings.iters}; ` +
           (stopped.checkpoint ? `saved ${stopped.checkpoint}` : "nothing saved"),

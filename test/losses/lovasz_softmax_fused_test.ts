@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { lovaszSoftmaxFused } from "../../lib/losses/lovasz_softmax_fused.ts";
-import { type LovaszClasses, lovaszSoftmaxTyped } from "../../lib/losses/lovasz_softmax_typed.ts";
+import type { LovaszClasses } from "../../lib/losses/lovasz_classes.ts";
+import { lovaszSoftmaxTyped } from "./_lovasz_softmax_class_major.ts";
 
 /** A deterministic generator (mulberry32). */
 function rng(seed: number): () => number {

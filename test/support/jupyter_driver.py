@@ -2,7 +2,8 @@
 
 Reads a JSON job on stdin: {"kernel_name", "cwd", "startup_timeout", "steps": [...]} and prints
 one JSON document: {"results": [...], "alive": bool, "kernel_stderr": str}. Steps:
-  {"op": "execute", "code", "timeout", "allow_stdin", "input", "interrupt_after", "stop_on_error"}
+  {"op": "execute", "code", "timeout", "allow_stdin", "input", "interrupt_after", "interrupt_again_after",
+   "stop_on_error"}
   {"op": "complete", "code", "cursor_pos"} / {"op": "inspect", "code", "cursor_pos"}
   {"op": "is_complete", "code"} / {"op": "kernel_info"} / {"op": "history", "n"} / {"op": "comm_info"}
   {"op": "raw_shell", "frames_hex": [...]}  (sends frames as they are: unsigned or malformed messages)
@@ -65,6 +66,9 @@ try:
             if "interrupt_after" in step:
                 time.sleep(step["interrupt_after"])
                 km.interrupt_kernel()
+                if "interrupt_again_after" in step:
+                    time.sleep(step["interrupt_again_after"])
+                    km.interrupt_kernel()
             if "input" in step:
                 req = kc.get_stdin_msg(timeout=timeout)
                 res["input_request"] = req["content"]

@@ -76,7 +76,9 @@ run.iter`;
       });
       const [, interrupted, , first, , second, live, rerun] = results;
       assert.equal(interrupted.reply?.status, "error");
-      assert.match(text(interrupted), /InterruptError/);
+      // The interrupted cell waited for the run to stop and save: the cell ends with train's
+      // StoppedError (where it stopped, what it saved), not with the next cell.
+      assert.equal(interrupted.reply?.ename, "StoppedError", text(interrupted));
       const a = result(first) as { checkpoints: number[]; tensors: number; lock: boolean };
       const b = result(second) as typeof a;
       assert.ok(a.checkpoints.length >= 1, `checkpoints: ${JSON.stringify(a)}`);
@@ -85,11 +87,12 @@ run.iter`;
       assert.deepEqual(b.checkpoints, a.checkpoints, "no checkpoint appeared after the stop");
       assert.equal(a.tensors, 0, "the stopped run freed its tensors");
       assert.equal(a.lock, false, "the lock is released");
-      // The stop said where it stopped (as late output of the interrupted cell, shown with the next one).
+      // The stop said where it stopped, in the interrupted cell itself; nothing of it spilled over.
       assert.match(
-        text(interrupted) + text(first),
+        text(interrupted),
         new RegExp(`train: stopped \\(interrupt\\) at iteration ${last} of 1000000; saved .*iter_${last}`),
       );
+      assert.doesNotMatch(text(first), /stopped/);
       assert.equal(live.alive, true);
       assert.ok(alive);
 

@@ -1,5 +1,7 @@
 /**
- * Lovász-Softmax on typed arrays — the fast path for CPU backends (`cpu`, `wasm`), where
+ * The tests' oracle for `lib/losses/lovasz_softmax_fused.ts`: the class-major Lovász-Softmax kernel
+ * that was the CPU path before the fused one (kept here, not in the library, so the fused kernel is
+ * checked against an independent layout of the same maths). Originally: the fast path for CPU backends, where
  * `tf.topk` is slow and has no gradient. It takes class-major probabilities (the softmax and its
  * backward pass stay in TensorFlow.js) and returns the loss and d loss / d probabilities.
  *
@@ -12,10 +14,8 @@
  *   error and 0 elsewhere: its loss is `max p`, found without sorting.
  * @module
  */
-import { sortDescending } from "./radix_argsort.ts";
-
-/** Which classes a Lovász-Softmax loss averages over. */
-export type LovaszClasses = "present" | "all" | number[];
+import { sortDescending } from "../../lib/losses/radix_argsort.ts";
+import type { LovaszClasses } from "../../lib/losses/lovasz_classes.ts";
 
 /** Inputs of {@linkcode lovaszSoftmaxTyped}. */
 export interface LovaszSoftmaxTypedInput {
