@@ -94,7 +94,7 @@ for (const [h, ci, co] of shapes()) {
   }
   tf.dispose([x, w, dy]);
 }
-setWinogradMode("auto");
+setWinogradMode("measure");
 console.log(
   JSON.stringify(
     {

@@ -1,31 +1,33 @@
 /**
  * Which kernel runs a 3×3 stride-1 convolution on `wasm`: seglab's direct SIMD convolution or its
- * Winograd F(2×2, 3×3) kernel ({@link ./simd/conv2d_winograd.ts}). Neither need win everywhere (the
- * Winograd transforms cost memory passes that few channels may not pay back), so by default
- * (`auto`) the calls of each shape alternate between the two kernels — the first
+ * Winograd F(2×2, 3×3) kernel ({@link ./simd/conv2d_winograd.ts}).
+ *
+ * By default (`on`) Winograd runs wherever it applies. The choice is a fixed rule on purpose: the
+ * two kernels round differently, and a choice made by timing would make two runs with the same
+ * seed — or a resumed run and the uninterrupted one — differ in their last bits. Winograd was
+ * measured faster on every layer of the reference U-Net (1.1× on the 16-channel 128² and 8² layers,
+ * 1.3–3.0× elsewhere, `bench/cpu_limits.md`).
+ *
+ * `SEGLAB_WINOGRAD=measure` (or {@linkcode setWinogradMode}) times the two per shape instead, for
+ * benchmarks on other machines: the calls of each shape alternate between the kernels — the first
  * {@linkcode WARM_CALLS} untimed (the engine compiles a kernel's optimised code only after it has
- * run a while: timing it cold favours whichever ran before), the next {@linkcode TIMED_CALLS} timed
- * — and from then on that shape runs the faster. Every call computes its result once; a training
- * step repeats its shapes, so the choice is settled within the first few steps. The times are the
- * process's CPU time (all threads; the helpers sleep while they wait), which a machine shared with
- * other work distorts far less than wall time: on the 2-core build machine at load 5, wall-time
- * ratios of three identical layers were 1.54, 1.01 and 4.28, CPU-time ratios 1.48, 1.47 and 1.53
- * (`bench/cpu_limits.md`). `SEGLAB_WINOGRAD=on|off|auto` (or {@linkcode setWinogradMode}) forces
- * the choice.
+ * run a while), the next {@linkcode TIMED_CALLS} timed by the process's CPU time, which a shared
+ * machine distorts far less than wall time — and from then on that shape runs the faster.
+ * `SEGLAB_WINOGRAD=off` never uses Winograd.
  * @module
  */
 import process from "node:process";
 import { env } from "../../core/env.ts";
 import type { TensorInfo } from "./heap.ts";
 
-/** `auto`: measured per shape; `on`: Winograd wherever it applies; `off`: never. */
-export type WinogradMode = "auto" | "on" | "off";
+/** `on` (default): Winograd wherever it applies; `measure`: the faster per shape, timed; `off`: never. */
+export type WinogradMode = "on" | "measure" | "off";
 
 function initialMode(): WinogradMode {
   const v = env("SEGLAB_WINOGRAD");
-  if (v === undefined) return "auto";
-  if (v === "auto" || v === "on" || v === "off") return v;
-  throw new Error(`seglab: SEGLAB_WINOGRAD=${v} is not one of auto, on, off; unset it or pick one`);
+  if (v === undefined || v === "") return "on";
+  if (v === "measure" || v === "on" || v === "off") return v;
+  throw new Error(`seglab: SEGLAB_WINOGRAD=${v} is not one of on, measure, off; unset it or pick one`);
 }
 
 let mode: WinogradMode | null = null;
@@ -63,7 +65,7 @@ export function winogradDecisions(): WinogradDecision[] {
   return [...decisions.values()];
 }
 
-/** How many shapes have been seen in `auto` mode but not yet decided. */
+/** How many shapes have been seen in `measure` mode but not yet decided. */
 export function winogradCalibrating(): number {
   return pending.size;
 }
@@ -76,7 +78,7 @@ export function resetWinogradDecisions(): void {
 
 /**
  * Runs the 3×3 stride-1 convolution identified by `shape` with `direct` or `winograd` (null where
- * Winograd does not apply), as the mode and, in `auto`, the shape's calibration say.
+ * Winograd does not apply), as the mode and, in `measure`, the shape's calibration say.
  */
 export function runConv3x3(
   shape: string,

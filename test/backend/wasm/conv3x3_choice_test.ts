@@ -1,5 +1,5 @@
 /**
- * The per-shape choice between the direct and the Winograd convolution: `auto` alternates the two
+ * The per-shape choice between the direct and the Winograd convolution: `measure` alternates the two
  * kernels over a shape's first calls (each call computes its result once, leak-free, and both
  * kernels' results agree), then settles on the faster; `off` never calibrates; the mode setter
  * returns the previous mode.
@@ -18,17 +18,17 @@ import {
 import { randTensor } from "../_compare.ts";
 import { assertAllClose } from "../../support/assert_close.ts";
 
-Deno.test("auto mode settles each 3×3 shape after its first calls, leak-free, on the faster kernel", async () => {
+Deno.test("measure mode settles each 3×3 shape after its first calls, leak-free, on the faster kernel", async () => {
   await ready("wasm", { quiet: true });
-  const prev = setWinogradMode("auto");
+  const prev = setWinogradMode("measure");
   try {
-    assert.equal(winogradMode(), "auto");
+    assert.equal(winogradMode(), "measure");
     resetWinogradDecisions();
     const x = randTensor<tf.Rank.R4>([2, 10, 9, 8], 31), w = randTensor<tf.Rank.R4>([3, 3, 8, 12], 32);
     setWinogradMode("off");
     const want = tf.conv2d(x, w, 1, "same");
     assert.equal(winogradCalibrating() + winogradDecisions().length, 0, "off: nothing calibrated");
-    setWinogradMode("auto");
+    setWinogradMode("measure");
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const ids = backend.numDataIds();
     const outs: Float32Array[] = [];
