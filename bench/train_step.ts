@@ -19,6 +19,7 @@ import os from "node:os";
 import process from "node:process";
 import { backendInfo, ready, tf } from "../lib/mod.ts";
 import { buildUNet, forwardFlops } from "./unet_small.ts";
+import { winogradCalibrating, winogradDecisions, winogradMode } from "../lib/backend/wasm/conv3x3_choice.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -81,6 +82,13 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
   const t0 = performance.now();
   let lossValue = warmup ? await step() : NaN;
   const first = performance.now() - t0;
+  // wasm: the first steps also choose, per 3×3 shape, between the direct and the Winograd kernel
+  // (alternating them; lib/backend/wasm/conv3x3_choice.ts): they warm up until that is settled.
+  let warmupSteps = warmup ? 1 : 0;
+  while (warmup && name === "wasm" && winogradCalibrating() > 0 && warmupSteps < 10) {
+    lossValue = await step();
+    warmupSteps++;
+  }
   const tensorsAfterWarmup = tf.memory().numTensors;
   const times: number[] = [], cpu: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -136,6 +144,7 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
     detail: info?.detail,
     params: model.countParams(),
     first_step_ms: round(first),
+    warmup_steps: warmupSteps,
     median_ms: round(med),
     min_ms: times.length ? round(Math.min(...times)) : undefined,
     steps_ms: times.map((t) => round(t)),
@@ -151,6 +160,9 @@ async function benchBackend(name: string, n: number, warmup: boolean, profile: b
     profile_kernel_calls: kernelCalls,
     profile_kernel_cpu_total_ms: kernelCpuTotal === undefined ? undefined : round(kernelCpuTotal),
     profile_top_kernels: kernels,
+    // wasm: the Winograd mode and, per 3×3 stride-1 shape, the first step's timings of both kernels.
+    winograd_mode: name === "wasm" ? winogradMode() : undefined,
+    winograd_layers: name === "wasm" ? winogradDecisions() : undefined,
   };
   tf.dispose([x, y]);
   opt.dispose();

@@ -2,13 +2,37 @@
  * `Conv2D` for `wasm`: seglab's SIMD direct convolution ({@link ./simd/conv2d_direct.ts}: fused
  * multiply-add, on every thread; 12% faster than XNNPACK over the U-Net's layers) where it
  * applies — NHWC float32, a multiple of 4 output channels, at least 8 input channels and a
- * filter larger than 1×1 — and the shipped XNNPACK kernel otherwise. The forward convolution of training; the
- * filter is packed on each call (XNNPACK packs it too, and a trained filter changes every step).
+ * filter larger than 1×1 — and the shipped XNNPACK kernel otherwise. 3×3 stride-1 convolutions
+ * with channel counts that are multiples of 4 may run Winograd F(2×2, 3×3) instead
+ * ({@link ./simd/conv2d_winograd.ts}), where it measured faster for the shape
+ * ({@link ./conv3x3_choice.ts}). The forward convolution of training; the filter is packed (or
+ * transformed) on each call (XNNPACK packs it too, and a trained filter changes every step).
  * @module
  */
 import { tf } from "../../core/tf.ts";
-import { callOriginal, type KernelArgs, release, type TensorInfo } from "./heap.ts";
+import { callOriginal, type KernelArgs, release, type TensorInfo, type WasmBackend } from "./heap.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
+import { conv2dWinograd, conv2dWinogradApplies, packWinogradFilter } from "./simd/conv2d_winograd.ts";
+import { runConv3x3 } from "./conv3x3_choice.ts";
+
+/** The filter layout of `Conv2D`: `[kh, kw, ci, co]`. */
+const hwio = (kw: number, ci: number, co: number) => (i: number, j: number, c: number, o: number) =>
+  ((i * kw + j) * ci + c) * co + o;
+
+/**
+ * Whether a convolution is one Winograd F(2×2, 3×3) computes: 3×3, stride 1, dilation 1, channel
+ * counts multiples of 4.
+ */
+export function winogradShape(
+  backend: WasmBackend,
+  info: tf.backend_util.Conv2DInfo,
+  ci: number,
+  co: number,
+) {
+  return info.filterHeight === 3 && info.filterWidth === 3 && info.strideHeight === 1 &&
+    info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 &&
+    conv2dWinogradApplies(backend, ci, co);
+}
 
 /**
  * Below this many input channels, or for 1×1 filters, the reduction per tile is too short for the
@@ -37,12 +61,30 @@ export function conv2D(args: KernelArgs): TensorInfo {
     false,
     "channelsLast",
   );
-  const packed = packFilter(
-    backend,
-    [kh, kw, ci, co],
-    filter,
-    (i, j, c, o) => ((i * kw + j) * ci + c) * co + o,
-  );
+  const shape = `fwd x${x.shape.join("x")} co${co} p${info.padInfo.top},${info.padInfo.left}`;
+  const winograd = winogradShape(backend, info, ci, co)
+    ? () => {
+      const u = packWinogradFilter(backend, ci, co, filter, hwio(kw, ci, co));
+      try {
+        return conv2dWinograd(backend, x, u, {
+          co,
+          oh: info.outHeight,
+          ow: info.outWidth,
+          pt: info.padInfo.top,
+          pl: info.padInfo.left,
+        });
+      } finally {
+        release(backend, u);
+      }
+    }
+    : null;
+  return runConv3x3(shape, () => direct(backend, x, filter, info), winograd);
+}
+
+/** The direct SIMD convolution (filter packed for it on each call). */
+function direct(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo) {
+  const [kh, kw, ci, co] = filter.shape as [number, number, number, number];
+  const packed = packFilter(backend, [kh, kw, ci, co], filter, hwio(kw, ci, co));
   try {
     return conv2dDirect(backend, x, packed, {
       kh,

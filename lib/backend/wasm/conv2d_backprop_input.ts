@@ -5,13 +5,18 @@
  * on seglab's SIMD direct convolution ({@link ./simd/conv2d_direct.ts}, on every thread; ~20%
  * faster than XNNPACK on the U-Net's layers) when the input has a multiple of 4 channels, else on
  * the backend's own XNNPACK `Conv2D` (either is ~10× the shipped loop). Also the forward pass of
- * `conv2dTranspose`. Honours a `dilations` attribute (seglab's dilated-conv gradient).
+ * `conv2dTranspose`. Honours a `dilations` attribute (seglab's dilated-conv gradient). A 3×3
+ * stride-1 convolution's gradient may run Winograd F(2×2, 3×3) instead, where it measured faster
+ * for the shape ({@link ./conv3x3_choice.ts}).
  * @module
  */
 import { tf } from "../../core/tf.ts";
 import { callKernel, f32, type KernelArgs, release, type TensorInfo, type WasmBackend } from "./heap.ts";
 import { spreadNHWC } from "./spread.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
+import { conv2dWinograd, packWinogradFilter } from "./simd/conv2d_winograd.ts";
+import { runConv3x3 } from "./conv3x3_choice.ts";
+import { winogradShape } from "./conv2d.ts";
 
 /** `W[kh,kw,ci,co]` → `W'[KH−1−kh, KW−1−kw, co, ci]` (new backend data). */
 function flipSwap(backend: WasmBackend, filter: TensorInfo): TensorInfo {
@@ -70,40 +75,25 @@ export function transposeInfo(backend: WasmBackend, x: TensorInfo, perm: number[
   return callKernel("Transpose", { x }, { perm }, backend);
 }
 
-/** The kernel function. */
-export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): TensorInfo {
-  const { dy, filter } = inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-    attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const dilations = (attrs.dilations ?? 1) as number | [number, number];
-  const nchw = dataFormat === "NCHW";
-  const xShape = nchw ? [inputShape[0], inputShape[2], inputShape[3], inputShape[1]] : [...inputShape];
-  const dyNHWC = nchw ? transposeInfo(backend, dy, [0, 2, 3, 1]) : dy;
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    false,
-    "channelsLast",
-  );
+/**
+ * The input gradient by a stride-1 convolution of the spread `dy`: seglab's SIMD direct convolution
+ * where it applies (the gradient's channels a multiple of 4), with the flipped, channel-swapped
+ * filter packed for it; else XNNPACK's Conv2D.
+ */
+function backpropGeneral(
+  backend: WasmBackend,
+  dyNHWC: TensorInfo,
+  filter: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  flippedIndex: (i: number, j: number, c: number, o: number) => number,
+): TensorInfo {
   const [kh, kw, ci, co] = filter.shape;
-  // seglab's SIMD direct convolution where it applies (the gradient's channels a multiple of 4),
-  // with the flipped, channel-swapped filter packed for it; else XNNPACK's Conv2D.
   const direct = conv2dDirectApplies(backend, ci);
   const flipped = direct
-    ? packFilter(
-      backend,
-      [kh, kw, co, ci],
-      filter,
-      (i, j, c, o) => (((kh - 1 - i) * kw + (kw - 1 - j)) * ci + o) * co + c,
-    )
+    ? packFilter(backend, [kh, kw, co, ci], filter, flippedIndex)
     : flipSwap(backend, filter);
-  let dx: TensorInfo;
   try {
-    dx = backpropInputNHWC(
+    return backpropInputNHWC(
       backend,
       dyNHWC,
       info,
@@ -131,6 +121,59 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
     );
   } finally {
     release(backend, flipped);
+  }
+}
+
+/** The kernel function. */
+export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): TensorInfo {
+  const { dy, filter } = inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+    attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const dilations = (attrs.dilations ?? 1) as number | [number, number];
+  const nchw = dataFormat === "NCHW";
+  const xShape = nchw ? [inputShape[0], inputShape[2], inputShape[3], inputShape[1]] : [...inputShape];
+  const dyNHWC = nchw ? transposeInfo(backend, dy, [0, 2, 3, 1]) : dy;
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    false,
+    "channelsLast",
+  );
+  const [kh, kw, ci, co] = filter.shape;
+  // A 3×3 stride-1 convolution's input gradient is a 3×3 stride-1 convolution of dy (padded, not
+  // spread): Winograd F(2×2, 3×3) may compute it, with the flipped, channel-swapped filter.
+  const flippedIndex = (i: number, j: number, c: number, o: number) =>
+    (((kh - 1 - i) * kw + (kw - 1 - j)) * ci + o) * co + c;
+  const general = () => backpropGeneral(backend, dyNHWC, filter, info, flippedIndex);
+  const wino = winogradShape(backend, info, co, ci)
+    ? () =>
+      backpropInputNHWC(backend, dyNHWC, info, (input, p) => {
+        const u = packWinogradFilter(backend, co, ci, filter, flippedIndex);
+        try {
+          return conv2dWinograd(backend, input, u, {
+            co: ci,
+            oh: info.inHeight,
+            ow: info.inWidth,
+            pt: p[1][0],
+            pl: p[2][0],
+          });
+        } finally {
+          release(backend, u);
+        }
+      })
+    : null;
+  let dx: TensorInfo;
+  try {
+    dx = runConv3x3(
+      `dx ${info.outHeight}x${info.outWidth}x${co}→${xShape.join("x")}`,
+      general,
+      wino,
+    );
+  } finally {
     if (nchw) release(backend, dyNHWC);
   }
   if (!nchw) return dx;

@@ -106,6 +106,9 @@ export class FuncBuilder {
   shl() {
     return this.b(0x74);
   }
+  shrU() {
+    return this.b(0x76);
+  }
   ltU() {
     return this.b(0x49);
   }

@@ -22,7 +22,7 @@ const GO = 0, DONE = 1, READY = 2;
 const NEXT = 0, COUNT = 1, CHUNKS = 2, NAME = 3, ARGC = 4, ARGS = 5, MAX_ARGS = 32;
 
 /** Kernels a worker may run (by index in this list). */
-const NAMES = ["conv_filter_grad", "conv2d_direct"];
+const NAMES = ["conv_filter_grad", "conv2d_direct", "conv2d_winograd"];
 
 /**
  * Every thread takes chunks (`floor(count·k / chunks)` … `floor(count·(k+1) / chunks)`) from the
@@ -127,6 +127,16 @@ export function splitThreads(backend: WasmBackend): number {
 const CHUNKS_PER_THREAD = 4;
 
 /**
+ * How many chunks {@linkcode runSplit} cuts `count` items into. Chunk `k` is the items
+ * `floor(count·k / chunks)` … `floor(count·(k+1) / chunks)`, so a kernel can tell its chunk from its
+ * first item as `k = ⌈t0·chunks / count⌉` and use per-chunk scratch memory (no two threads ever run
+ * the same chunk).
+ */
+export function splitChunks(backend: WasmBackend, count: number): number {
+  return Math.max(1, Math.min(count, CHUNKS_PER_THREAD * splitThreads(backend)));
+}
+
+/**
  * Runs the SIMD kernel `name(...args, t0, t1)` over the work items `[0, count)`: the helper
  * threads and this one take chunks of items from a shared counter until none is left. Items must
  * be independent (write disjoint memory).
@@ -143,7 +153,7 @@ export function runSplit(backend: WasmBackend, name: string, args: number[], cou
     return;
   }
   if (args.length + 2 > MAX_ARGS) throw new Error(`seglab: too many arguments for ${name}`);
-  const job = pool.job, chunks = Math.min(count, CHUNKS_PER_THREAD * (helpers.length + 1));
+  const job = pool.job, chunks = splitChunks(backend, count);
   job[COUNT] = count;
   job[CHUNKS] = chunks;
   job[NAME] = id;

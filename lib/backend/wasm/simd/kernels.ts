@@ -2,7 +2,7 @@
  * seglab's SIMD module over the wasm backend's heap: its exported kernels (`SimdKernels`: the
  * fused batch norm's per-channel sums and affine maps, the ReLU and its gradient, the max-pool,
  * bilinear-resize and depthwise weight gradients, im2row, strided copies, and the convolution
- * kernels `conv_filter_grad` and `conv2d_direct`), assembled from the emitters listed in
+ * kernels `conv_filter_grad`, `conv2d_direct` and `conv2d_winograd`), assembled from the emitters listed in
  * `emitters.ts`, compiled once per memory kind (relaxed SIMD's fused multiply-add where the
  * runtime has it) and instantiated per heap. 4 floats per instruction; channels last; all
  * pointers are byte offsets into the heap.
@@ -117,6 +117,8 @@ export interface SimdKernels {
   conv_filter_grad(...args: number[]): void;
   /** See {@link ./conv2d_direct.ts}: output items `[t0, t1)` of a direct convolution. */
   conv2d_direct(...args: number[]): void;
+  /** See {@link ./conv2d_winograd.ts}: blocks `[t0, t1)` of output tiles of a Winograd F(2×2, 3×3) convolution. */
+  conv2d_winograd(...args: number[]): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(
     dy: number,
