@@ -1,7 +1,8 @@
 /**
  * Per-layer timings of the 3×3 stride-1 convolutions of the reference U-Net (`bench/unet_small.ts`,
  * batch 4, 128×128): the direct SIMD kernel against Winograd F(2×2, 3×3), forward (`Conv2D`) and
- * input gradient (`Conv2DBackpropInput`), interleaved, `--reps` times each. Prints one JSON
+ * input gradient (`Conv2DBackpropInput`), interleaved, and the weight gradient (`Conv2DBackpropFilter`,
+ * direct in both columns: its baseline), `--reps` times each. Prints one JSON
  * document: per shape the median and minimum wall ms and the process CPU ms of each kernel, and
  * their ratio (direct / Winograd: above 1, Winograd is faster), with the load before and after.
  *
@@ -66,6 +67,15 @@ for (const [h, ci, co] of shapes()) {
   const passes = {
     forward: () => tf.conv2d(x, w, 1, "same"),
     input_gradient: () => tf.conv2dTranspose(dy, w, [batch, h, h, ci], 1, "same"),
+    // Winograd does not cover the weight gradient yet: both columns run the direct kernel, so this
+    // row is the baseline a Winograd weight gradient must beat, and its ratio shows the noise.
+    weight_gradient: () =>
+      tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+        strides: 1,
+        pad: "same",
+        dataFormat: "NHWC",
+        filterShape: [3, 3, ci, co],
+      }) as tf.Tensor,
   };
   for (const [pass, fn] of Object.entries(passes)) {
     const t = { off: [] as { wall: number; cpu: number }[], on: [] as { wall: number; cpu: number }[] };
