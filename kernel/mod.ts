@@ -77,6 +77,18 @@ export function cellSignal(): AbortSignal | undefined {
   return kernelApi()?.cellSignal();
 }
 
+/**
+ * Tells the kernel that `work`, started by the running cell, stops by itself when the cell is
+ * interrupted (it watches {@linkcode cellSignal}): an interrupted cell then waits for it, so what it
+ * prints while stopping and the error it ends with stay in that cell; a second interrupt ends the
+ * cell at once. seglab's `train`, `evaluate` and `predict` do this themselves. Returns `work`;
+ * outside a kernel it only returns it.
+ */
+export function holdInterrupt<T>(work: Promise<T>): Promise<T> {
+  kernelApi()?.holdInterrupt?.(work);
+  return work;
+}
+
 /** Clears the running cell's output (with `wait`, when the next output arrives). */
 export function clearOutput(wait = false): void {
   api("clearOutput").clearOutput(wait);

@@ -26,12 +26,14 @@ jupyterTest(
       const { results, alive } = await runDriver({
         kernel,
         steps: [
-          // Work that stops 1.5 s after the cell's signal is aborted (as train finishes its iteration and saves).
+          // Work that stops 1.5 s after the cell's signal is aborted (as train finishes its iteration and saves),
+          // held through seglab/kernel's public holdInterrupt.
           {
             op: "execute",
-            code: API + `const work = new Promise((resolve) => k.cellSignal().addEventListener("abort", () =>
+            code: `import { cellSignal, holdInterrupt } from "seglab/kernel";
+const work = new Promise((resolve) => cellSignal()!.addEventListener("abort", () =>
   setTimeout(() => { console.log("work: stopped and saved"); resolve(1); }, 1500)));
-k.holdInterrupt(work);
+holdInterrupt(work);
 await new Promise(() => {});`,
             interrupt_after: 1,
             timeout: 20,
