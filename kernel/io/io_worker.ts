@@ -299,8 +299,10 @@ function interrupt(): void {
           name: "stderr",
           text:
             "[seglab kernel] interrupt requested 3 s ago; the running code has not reached an interrupt " +
-            "check (a long call into a library or the runtime cannot be stopped from outside). It stops at " +
-            "the next loop iteration or await in cell code; restart the kernel to stop it now.\n",
+            "check yet (a long call into a library or the runtime cannot be stopped from outside). seglab's " +
+            "train, evaluate and predict stop after the step in progress (training then saves its checkpoint); " +
+            "cell code stops at its next loop iteration or await. Restarting the kernel stops it at once, " +
+            "without saving.\n",
         });
       }
     }, 3000);

@@ -47,11 +47,18 @@ await new Promise(() => {});`,
             interrupt_again_after: 1,
             timeout: 20,
           },
+          // A call that blocks the main thread (a long step): after 3 s the kernel says what will happen.
+          {
+            op: "execute",
+            code: `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5000);\n"unblocked"`,
+            interrupt_after: 1,
+            timeout: 20,
+          },
           // Nothing held: the first interrupt ends the cell.
           { op: "execute", code: `await new Promise(() => {});`, interrupt_after: 1, timeout: 20 },
         ],
       });
-      const [held, next, stuck, plain] = results;
+      const [held, next, stuck, blocked, plain] = results;
       assert.equal(held.reply?.status, "error");
       assert.equal(held.reply?.ename, "InterruptError");
       assert.match(
@@ -63,6 +70,11 @@ await new Promise(() => {});`,
       assert.doesNotMatch(text(next), /stopped and saved/);
       assert.equal(stuck.reply?.ename, "InterruptError", "a second interrupt ends the cell");
       assert.ok(stuck.idle, "the cell ended");
+      assert.match(
+        text(blocked),
+        /has not reached an interrupt check yet.*training then saves.*without saving/s,
+      );
+      assert.ok(blocked.idle, "the blocked cell ended");
       assert.equal(plain.reply?.ename, "InterruptError");
       assert.ok(plain.ms < 5000, `a cell that holds nothing ends at the first interrupt (${plain.ms} ms)`);
       assert.ok(alive);
