@@ -12,23 +12,11 @@ import { finetune, train } from "../../lib/train/mod.ts";
 import { paddleState, savePdparams } from "../../lib/paddle/paddle_weights.ts";
 import { PaddleCheckpointError } from "../../lib/paddle/errors.ts";
 import { shippedDataPath } from "../../datasets/mod.ts";
+import { OCR_TINY } from "../support/tiny_ocrnet.ts";
 
 await ready("wasm", { quiet: true });
 
 const ROADS = shippedDataPath("synthetic-roads");
-const OCR_TINY = {
-  type: "OCRNet",
-  backbone: {
-    type: "HRNet_W18_Small_V1",
-    stem_channels: 8,
-    stage1_num_channels: [4],
-    stage2_num_channels: [4, 8],
-    stage3_num_channels: [4, 8, 8],
-    stage4_num_channels: [4, 8, 8, 8],
-  },
-  ocr_mid_channels: 8,
-  ocr_key_channels: 4,
-};
 /** A PaddleSeg-style config: num_classes comes from the data set, as in PaddleSeg's road config. */
 const CONFIG = {
   batch_size: 2,

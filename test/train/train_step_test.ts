@@ -2,23 +2,10 @@ import assert from "node:assert/strict";
 import { ready, tf, train } from "../../lib/mod.ts";
 import { memoryBatches, memoryDataset } from "../support/memory_dataset.ts";
 import { assertAllClose, assertClose } from "../support/assert_close.ts";
+import { OCR_TINY_DROPOUT } from "../support/tiny_ocrnet.ts";
 
 // A tiny OCRNet-HRNet with dropout on: the recomputed blocks must replay its masks.
-const TINY = {
-  type: "OCRNet",
-  backbone: {
-    type: "HRNet_W18_Small_V1",
-    stem_channels: 8,
-    stage1_num_channels: [8],
-    stage2_num_channels: [4, 8],
-    stage3_num_channels: [4, 8, 12],
-    stage4_num_channels: [4, 8, 12, 16],
-  },
-  num_classes: 2,
-  ocr_mid_channels: 16,
-  ocr_key_channels: 8,
-  dropout_rate: 0.5,
-};
+const TINY = { ...OCR_TINY_DROPOUT, num_classes: 2 };
 // PaddleSeg's road-extraction loss.
 const ROAD = {
   type: "MixedLoss",

@@ -17,6 +17,7 @@ import {
 } from "../../lib/train/mod.ts";
 import { batches, shippedDataPath } from "../../datasets/mod.ts";
 import { memoryBatches, memoryDataset } from "../support/memory_dataset.ts";
+import { OCR_TINY as OCR_TINY_BASE } from "../support/tiny_ocrnet.ts";
 
 await ready("wasm", { quiet: true });
 
@@ -38,20 +39,7 @@ const VAL_DATASET = {
 };
 
 const UNET = { type: "UNet", num_classes: 2, base_channels: 4, depth: 2 };
-const OCR_TINY = {
-  type: "OCRNet",
-  num_classes: 2,
-  backbone: {
-    type: "HRNet_W18_Small_V1",
-    stem_channels: 8,
-    stage1_num_channels: [4],
-    stage2_num_channels: [4, 8],
-    stage3_num_channels: [4, 8, 8],
-    stage4_num_channels: [4, 8, 8, 8],
-  },
-  ocr_mid_channels: 8,
-  ocr_key_channels: 4,
-};
+const OCR_TINY = { ...OCR_TINY_BASE, num_classes: 2 };
 const MIXED = (second: string, coef: [number, number]) => ({
   type: "MixedLoss",
   losses: [{ type: "CrossEntropyLoss" }, { type: second }],

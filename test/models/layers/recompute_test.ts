@@ -3,23 +3,10 @@ import { ready, tf } from "../../../lib/mod.ts";
 import { createModel, type SegModel, withForwardSeed } from "../../../lib/models/mod.ts";
 import { recomputeBlocks, setRecompute } from "../../../lib/models/layers/recompute.ts";
 import { fileIO } from "../../../lib/train/mod.ts";
+import { OCR_TINY_DROPOUT } from "../../support/tiny_ocrnet.ts";
 
-const TINY = {
-  type: "OCRNet",
-  backbone: {
-    type: "HRNet_W18_Small_V1",
-    stem_channels: 8,
-    stage1_num_channels: [8],
-    stage2_num_channels: [4, 8],
-    stage3_num_channels: [4, 8, 12],
-    stage4_num_channels: [4, 8, 12, 16],
-  },
-  num_classes: 3,
-  ocr_mid_channels: 16,
-  ocr_key_channels: 8,
-  // Dropout on: the recomputed forward pass must draw the same mask.
-  dropout_rate: 0.5,
-};
+// Dropout on: the recomputed forward pass must draw the same mask.
+const TINY = { ...OCR_TINY_DROPOUT, num_classes: 3 };
 
 /** Loss, gradients (by weight name) and BN moving statistics after one gradient step. */
 function step(m: SegModel, x: tf.Tensor4D, seed: number) {
