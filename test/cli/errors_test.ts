@@ -8,26 +8,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ready } from "../../lib/mod.ts";
-import { main } from "../../lib/cli/main.ts";
+import { cli } from "./_run_cli.ts";
 import { listCheckpoints, LOCK_FILE } from "../../lib/train/mod.ts";
 import { roadFolder, zipOf } from "../support/datasets.ts";
 
 await ready("wasm", { quiet: true });
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error, warn = console.warn;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  console.warn = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    return { code: await main(argv), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-    console.warn = warn;
-  }
-}
 
 /** The last line printed, and that it is the only line of the error (no stack). */
 function errorLine(err: string): string {

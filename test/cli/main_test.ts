@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ready } from "../../lib/mod.ts";
-import { main } from "../../lib/cli/main.ts";
+import { cli } from "./_run_cli.ts";
 import { applyCheckpoint, decodeMaskPng, loadCheckpoint } from "../../lib/train/mod.ts";
 import { createModel } from "../../lib/models/mod.ts";
 import { savePdparams } from "../../lib/paddle/mod.ts";
@@ -11,22 +11,6 @@ import { shippedDataPath } from "../../datasets/mod.ts";
 await ready("wasm", { quiet: true });
 // pretrained URLs in the configs are not fetched in tests (the run says so in one line and starts from initialisation).
 Deno.env.set("SEGLAB_OFFLINE", "1");
-
-/** Runs a command, capturing what it prints. */
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error, warn = console.warn;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  console.warn = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    return { code: await main(argv), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-    console.warn = warn;
-  }
-}
 
 // PaddleSeg's road recipe (configs/ocrnet/ocrnet_hrnetw18_road_extraction_768x768_15k_lovasz_hinge.yml),
 // split into a _base_ file as PaddleSeg's own configs are, with the data set pointed at the shipped
