@@ -28,6 +28,9 @@ import {
 import { transposeInfo } from "./conv2d_backprop_input.ts";
 import { kernelsFor } from "./simd/fused_simd.ts";
 import { convFilterGradSimd } from "./simd/conv_filter_grad.ts";
+import { convFilterGradWinograd, filterGradParts } from "./simd/conv_filter_grad_winograd.ts";
+import { winogradShape } from "./conv2d.ts";
+import { runConv3x3 } from "./conv3x3_choice.ts";
 
 /** The kernel function. */
 export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
@@ -52,9 +55,14 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
       false,
       "channelsLast",
     );
+    const [kh, kw, ci, co] = filterShape;
+    const winograd = winogradFilterGrad(backend, x, dy, info, ci, co);
+    if (winograd) {
+      const shape = `dw x${x.shape.join("x")} co${co} p${info.padInfo.top},${info.padInfo.left}`;
+      return runConv3x3(shape, () => convFilterGradSimd(backend, x, dy, info, filterShape)!, winograd);
+    }
     const fast = convFilterGradSimd(backend, x, dy, info, filterShape);
     if (fast) return fast;
-    const [kh, kw, ci, co] = filterShape;
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
     const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
     const pt = info.padInfo.top, pl = info.padInfo.left;
@@ -81,6 +89,22 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
   } finally {
     release(backend, ...temps);
   }
+}
+
+/** The Winograd weight gradient where it applies and pays (see `conv_filter_grad_winograd.ts`), else null. */
+function winogradFilterGrad(
+  backend: WasmBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  ci: number,
+  co: number,
+): (() => TensorInfo) | null {
+  if (!winogradShape(backend, info, ci, co)) return null;
+  const tiles = info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2);
+  if (filterGradParts(backend, tiles, ci, co) === 0) return null;
+  const pad = { pt: info.padInfo.top, pl: info.padInfo.left };
+  return () => convFilterGradWinograd(backend, x, dy, pad)!;
 }
 
 /** Bytes of `dy` one chunk's convolution may use as its filter (XNNPACK re-reads it per output tile). */

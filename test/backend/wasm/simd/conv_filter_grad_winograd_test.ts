@@ -1,0 +1,79 @@
+/**
+ * The Winograd F(2×2, 3×3) weight gradient (forced on) against seglab's direct SIMD kernel (forced
+ * off) and the cpu backend: odd sizes (tiles cut by the border), `same`/`valid`/explicit padding,
+ * channel counts that are not multiples of the 8-channel block, many blocks and partial sums over
+ * the helper threads. Error bound (see `conv_filter_grad_winograd.ts`): max |difference| ≤ 2·10⁻⁶ ·
+ * max |dW|. Repeated runs give the same bits; no tensor or heap buffer leaks.
+ */
+import assert from "node:assert/strict";
+import { ready, tf } from "../../../../lib/mod.ts";
+import { setWinogradMode } from "../../../../lib/backend/wasm/conv3x3_choice.ts";
+import { onBackend, randTensor } from "../../_compare.ts";
+import type { Pad } from "../_conv_cases.ts";
+
+interface Case {
+  x: [number, number, number, number];
+  co: number;
+  pad: Pad;
+}
+
+const CASES: Case[] = [
+  { x: [2, 9, 11, 12], co: 12, pad: "same" },
+  { x: [1, 7, 10, 8], co: 20, pad: "valid" },
+  { x: [3, 17, 15, 4], co: 16, pad: "same" },
+  { x: [2, 6, 5, 16], co: 4, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  { x: [1, 3, 3, 8], co: 8, pad: "same" },
+  { x: [4, 32, 30, 16], co: 24, pad: "same" }, // many blocks, a partial sum per helper thread and more
+];
+
+const BOUND = 2e-6;
+
+/** max |a − e| / max |e|. */
+function relError(a: Float32Array, e: Float32Array): number {
+  assert.equal(a.length, e.length);
+  let d = 0, m = 0;
+  for (let i = 0; i < e.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - e[i]));
+    m = Math.max(m, Math.abs(e[i]));
+  }
+  assert.ok(m > 0 && Number.isFinite(d), "outputs are finite and not all zero");
+  return d / m;
+}
+
+/** The weight gradient of `Σ conv2d(x, w)·r`. */
+function problem(c: Case): tf.Tensor[] {
+  const x = randTensor<tf.Rank.R4>(c.x, 31);
+  const w = randTensor<tf.Rank.R4>([3, 3, c.x[3], c.co], 32);
+  const r = randTensor(tf.conv2d(x, w, 1, c.pad).shape, 33);
+  return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, a as tf.Tensor4D, 1, c.pad), r)))(w)];
+}
+
+async function withMode(mode: "on" | "off", fn: () => Promise<Float32Array[]>): Promise<Float32Array[]> {
+  const prev = setWinogradMode(mode);
+  try {
+    return await fn();
+  } finally {
+    setWinogradMode(prev);
+  }
+}
+
+for (const c of CASES) {
+  const label = `x${c.x.join("x")}→${c.co} ${typeof c.pad === "string" ? c.pad : "explicit"}`;
+  Deno.test(`Winograd weight gradient matches direct and cpu: ${label}`, async () => {
+    const [cpu] = await onBackend("cpu", () => problem(c));
+    const [direct] = await withMode("off", () => onBackend("wasm", () => problem(c)));
+    await ready("wasm", { quiet: true });
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const tensors = tf.memory().numTensors, ids = backend.numDataIds();
+    const [wino] = await withMode("on", () => onBackend("wasm", () => problem(c)));
+    const [again] = await withMode("on", () => onBackend("wasm", () => problem(c)));
+    assert.equal(tf.memory().numTensors, tensors, "no tensor leak");
+    assert.equal(backend.numDataIds(), ids, "no backend data leak");
+    const vsDirect = relError(wino, direct), vsCpu = relError(wino, cpu);
+    assert.ok(vsDirect <= BOUND, `dW vs direct: relative error ${vsDirect} > ${BOUND}`);
+    assert.ok(vsCpu <= BOUND, `dW vs cpu: relative error ${vsCpu} > ${BOUND}`);
+    assert.deepEqual(again, wino, "the same bits on a second run");
+    // The Winograd path really ran: its rounding differs from the direct kernel's somewhere.
+    assert.ok(relError(wino, direct) > 0, "dW differs from the direct kernel's rounding");
+  });
+}
