@@ -21,10 +21,6 @@ import { f32, type WasmBackend } from "../heap.ts";
 import { kernelsFor } from "./fused_simd.ts";
 import { runSplit, splitChunks, splitThreads } from "./helper_threads.ts";
 import { PAD } from "./emit_conv2d_winograd.ts";
-import { winogradBlock } from "./conv2d_winograd.ts";
-
-/** `G` of F(2, 3) with its last row negated (the kernel's `A` has its last row negated). */
-const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, -1]];
 
 /** Partial sums per thread: more even out a thread the OS slows; each costs a pass over `M`. */
 const PARTS_PER_THREAD = 2;
@@ -32,12 +28,29 @@ const PARTS_PER_THREAD = 2;
 /** Most bytes all partials together may take (the OCR head's 3×3 720→512 needs 23.6 MiB each). */
 const PARTS_BUDGET = 64 * 1024 * 1024;
 
+/** Bytes of transformed inputs and gradients per block (half of a 512 KiB per-core L2). */
+const BLOCK_BYTES = 256 * 1024;
+
+/**
+ * Below this many tiles the fixed costs (the partial sums' zeroing and final pass) outweigh the
+ * saving: the U-Net's 8×8 and 16×16 layers at batch 4 (64 and 256 tiles) measured 1.4–3.4× slower
+ * than the direct kernel, its 32×32 ones (1024 tiles) 1.4–1.8× faster (`bench/conv_grads.ts`).
+ */
+const MIN_TILES = 512;
+
+/** Tiles per block: its transformed inputs and gradients (64·tb·(ci + ⌈co/8⌉·8) bytes) fill ~BLOCK_BYTES. */
+export function gradBlock(ci: number, co: number): number {
+  const bytesPerTile = 64 * (ci + Math.ceil(co / 8) * 8);
+  return Math.max(8, Math.min(256, Math.floor(BLOCK_BYTES / bytesPerTile / 4) * 4));
+}
+
 const ptr = (b: WasmBackend, i: tf.TensorInfo) => b.dataIdMap.get(i.dataId)!.memoryOffset;
 
 /** How many partial sums a gradient of this size uses (0: Winograd does not pay or fit here). */
 export function filterGradParts(backend: WasmBackend, tiles: number, ci: number, co: number): number {
+  if (tiles < MIN_TILES) return 0;
   const threads = splitThreads(backend);
-  const blocks = Math.ceil(tiles / winogradBlock(ci, co));
+  const blocks = Math.ceil(tiles / gradBlock(ci, co));
   const partBytes = 16 * ci * Math.ceil(co / 8) * 32;
   const parts = Math.min(blocks, PARTS_PER_THREAD * threads, Math.floor(PARTS_BUDGET / partBytes));
   return parts >= Math.min(threads, blocks) ? parts : 0;
@@ -63,7 +76,7 @@ export function convFilterGradWinograd(
   const tiles = n * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   const items = filterGradParts(backend, tiles, ci, co);
   if (items === 0) return null;
-  const tb = winogradBlock(ci, co), blocks = Math.ceil(tiles / tb), cop = Math.ceil(co / 8) * 8;
+  const tb = gradBlock(ci, co), blocks = Math.ceil(tiles / tb), cop = Math.ceil(co / 8) * 8;
   const chunks = splitChunks(backend, items);
   const slotBytes = 16 * (tb * ci * 4 + PAD) + 16 * (tb * cop * 4 + PAD) + PAD;
   const partFloats = 16 * ci * cop;
@@ -103,30 +116,36 @@ export function convFilterGradWinograd(
   }
 }
 
-/** `dW[i, j, c, o] = Σ_{a,e} G[a][i]·G[e][j]·Σ_k M_k[a·4 + e, c, o]`, in float64. */
-function finalTransform(m: Float32Array, items: number, ci: number, co: number, cop: number, dw: Float32Array) {
-  const partFloats = 16 * ci * cop, sum = new Float64Array(16 * ci * co);
+/**
+ * `dW[i, j, c, o] = Σ_{a,e} G[a][i]·G[e][j]·Σ_k M_k[a·4 + e, c, o]`, in float64 (`G`'s products
+ * spelled out: columns 0 and 3 of `M` enter one output each, 1 and 2 by halves).
+ */
+function finalTransform(
+  m: Float32Array,
+  items: number,
+  ci: number,
+  co: number,
+  cop: number,
+  dw: Float32Array,
+) {
+  const p = ci * co, sum = new Float64Array(16 * p), t = new Float64Array(12);
   for (let k = 0; k < items; k++) {
-    const at = k * partFloats;
-    for (let xi = 0, s = 0; xi < 16; xi++) {
-      for (let c = 0; c < ci; c++) {
-        const row = at + (xi * ci + c) * cop;
-        for (let o = 0; o < co; o++, s++) sum[s] += m[row + o];
-      }
+    for (let r = 0, at = k * 16 * ci * cop, s = 0; r < 16 * ci; r++, at += cop) {
+      for (let o = 0; o < co; o++) sum[s++] += m[at + o];
     }
   }
-  const plane = ci * co, t = new Float64Array(12);
-  for (let q = 0; q < plane; q++) {
-    for (let a = 0; a < 4; a++) { // t[a][j] = Σ_e M[a, e]·G[e][j]
-      const r = a * 4 * plane + q;
-      const m0 = sum[r], m1 = sum[r + plane], m2 = sum[r + 2 * plane], m3 = sum[r + 3 * plane];
-      for (let j = 0; j < 3; j++) t[a * 3 + j] = m0 * G[0][j] + m1 * G[1][j] + m2 * G[2][j] + m3 * G[3][j];
+  for (let q = 0; q < p; q++) {
+    for (let a = 0, r = q; a < 4; a++, r += 4 * p) { // t[a][j] = Σ_e M[a, e]·G[e][j]
+      const m0 = sum[r], m1 = sum[r + p], m2 = sum[r + 2 * p], m3 = sum[r + 3 * p], h = 0.5 * (m1 + m2);
+      t[a * 3] = m0 + h;
+      t[a * 3 + 1] = 0.5 * (m1 - m2);
+      t[a * 3 + 2] = h - m3;
     }
-    for (let i = 0; i < 3; i++) {
-      for (let j = 0; j < 3; j++) {
-        const v = G[0][i] * t[j] + G[1][i] * t[3 + j] + G[2][i] * t[6 + j] + G[3][i] * t[9 + j];
-        dw[(i * 3 + j) * plane + q] = v;
-      }
+    for (let j = 0; j < 3; j++) { // dW[i][j] = Σ_a G[a][i]·t[a][j]
+      const m0 = t[j], m1 = t[3 + j], m2 = t[6 + j], m3 = t[9 + j], h = 0.5 * (m1 + m2);
+      dw[j * p + q] = m0 + h;
+      dw[(3 + j) * p + q] = 0.5 * (m1 - m2);
+      dw[(6 + j) * p + q] = h - m3;
     }
   }
 }

@@ -124,7 +124,16 @@ function a2(f: FuncBuilder, g0: number, g1: number, out: number[]) {
 function gradTransform(f: FuncBuilder, s: State) {
   const { p } = s;
   const L = () => f.local("i32");
-  const tt = L(), tile = L(), b = L(), ty = L(), tx = L(), ok = L(), c = L(), wp = L(), rowOk = L(), colOk = L();
+  const tt = L(),
+    tile = L(),
+    b = L(),
+    ty = L(),
+    tx = L(),
+    ok = L(),
+    c = L(),
+    wp = L(),
+    rowOk = L(),
+    colOk = L();
   const gbytes = L(), addr = [L(), L(), L(), L()];
   const V = () => f.local("v128");
   const g = [V(), V(), V(), V()], h0 = [V(), V(), V(), V()], h1 = [V(), V(), V(), V()];
@@ -141,7 +150,8 @@ function gradTransform(f: FuncBuilder, s: State) {
       .get(gbytes).mul().add().set(addr[0]);
     f.get(addr[0]).get(gbytes).add().get(p.zero).get(colOk).select().set(addr[1]);
     f.get(addr[0]).get(p.ow).get(gbytes).mul().add().get(p.zero).get(rowOk).select().set(addr[2]);
-    f.get(addr[0]).get(p.ow).i32(1).add().get(gbytes).mul().add().get(p.zero).get(colOk).get(rowOk).and().select()
+    f.get(addr[0]).get(p.ow).i32(1).add().get(gbytes).mul().add().get(p.zero).get(colOk).get(rowOk).and()
+      .select()
       .set(addr[3]);
     f.get(addr[0]).get(p.zero).get(ok).select().set(addr[0]);
     f.get(addr[1]).get(p.zero).get(ok).select().set(addr[1]);
@@ -184,7 +194,9 @@ function products(f: FuncBuilder, s: State, fma: boolean) {
         f.get(s.part).get(xi).get(p.ci).mul().get(cib).i32(2).shl().add().get(s.obytes).mul().add()
           .get(cob).i32(5).shl().add().set(mp);
         for (let a = 0; a < 4; a++) {
-          for (let v = 0; v < 2; v++) f.get(mp).get(s.obytes).i32(a).mul().add().v128Load(16 * v).set(acc[a][v]);
+          for (let v = 0; v < 2; v++) {
+            f.get(mp).get(s.obytes).i32(a).mul().add().v128Load(16 * v).set(acc[a][v]);
+          }
         }
         f.get(s.sW).get(xi).get(s.ws).mul().add().get(cob).i32(5).shl().add().set(wp);
         f.get(s.sV).get(xi).get(s.vs).mul().add().get(cib).i32(4).shl().add().set(vp);

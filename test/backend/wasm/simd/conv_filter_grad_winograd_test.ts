@@ -2,7 +2,7 @@
  * The Winograd F(2×2, 3×3) weight gradient (forced on) against seglab's direct SIMD kernel (forced
  * off) and the cpu backend: odd sizes (tiles cut by the border), `same`/`valid`/explicit padding,
  * channel counts that are not multiples of the 8-channel block, many blocks and partial sums over
- * the helper threads. Error bound (see `conv_filter_grad_winograd.ts`): max |difference| ≤ 2·10⁻⁶ ·
+ * the helper threads; a small gradient (under 512 tiles) keeps the direct kernel. Error bound (see `conv_filter_grad_winograd.ts`): max |difference| ≤ 2·10⁻⁶ ·
  * max |dW|. Repeated runs give the same bits; no tensor or heap buffer leaks.
  */
 import assert from "node:assert/strict";
@@ -17,12 +17,13 @@ interface Case {
   pad: Pad;
 }
 
+// Batches large enough for ≥ 512 tiles (below that the direct kernel runs; see the last test).
 const CASES: Case[] = [
-  { x: [2, 9, 11, 12], co: 12, pad: "same" },
-  { x: [1, 7, 10, 8], co: 20, pad: "valid" },
-  { x: [3, 17, 15, 4], co: 16, pad: "same" },
-  { x: [2, 6, 5, 16], co: 4, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
-  { x: [1, 3, 3, 8], co: 8, pad: "same" },
+  { x: [18, 9, 11, 12], co: 12, pad: "same" },
+  { x: [43, 7, 10, 8], co: 20, pad: "valid" },
+  { x: [8, 17, 15, 4], co: 16, pad: "same" },
+  { x: [86, 6, 5, 16], co: 4, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  { x: [128, 3, 3, 8], co: 8, pad: "same" },
   { x: [4, 32, 30, 16], co: 24, pad: "same" }, // many blocks, a partial sum per helper thread and more
 ];
 
@@ -77,3 +78,10 @@ for (const c of CASES) {
     assert.ok(relError(wino, direct) > 0, "dW differs from the direct kernel's rounding");
   });
 }
+
+Deno.test("a weight gradient of under 512 tiles runs the direct kernel", async () => {
+  const c: Case = { x: [2, 9, 11, 12], co: 12, pad: "same" }; // 60 tiles
+  const [direct] = await withMode("off", () => onBackend("wasm", () => problem(c)));
+  const [on] = await withMode("on", () => onBackend("wasm", () => problem(c)));
+  assert.deepEqual(on, direct);
+});
