@@ -76,9 +76,9 @@ function synthetic(n: number): SegDataset {
 async function* batches(_ds: SegDataset, o: BatchOptions, c: Case): AsyncIterableIterator<Batch> {
   for (let step = o.startStep ?? 0;; step++) {
     yield {
-      images: tf.randomNormal([c.n, c.h, c.w, 3], 0, 1, "float32", step) as tf.Tensor4D,
+      images: tf.randomNormal([c.n, c.h, c.w, 3], 0, 1, "float32", 2 * step + 1) as tf.Tensor4D,
       labels: tf.tidy(() =>
-        tf.cast(tf.floor(tf.randomUniform([c.n, c.h, c.w], 0, classes, "float32", step + 1)), "int32")
+        tf.cast(tf.floor(tf.randomUniform([c.n, c.h, c.w], 0, classes, "float32", 2 * step + 2)), "int32")
       ) as tf.Tensor3D,
       names: Array.from({ length: c.n }, (_, i) => `${i}`),
       indices: Array.from({ length: c.n }, (_, i) => i),

@@ -117,9 +117,9 @@ const run = await train({
   batches: async function* (_d, o): AsyncIterableIterator<Batch> {
     for (let step = o.startStep ?? 0;; step++) {
       yield {
-        images: tf.randomNormal([n, h, w, 3], 0, 1, "float32", step) as tf.Tensor4D,
+        images: tf.randomNormal([n, h, w, 3], 0, 1, "float32", 2 * step + 1) as tf.Tensor4D,
         labels: tf.tidy(() =>
-          tf.cast(tf.floor(tf.randomUniform([n, h, w], 0, classes, "float32", step + 1)), "int32")
+          tf.cast(tf.floor(tf.randomUniform([n, h, w], 0, classes, "float32", 2 * step + 2)), "int32")
         ) as tf.Tensor3D,
         names: [],
         indices: [],

@@ -11,7 +11,10 @@
  * @module
  */
 
-/** A 31-bit non-negative integer hash of the given integers (order matters). */
+/**
+ * A 31-bit positive integer hash of the given integers (order matters). Never 0: TensorFlow.js
+ * treats a seed of 0 as no seed and draws at random.
+ */
 export function mixSeed(...parts: number[]): number {
   let h = 0x811c9dc5 | 0;
   for (const p of parts) {
@@ -26,7 +29,7 @@ export function mixSeed(...parts: number[]): number {
       h ^= h >>> 15;
     }
   }
-  return h & 0x7fffffff;
+  return (h & 0x7fffffff) || 1;
 }
 
 /** A random 31-bit seed (for configs without `seed:`; the trainer records which one it drew). */
