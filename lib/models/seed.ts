@@ -12,8 +12,8 @@
  */
 
 /**
- * A 31-bit positive integer hash of the given integers (order matters). Never 0: TensorFlow.js
- * treats a seed of 0 as no seed and draws at random.
+ * A 31-bit positive integer hash of the given integers (order matters). Never 0: TensorFlow.js's
+ * `randomNormal` (which the weight initialisers draw from) takes a seed of 0 for none.
  */
 export function mixSeed(...parts: number[]): number {
   let h = 0x811c9dc5 | 0;
