@@ -22,7 +22,7 @@ const GO = 0, DONE = 1, READY = 2;
 const NEXT = 0, COUNT = 1, CHUNKS = 2, NAME = 3, ARGC = 4, ARGS = 5, MAX_ARGS = 32;
 
 /** Kernels a worker may run (by index in this list). */
-const NAMES = ["conv_filter_grad", "conv2d_direct", "conv2d_winograd"];
+const NAMES = ["conv_filter_grad", "conv2d_direct", "conv2d_winograd", "conv2d_winograd4"];
 
 /**
  * Every thread takes chunks (`floor(count·k / chunks)` … `floor(count·(k+1) / chunks)`) from the

@@ -1,0 +1,131 @@
+/**
+ * A 3×3, stride-1, dilation-1 convolution (NHWC) by Winograd's minimal filtering F(4×4, 3×3)
+ * (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) as a SIMD kernel over
+ * the wasm heap, split across threads: each 4×4 output tile costs 36 multiplications per (input,
+ * output) channel pair — 2.25 per output against F(2×2, 3×3)'s 4 ({@link ./conv2d_winograd.ts})
+ * and the direct convolution's 9 — for the price of transforming each 6×6 input patch
+ * (`Bᵀ d B`) and each tile's 36 products back (`Aᵀ M A`). The filter is transformed once per call
+ * (`U = G g Gᵀ`, in float64), with the interpolation points 0, ±1, ±2 (and ∞).
+ *
+ * Error: larger than F(2×2, 3×3)'s. `Bᵀ` has entries up to 5 (a row sums |·| to 10) and `Aᵀ` up to 8
+ * (a row sums to 18 in the last), and `G`'s 1/6, 1/12, 1/24 round when `U` is stored in float32,
+ * so the products' float32 rounding errors are amplified by up to ~10·18 before they cancel.
+ * Stated bound, held by the tests: max |y − y_direct| ≤ 2·10⁻⁵ · max |y| (the tests measure
+ * ~2–4·10⁻⁶ on uniform data; F(2×2, 3×3) measures ~3·10⁻⁷).
+ *
+ * The kernel's emitter is `emit_conv2d_winograd4.ts`; {@linkcode conv2dWinograd4Applies} says where
+ * it runs (`ci` and `co` multiples of 4).
+ * @module
+ */
+import type { tf } from "../../../core/tf.ts";
+import { f32, type WasmBackend } from "../heap.ts";
+import { kernelsFor } from "./fused_simd.ts";
+import { runSplit, splitChunks } from "./helper_threads.ts";
+import { PAD4 } from "./emit_conv2d_winograd4.ts";
+
+/** `G` of F(4, 3) at the points 0, 1, −1, 2, −2, ∞: 6×3. */
+const G = [
+  [1 / 4, 0, 0],
+  [-1 / 6, -1 / 6, -1 / 6],
+  [-1 / 6, 1 / 6, -1 / 6],
+  [1 / 24, 1 / 12, 1 / 6],
+  [1 / 24, -1 / 12, 1 / 6],
+  [0, 0, 1],
+];
+
+/**
+ * Transforms a 3×3 filter with `ci` input and `co` output channels (`U = G g Gᵀ` per channel pair,
+ * in float64) into new backend data packed `[36, ⌈co/8⌉, ci, 8]` (zero-filled past `co`); element
+ * `(i, j, c, o)` of the filter is `src`'s flat element `index(i, j, c, o)`.
+ */
+export function packWinograd4Filter(
+  backend: WasmBackend,
+  ci: number,
+  co: number,
+  src: tf.TensorInfo,
+  index: (i: number, j: number, c: number, o: number) => number,
+): tf.TensorInfo {
+  const cob = Math.ceil(co / 8);
+  const out = backend.makeOutput([36 * cob * ci * 8], "float32");
+  const d = f32(backend, out), s = f32(backend, src); // views taken after the allocation
+  d.fill(0);
+  const g = new Float64Array(9), gg = new Float64Array(18);
+  for (let c = 0; c < ci; c++) {
+    for (let o = 0; o < co; o++) {
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) g[i * 3 + j] = s[index(i, j, c, o)];
+      for (let a = 0; a < 6; a++) {
+        for (let j = 0; j < 3; j++) gg[a * 3 + j] = G[a][0] * g[j] + G[a][1] * g[3 + j] + G[a][2] * g[6 + j];
+      }
+      for (let a = 0; a < 6; a++) {
+        for (let e = 0; e < 6; e++) {
+          const v = gg[a * 3] * G[e][0] + gg[a * 3 + 1] * G[e][1] + gg[a * 3 + 2] * G[e][2];
+          d[((((a * 6 + e) * cob + (o >> 3)) * ci + c) << 3) + (o & 7)] = v;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const ptr = (b: WasmBackend, i: tf.TensorInfo) => b.dataIdMap.get(i.dataId)!.memoryOffset;
+
+/** Whether {@linkcode conv2dWinograd4} runs here for `ci` input and `co` output channels. */
+export function conv2dWinograd4Applies(backend: WasmBackend, ci: number, co: number): boolean {
+  return ci % 4 === 0 && co % 4 === 0 && kernelsFor(backend) !== null;
+}
+
+/**
+ * Tiles per block: a block's transformed inputs and products (144·tb·(ci + ⌈co/8⌉·8) bytes) stay
+ * within ~192 KiB, so they are still in cache for the next step; a multiple of 4, 8 to 64.
+ */
+export function winograd4Block(ci: number, co: number): number {
+  const bytesPerTile = 144 * (ci + Math.ceil(co / 8) * 8);
+  return Math.max(8, Math.min(64, Math.floor(196608 / bytesPerTile / 4) * 4));
+}
+
+/**
+ * `y` (new backend data, `[n, oh, ow, co]`) of the 3×3 stride-1 convolution of NHWC `x` with a
+ * filter transformed by {@linkcode packWinograd4Filter}, `pt`/`pl` zero rows/columns before `x`
+ * (the rest of the padding follows from `oh`, `ow`); check {@linkcode conv2dWinograd4Applies} first.
+ */
+export function conv2dWinograd4(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  packed: tf.TensorInfo,
+  p: { co: number; oh: number; ow: number; pt: number; pl: number },
+): tf.TensorInfo {
+  const [n, h, w, ci] = x.shape;
+  const tb = winograd4Block(ci, p.co);
+  const tiles = n * Math.ceil(p.oh / 4) * Math.ceil(p.ow / 4), count = Math.ceil(tiles / tb);
+  const chunks = splitChunks(backend, count);
+  const slotBytes = 36 * (tb * ci * 4 + PAD4) + 36 * (tb * Math.ceil(p.co / 8) * 32 + PAD4) + PAD4;
+  const y = backend.makeOutput([n, p.oh, p.ow, p.co], "float32");
+  const base = backend.wasm._malloc(chunks * slotBytes + ci * 4 + 16) >>> 0;
+  try {
+    const scratch = ((base + 15) & ~15) >>> 0, zero = scratch + chunks * slotBytes;
+    new Float32Array(backend.wasm.HEAPU8.buffer, zero, ci).fill(0);
+    runSplit(backend, "conv2d_winograd4", [
+      ptr(backend, x),
+      ptr(backend, packed),
+      ptr(backend, y),
+      scratch,
+      slotBytes,
+      zero,
+      n,
+      h,
+      w,
+      ci,
+      p.oh,
+      p.ow,
+      p.co,
+      p.pt,
+      p.pl,
+      tb,
+      chunks,
+      count,
+    ], count);
+  } finally {
+    backend.wasm._free(base);
+  }
+  return y;
+}
