@@ -9,9 +9,9 @@
  * (`[36, tb, ⌈co/8⌉·8]`, likewise padded; the filter transformed as `U = G g Gᵀ` and packed
  * `[36, ⌈co/8⌉, ci, 8]`), and the output transform `Y = Aᵀ M A` into `y`, cut at its border.
  *
- * The interpolation points are 0, ±1, ±2 and ∞, so `Bᵀ` and `Aᵀ` hold only 0, ±1, ±2, ±4, ±5 and
- * 8: the transforms multiply by powers of two (exact) and add, and are emitted factored
- * (`Bᵀ`: 14 additions and 4 multiplications per six vectors instead of 22 terms).
+ * The interpolation points are 0, 1, −1, 1/2, −2 and ∞ (see `conv2d_winograd4.ts` for why not the
+ * usual ±2): `Aᵀ` holds only powers of two (exact multiplications), `Bᵀ` also ±3/2 and ±5/2; both
+ * are emitted factored (`Bᵀ`: 22 operations per six vectors, `Aᵀ`: 17 per six).
  * @module
  */
 import type { FuncBuilder, ModuleBuilder } from "./assembler.ts";
@@ -61,10 +61,12 @@ interface Shared {
   /** Bytes between V[ξ] and V[ξ+1], M[ξ] and M[ξ+1]. */
   vs: number;
   ms: number;
-  /** f32x4 splats of 2, 4 and 8. */
+  /** f32x4 splats of 2, 4, 1/2, 1/4 and 3/2. */
   c2: number;
   c4: number;
-  c8: number;
+  c05: number;
+  c025: number;
+  c15: number;
 }
 
 /**
@@ -92,11 +94,15 @@ export function emitConv2dWinograd4(m: ModuleBuilder, fma: boolean): void {
     ms: L(),
     c2: V(),
     c4: V(),
-    c8: V(),
+    c05: V(),
+    c025: V(),
+    c15: V(),
   };
   f.f32(2).f32x4Splat().set(s.c2);
   f.f32(4).f32x4Splat().set(s.c4);
-  f.f32(8).f32x4Splat().set(s.c8);
+  f.f32(0.5).f32x4Splat().set(s.c05);
+  f.f32(0.25).f32x4Splat().set(s.c025);
+  f.f32(1.5).f32x4Splat().set(s.c15);
   f.get(p.ow).i32(3).add().i32(2).shrU().set(s.tw);
   f.get(p.oh).i32(3).add().i32(2).shrU().get(s.tw).mul().set(s.thw);
   f.get(s.thw).get(p.n).mul().set(s.total);
@@ -126,24 +132,23 @@ function tileCoords(f: FuncBuilder, s: Shared, tile: number, b: number, ty: numb
 }
 
 /**
- * `Bᵀ` applied to six vectors (locals `d`), results into `out` (distinct from `d`); `t` are two
- * scratch locals. Rows of `Bᵀ`: `[4 0 −5 0 1 0]`, `[0 −4 −4 1 1 0]`, `[0 4 −4 −1 1 0]`,
- * `[0 −2 −1 2 1 0]`, `[0 2 −1 −2 1 0]`, `[0 4 0 −5 0 1]`.
+ * `Bᵀ` applied to six vectors (locals `d`), results into `out` (distinct from `d`); `t` are four
+ * scratch locals. Rows of `Bᵀ`: `[1 −3/2 −2 3/2 1 0]`, `[0 −1 1/2 5/2 1 0]`, `[0 1 −5/2 1/2 1 0]`,
+ * `[0 −2 −1 2 1 0]`, `[0 1/2 −1 −1/2 1 0]`, `[0 1 −3/2 −2 3/2 1]`, evaluated as below (22 operations).
  */
 function bt(f: FuncBuilder, s: Shared, d: number[], out: number[], t: number[]) {
-  // out0 = 4(d0 − d2) + (d4 − d2); out5 = 4(d1 − d3) + (d5 − d3)
-  f.get(d[0]).get(d[2]).f32x4Sub().get(s.c4).f32x4Mul().get(d[4]).get(d[2]).f32x4Sub().f32x4Add().set(out[0]);
-  f.get(d[1]).get(d[3]).f32x4Sub().get(s.c4).f32x4Mul().get(d[5]).get(d[3]).f32x4Sub().f32x4Add().set(out[5]);
-  // t0 = d4 − 4d2, t1 = d3 − 4d1: out1 = t0 + t1, out2 = t0 − t1
-  f.get(d[4]).get(d[2]).get(s.c4).f32x4Mul().f32x4Sub().set(t[0]);
-  f.get(d[3]).get(d[1]).get(s.c4).f32x4Mul().f32x4Sub().set(t[1]);
-  f.get(t[0]).get(t[1]).f32x4Add().set(out[1]);
-  f.get(t[0]).get(t[1]).f32x4Sub().set(out[2]);
-  // t0 = d4 − d2, t1 = 2(d3 − d1): out3 = t0 + t1, out4 = t0 − t1
-  f.get(d[4]).get(d[2]).f32x4Sub().set(t[0]);
-  f.get(d[3]).get(d[1]).f32x4Sub().get(s.c2).f32x4Mul().set(t[1]);
-  f.get(t[0]).get(t[1]).f32x4Add().set(out[3]);
-  f.get(t[0]).get(t[1]).f32x4Sub().set(out[4]);
+  const [e, g] = t;
+  f.get(d[3]).get(d[1]).f32x4Sub().set(e); // e = d3 − d1
+  f.get(d[4]).get(d[2]).f32x4Sub().set(g); // g = d4 − d2
+  // out0 = (d0 − d2) + g + 3/2·e; out5 = (d5 − d3) − e + 3/2·g
+  f.get(d[0]).get(d[2]).f32x4Sub().get(g).f32x4Add().get(e).get(s.c15).f32x4Mul().f32x4Add().set(out[0]);
+  f.get(d[5]).get(d[3]).f32x4Sub().get(e).f32x4Sub().get(g).get(s.c15).f32x4Mul().f32x4Add().set(out[5]);
+  // out1 = (g + e) + 3/2·(d3 + d2); out2 = (g − e) + 3/2·(d3 − d2)
+  f.get(g).get(e).f32x4Add().get(d[3]).get(d[2]).f32x4Add().get(s.c15).f32x4Mul().f32x4Add().set(out[1]);
+  f.get(g).get(e).f32x4Sub().get(d[3]).get(d[2]).f32x4Sub().get(s.c15).f32x4Mul().f32x4Add().set(out[2]);
+  // out3 = g + 2e; out4 = g − e/2
+  f.get(g).get(e).get(s.c2).f32x4Mul().f32x4Add().set(out[3]);
+  f.get(g).get(e).get(s.c05).f32x4Mul().f32x4Sub().set(out[4]);
 }
 
 /** Step 1: `V[ξ, tt, :] = (Bᵀ d B)[ξ]` for every tile `tt` of the block (zero padding via `zero`). */
@@ -155,7 +160,7 @@ function inputTransform(f: FuncBuilder, s: Shared) {
   const rowAddr = six.map(L), rowOk = six.map(L);
   const addr = six.map(() => six.map(L));
   const V = () => f.local("v128");
-  const d = six.map(V), e = six.map(V), tmp = [V(), V()];
+  const d = six.map(V), e = six.map(V), tmp = [V(), V(), V(), V()];
   const t = six.map(() => six.map(V));
   f.i32(0).set(tt);
   f.forRange(tt, p.tb, 1, () => {
@@ -250,20 +255,21 @@ function products(f: FuncBuilder, s: Shared, fma: boolean) {
 
 /**
  * `Aᵀ` applied to six vectors (locals `m`), results into `out` (four locals, distinct from `m`);
- * `t` are two scratch locals. Rows of `Aᵀ`: `[1 1 1 1 1 0]`, `[0 1 −1 2 −2 0]`, `[0 1 1 4 4 0]`,
- * `[0 1 −1 8 −8 1]`.
+ * `t` are four scratch locals. Rows of `Aᵀ`: `[1 1 1 1 1 0]`, `[0 1 −1 1/2 −2 0]`,
+ * `[0 1 1 1/4 4 0]`, `[0 1 −1 1/8 −8 1]` (every multiplication is by a power of two: exact).
  */
 function at(f: FuncBuilder, s: Shared, m: number[], out: number[], t: number[]) {
-  // t0 = m1 + m2, t1 = m3 + m4: out0 = m0 + t0 + t1, out2 = t0 + 4·t1
-  f.get(m[1]).get(m[2]).f32x4Add().set(t[0]);
-  f.get(m[3]).get(m[4]).f32x4Add().set(t[1]);
-  f.get(m[0]).get(t[0]).f32x4Add().get(t[1]).f32x4Add().set(out[0]);
-  f.get(t[0]).get(t[1]).get(s.c4).f32x4Mul().f32x4Add().set(out[2]);
-  // t0 = m1 − m2, t1 = m3 − m4: out1 = t0 + 2·t1, out3 = t0 + 8·t1 + m5
-  f.get(m[1]).get(m[2]).f32x4Sub().set(t[0]);
-  f.get(m[3]).get(m[4]).f32x4Sub().set(t[1]);
-  f.get(t[0]).get(t[1]).get(s.c2).f32x4Mul().f32x4Add().set(out[1]);
-  f.get(t[0]).get(t[1]).get(s.c8).f32x4Mul().f32x4Add().get(m[5]).f32x4Add().set(out[3]);
+  const [a, b, p, q] = t;
+  f.get(m[1]).get(m[2]).f32x4Add().set(a);
+  f.get(m[1]).get(m[2]).f32x4Sub().set(b);
+  f.get(m[3]).get(s.c05).f32x4Mul().set(p); // m3/2
+  f.get(m[4]).get(s.c2).f32x4Mul().set(q); // 2·m4
+  f.get(m[0]).get(a).f32x4Add().get(m[3]).f32x4Add().get(m[4]).f32x4Add().set(out[0]);
+  f.get(b).get(p).f32x4Add().get(q).f32x4Sub().set(out[1]);
+  f.get(a).get(p).get(s.c05).f32x4Mul().f32x4Add().get(q).get(s.c2).f32x4Mul().f32x4Add().set(out[2]);
+  f.get(b).get(p).get(s.c025).f32x4Mul().f32x4Add().get(q).get(s.c4).f32x4Mul().f32x4Sub().get(m[5])
+    .f32x4Add()
+    .set(out[3]);
 }
 
 /** Step 3: `y[b, 4ty + a, 4tx + e, :] = (Aᵀ M A)[a, e]` for the block's tiles, inside `y` only. */
@@ -275,7 +281,7 @@ function outputTransform(f: FuncBuilder, s: Shared) {
   const okR = [0, 1, 2, 3].map(L), okC = [0, 1, 2, 3].map(L);
   const V = () => f.local("v128");
   const mv = Array.from({ length: 6 }, () => [V(), V(), V(), V(), V(), V()]);
-  const r = [V(), V(), V(), V()], tmp = [V(), V()];
+  const r = [V(), V(), V(), V()], tmp = [V(), V(), V(), V()];
   const col = [V(), V(), V(), V()];
   f.get(p.co).i32(2).shl().set(obytes);
   f.get(p.ow).get(obytes).mul().set(rbytes);

@@ -4,7 +4,7 @@
  * odd sizes (4×4 tiles cut by the border on every side), `same`/`valid`/explicit padding, channel
  * counts that are not multiples of the 8-channel block, inputs that are all positive (as after a
  * ReLU), several blocks of tiles over the helper threads. Error bound (see `conv2d_winograd4.ts`):
- * max |difference| ≤ 2·10⁻⁵ · max |y|. No tensor or heap buffer leaks.
+ * max |difference| ≤ 1·10⁻⁵ · max |y|. No tensor or heap buffer leaks.
  */
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../../lib/mod.ts";
@@ -31,7 +31,7 @@ const CASES: Case[] = [
   { x: [1, 10, 14, 64], co: 64, pad: "same" }, // 8-tile blocks: 2 of them
 ];
 
-const BOUND = 2e-5;
+const BOUND = 1e-5;
 
 /** max |a − e| / max |e|. */
 function relError(a: Float32Array, e: Float32Array): number {
