@@ -30,20 +30,27 @@ import { kernelsFor } from "./fused_simd.ts";
 import { runSplit, splitChunks } from "./helper_threads.ts";
 import { PAD4 } from "./emit_conv2d_winograd4.ts";
 
-/** `G` of F(4, 3) at the points 0, 1, −1, 1/2, −2, ∞: 6×3. */
-const G = [
-  [1, 0, 0],
-  [1 / 3, 1 / 3, 1 / 3],
-  [-1 / 3, 1 / 3, -1 / 3],
-  [-16 / 15, -8 / 15, -4 / 15],
-  [1 / 15, -2 / 15, 4 / 15],
-  [0, 0, 1],
-];
+/**
+ * `G·(g0, g1, g2)` for F(4, 3) at the points 0, 1, −1, 1/2, −2, ∞ (float64), into
+ * `out[k + r·step]` for the rows `r` of `G`: `[1 0 0]`, `[1/3 1/3 1/3]`, `[−1/3 1/3 −1/3]`,
+ * `[−16/15 −8/15 −4/15]`, `[1/15 −2/15 4/15]`, `[0 0 1]`.
+ */
+function gTimes(g0: number, g1: number, g2: number, out: Float64Array, k: number, step: number): void {
+  const s = (g0 + g2) / 3, t = g1 / 3;
+  out[k] = g0;
+  out[k + step] = s + t;
+  out[k + 2 * step] = t - s;
+  out[k + 3 * step] = -4 * (4 * g0 + 2 * g1 + g2) / 15;
+  out[k + 4 * step] = (g0 - 2 * g1 + 4 * g2) / 15;
+  out[k + 5 * step] = g2;
+}
 
 /**
  * Transforms a 3×3 filter with `ci` input and `co` output channels (`U = G g Gᵀ` per channel pair,
- * in float64) into new backend data packed `[36, ⌈co/8⌉, ci, 8]` (zero-filled past `co`); element
- * `(i, j, c, o)` of the filter is `src`'s flat element `index(i, j, c, o)`.
+ * in float64) into new backend data packed `[36, ⌈co/8⌉, ci, 8]` (zero past `co`); element
+ * `(i, j, c, o)` of the filter is `src`'s flat element `index(i, j, c, o)`, which must be a tap
+ * offset plus a channel offset (`index(i, j, 0, 0) + index(0, 0, c, o) − index(0, 0, 0, 0)`, as
+ * every filter layout is).
  */
 export function packWinograd4Filter(
   backend: WasmBackend,
@@ -52,23 +59,26 @@ export function packWinograd4Filter(
   src: tf.TensorInfo,
   index: (i: number, j: number, c: number, o: number) => number,
 ): tf.TensorInfo {
-  const cob = Math.ceil(co / 8);
-  const out = backend.makeOutput([36 * cob * ci * 8], "float32");
+  const cob = Math.ceil(co / 8), plane = cob * ci * 8;
+  const out = backend.makeOutput([36 * plane], "float32");
   const d = f32(backend, out), s = f32(backend, src); // views taken after the allocation
-  d.fill(0);
-  const g = new Float64Array(9), gg = new Float64Array(18);
-  for (let c = 0; c < ci; c++) {
-    for (let o = 0; o < co; o++) {
-      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) g[i * 3 + j] = s[index(i, j, c, o)];
-      for (let a = 0; a < 6; a++) {
-        for (let j = 0; j < 3; j++) gg[a * 3 + j] = G[a][0] * g[j] + G[a][1] * g[3 + j] + G[a][2] * g[6 + j];
+  const tap = Array.from({ length: 9 }, (_, t) => index(Math.floor(t / 3), t % 3, 0, 0) - index(0, 0, 0, 0));
+  // One block of 8 output channels at a time: its U, [ci, 8, 36], then copied plane by plane
+  // (writing the 36 planes — ci·⌈co/8⌉·32 bytes apart — element by element thrashed the cache).
+  const gg = new Float64Array(18), u = new Float64Array(ci * 8 * 36);
+  for (let ob = 0; ob < cob; ob++) {
+    const on = Math.min(8, co - ob * 8);
+    if (on < 8) u.fill(0);
+    for (let c = 0; c < ci; c++) {
+      for (let ol = 0; ol < on; ol++) {
+        const at = index(0, 0, c, ob * 8 + ol), k = (c * 8 + ol) * 36;
+        for (let j = 0; j < 3; j++) gTimes(s[at + tap[j]], s[at + tap[3 + j]], s[at + tap[6 + j]], gg, j, 3);
+        for (let a = 0; a < 6; a++) gTimes(gg[a * 3], gg[a * 3 + 1], gg[a * 3 + 2], u, k + a * 6, 1);
       }
-      for (let a = 0; a < 6; a++) {
-        for (let e = 0; e < 6; e++) {
-          const v = gg[a * 3] * G[e][0] + gg[a * 3 + 1] * G[e][1] + gg[a * 3 + 2] * G[e][2];
-          d[((((a * 6 + e) * cob + (o >> 3)) * ci + c) << 3) + (o & 7)] = v;
-        }
-      }
+    }
+    for (let p = 0; p < 36; p++) {
+      const base = p * plane + ob * ci * 8;
+      for (let k = 0; k < ci * 8; k++) d[base + k] = u[k * 36 + p];
     }
   }
   return out;
