@@ -1,10 +1,12 @@
 /**
  * Per-layer timings of the 3×3 stride-1 convolutions of the reference U-Net (`bench/unet_small.ts`,
- * batch 4, 128×128): the direct SIMD kernel against Winograd F(2×2, 3×3), forward (`Conv2D`) and
- * input gradient (`Conv2DBackpropInput`), interleaved, and the weight gradient (`Conv2DBackpropFilter`,
- * direct in both columns: its baseline), `--reps` times each. Prints one JSON
- * document: per shape the median and minimum wall ms and the process CPU ms of each kernel, and
- * their ratio (direct / Winograd: above 1, Winograd is faster), with the load before and after.
+ * batch 4, 128×128): the direct SIMD kernel against Winograd F(2×2, 3×3) (`winograd`) and
+ * F(4×4, 3×3) (`winograd4`), forward (`Conv2D`) and input gradient (`Conv2DBackpropInput`),
+ * interleaved, and the weight gradient (`Conv2DBackpropFilter`, direct in both columns: its
+ * baseline), `--reps` times each. Prints one JSON document: per shape the median and minimum wall
+ * ms and the process CPU ms of each kernel, their ratio (direct / F(2×2, 3×3): above 1, Winograd is
+ * faster) and `ratio4_*` (F(2×2, 3×3) / F(4×4, 3×3): above 1, F(4×4, 3×3) is faster), with the load
+ * before and after.
  *
  *   deno run -A bench/winograd_layers.ts [--reps 9] [--batch 4] [--size 128]
  */
@@ -47,12 +49,20 @@ function shapes(): [number, number, number][] {
   return out;
 }
 
-function time(fn: () => tf.Tensor): { wall: number; cpu: number } {
+type Mode = "off" | "f23" | "f43";
+type Sample = { wall: number; cpu: number };
+
+/**
+ * One call's wall and process CPU ms. The wasm backend runs its kernels synchronously, so the call
+ * has finished when `fn` returns; reading the output back (`dataSync`, ~3 ms per MiB here) stays
+ * outside the timing, where it would blur the kernels' difference.
+ */
+function time(fn: () => tf.Tensor): Sample {
   const t = performance.now(), c = process.cpuUsage();
   const y = fn();
-  y.dataSync();
   const d = process.cpuUsage(c);
   const wall = performance.now() - t;
+  y.dataSync();
   y.dispose();
   return { wall, cpu: (d.user + d.system) / 1000 };
 }
@@ -78,21 +88,23 @@ for (const [h, ci, co] of shapes()) {
       }) as tf.Tensor,
   };
   for (const [pass, fn] of Object.entries(passes)) {
-    const t = { off: [] as { wall: number; cpu: number }[], on: [] as { wall: number; cpu: number }[] };
+    // the weight gradient runs the direct kernel in every mode: two columns suffice for its baseline
+    const modes: Mode[] = pass === "weight_gradient" ? ["f23", "off"] : ["f23", "f43", "off"];
+    const t: Record<Mode, Sample[]> = { off: [], f23: [], f43: [] };
     for (let r = 0; r < reps + 1; r++) {
-      for (const m of ["on", "off"] as const) {
+      for (const m of modes) {
         setWinogradMode(m);
         const s = time(fn);
         if (r > 0) t[m].push(s); // the first round warms up
       }
     }
-    const stat = (k: "off" | "on") => ({
+    const stat = (k: Mode) => ({
       wall_ms: round(median(t[k].map((s) => s.wall))),
       wall_min_ms: round(Math.min(...t[k].map((s) => s.wall))),
       cpu_ms: round(median(t[k].map((s) => s.cpu))),
     });
-    const d = stat("off"), wg = stat("on");
-    rows.push({
+    const d = stat("off"), wg = stat("f23");
+    const row: Record<string, unknown> = {
       layer: `${h}x${h} ${ci}→${co}`,
       pass,
       direct: d,
@@ -100,7 +112,15 @@ for (const [h, ci, co] of shapes()) {
       ratio_wall: round(d.wall_ms / wg.wall_ms),
       ratio_wall_min: round(d.wall_min_ms / wg.wall_min_ms),
       ratio_cpu: round(d.cpu_ms / wg.cpu_ms),
-    });
+    };
+    if (modes.includes("f43")) {
+      const w4 = stat("f43");
+      row.winograd4 = w4;
+      // F(2×2, 3×3) / F(4×4, 3×3): above 1, F(4×4, 3×3) is faster
+      row.ratio4_wall_min = round(wg.wall_min_ms / w4.wall_min_ms);
+      row.ratio4_cpu = round(wg.cpu_ms / w4.cpu_ms);
+    }
+    rows.push(row);
   }
   tf.dispose([x, w, dy]);
 }

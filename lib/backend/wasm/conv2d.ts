@@ -13,7 +13,8 @@ import { tf } from "../../core/tf.ts";
 import { callOriginal, type KernelArgs, release, type TensorInfo, type WasmBackend } from "./heap.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
 import { conv2dWinograd, conv2dWinogradApplies, packWinogradFilter } from "./simd/conv2d_winograd.ts";
-import { runConv3x3 } from "./conv3x3_choice.ts";
+import { conv2dWinograd4, packWinograd4Filter } from "./simd/conv2d_winograd4.ts";
+import { runConv3x3, winograd4Preferred } from "./conv3x3_choice.ts";
 
 /** The filter layout of `Conv2D`: `[kh, kw, ci, co]`. */
 const hwio = (kw: number, ci: number, co: number) => (i: number, j: number, c: number, o: number) =>
@@ -78,7 +79,21 @@ export function conv2D(args: KernelArgs): TensorInfo {
       }
     }
     : null;
-  return runConv3x3(shape, () => direct(backend, x, filter, info), winograd);
+  const p = { co, oh: info.outHeight, ow: info.outWidth, pt: info.padInfo.top, pl: info.padInfo.left };
+  const winograd4 = winograd
+    ? {
+      run: () => {
+        const u = packWinograd4Filter(backend, ci, co, filter, hwio(kw, ci, co));
+        try {
+          return conv2dWinograd4(backend, x, u, p);
+        } finally {
+          release(backend, u);
+        }
+      },
+      preferred: winograd4Preferred(p.oh, p.ow, ci, co),
+    }
+    : null;
+  return runConv3x3(shape, () => direct(backend, x, filter, info), winograd, winograd4);
 }
 
 /** The direct SIMD convolution (filter packed for it on each call). */

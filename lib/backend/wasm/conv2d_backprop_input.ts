@@ -15,7 +15,8 @@ import { callKernel, f32, type KernelArgs, release, type TensorInfo, type WasmBa
 import { spreadNHWC } from "./spread.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
 import { conv2dWinograd, packWinogradFilter } from "./simd/conv2d_winograd.ts";
-import { runConv3x3 } from "./conv3x3_choice.ts";
+import { conv2dWinograd4, packWinograd4Filter } from "./simd/conv2d_winograd4.ts";
+import { runConv3x3, winograd4Preferred } from "./conv3x3_choice.ts";
 import { winogradShape } from "./conv2d.ts";
 
 /** `W[kh,kw,ci,co]` → `W'[KH−1−kh, KW−1−kw, co, ci]` (new backend data). */
@@ -166,12 +167,28 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
         }
       })
     : null;
+  const wino4 = wino
+    ? {
+      run: () =>
+        backpropInputNHWC(backend, dyNHWC, info, (input, p) => {
+          const u = packWinograd4Filter(backend, co, ci, filter, flippedIndex);
+          try {
+            const q = { co: ci, oh: info.inHeight, ow: info.inWidth, pt: p[1][0], pl: p[2][0] };
+            return conv2dWinograd4(backend, input, u, q);
+          } finally {
+            release(backend, u);
+          }
+        }),
+      preferred: winograd4Preferred(info.inHeight, info.inWidth, co, ci),
+    }
+    : null;
   let dx: TensorInfo;
   try {
     dx = runConv3x3(
       `dx ${info.outHeight}x${info.outWidth}x${co}→${xShape.join("x")}`,
       general,
       wino,
+      wino4,
     );
   } finally {
     if (nchw) release(backend, dyNHWC);

@@ -14,20 +14,32 @@
  * run a while), the next {@linkcode TIMED_CALLS} timed by the process's CPU time, which a shared
  * machine distorts far less than wall time — and from then on that shape runs the faster.
  * `SEGLAB_WINOGRAD=off` never uses Winograd.
+ *
+ * Two Winograd kernels exist: F(2×2, 3×3) and F(4×4, 3×3) ({@link ./simd/conv2d_winograd4.ts}:
+ * fewer multiplications, larger rounding error). Where both apply, `on` (and `measure`'s
+ * Winograd side) takes F(4×4, 3×3) by the fixed rule {@linkcode winograd4Preferred}, measured per
+ * layer (`bench/winograd_layers.ts`, `bench/cpu_limits.md`); `SEGLAB_WINOGRAD=f23` or `f43`
+ * forces one of them wherever Winograd applies (for tests and benchmarks).
  * @module
  */
 import process from "node:process";
 import { env } from "../../core/env.ts";
 import type { TensorInfo } from "./heap.ts";
 
-/** `on` (default): Winograd wherever it applies; `measure`: the faster per shape, timed; `off`: never. */
-export type WinogradMode = "on" | "measure" | "off";
+/**
+ * `on` (default): Winograd wherever it applies (F(4×4, 3×3) where {@linkcode winograd4Preferred});
+ * `measure`: direct or that Winograd, the faster per shape, timed; `off`: never; `f23` / `f43`:
+ * always F(2×2, 3×3) / F(4×4, 3×3) where Winograd applies.
+ */
+export type WinogradMode = "on" | "measure" | "off" | "f23" | "f43";
+
+const MODES: readonly WinogradMode[] = ["on", "measure", "off", "f23", "f43"];
 
 function initialMode(): WinogradMode {
   const v = env("SEGLAB_WINOGRAD");
   if (v === undefined || v === "") return "on";
-  if (v === "measure" || v === "on" || v === "off") return v;
-  throw new Error(`seglab: SEGLAB_WINOGRAD=${v} is not one of on, measure, off; unset it or pick one`);
+  if ((MODES as readonly string[]).includes(v)) return v as WinogradMode;
+  throw new Error(`seglab: SEGLAB_WINOGRAD=${v} is not one of ${MODES.join(", ")}; unset it or pick one`);
 }
 
 let mode: WinogradMode | null = null;
@@ -42,6 +54,18 @@ export function setWinogradMode(next: WinogradMode): WinogradMode {
   const prev = winogradMode();
   mode = next;
   return prev;
+}
+
+/**
+ * The fixed rule between the two Winograd kernels: F(4×4, 3×3) for an output of at least 32×32
+ * pixels per image (`oh`, `ow`), else F(2×2, 3×3). Measured on the reference U-Net's layers (batch
+ * 4, 16–128 channels, `bench/winograd_layers.ts`, `bench/cpu_limits.md`): F(4×4, 3×3) took
+ * 0.6–0.85× F(2×2, 3×3)'s CPU time at 32² to 128², 0.93–1.02× at 16² and 1.25× at 8² (16 tiles:
+ * the transforms' fixed costs dominate); where they tie, F(2×2, 3×3)'s smaller rounding error wins.
+ * The channel counts do not enter: every measured count (16 to 128) followed the size.
+ */
+export function winograd4Preferred(oh: number, ow: number, _ci: number, _co: number): boolean {
+  return oh >= 32 && ow >= 32;
 }
 
 /** Untimed calls of a shape (alternating) before its timed calls. */
@@ -77,16 +101,22 @@ export function resetWinogradDecisions(): void {
 }
 
 /**
- * Runs the 3×3 stride-1 convolution identified by `shape` with `direct` or `winograd` (null where
- * Winograd does not apply), as the mode and, in `measure`, the shape's calibration say.
+ * Runs the 3×3 stride-1 convolution identified by `shape` with `direct`, `winograd2`
+ * (F(2×2, 3×3); null where Winograd does not apply) or `winograd4` (F(4×4, 3×3), with whether
+ * {@linkcode winograd4Preferred} picks it; null where it does not apply), as the mode and, in
+ * `measure`, the shape's calibration say.
  */
 export function runConv3x3(
   shape: string,
   direct: () => TensorInfo,
-  winograd: (() => TensorInfo) | null,
+  winograd2: (() => TensorInfo) | null,
+  winograd4: { run: () => TensorInfo; preferred: boolean } | null = null,
 ): TensorInfo {
   const m = winogradMode();
-  if (!winograd || m === "off") return direct();
+  if (!winograd2 || m === "off") return direct();
+  if (m === "f23") return winograd2();
+  if (m === "f43") return (winograd4?.run ?? winograd2)();
+  const winograd = winograd4?.preferred ? winograd4.run : winograd2;
   if (m === "on") return winograd();
   const known = decisions.get(shape);
   if (known) return known.winograd ? winograd() : direct();

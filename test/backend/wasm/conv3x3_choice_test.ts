@@ -2,7 +2,7 @@
  * The per-shape choice between the direct and the Winograd convolution: `measure` alternates the two
  * kernels over a shape's first calls (each call computes its result once, leak-free, and both
  * kernels' results agree), then settles on the faster; `off` never calibrates; the mode setter
- * returns the previous mode.
+ * returns the previous mode; `on` picks between the two Winograd kernels by the fixed size rule.
  */
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../lib/mod.ts";
@@ -11,8 +11,10 @@ import {
   setWinogradMode,
   TIMED_CALLS,
   WARM_CALLS,
+  winograd4Preferred,
   winogradCalibrating,
   winogradDecisions,
+  type WinogradMode,
   winogradMode,
 } from "../../../lib/backend/wasm/conv3x3_choice.ts";
 import { randTensor } from "../_compare.ts";
@@ -58,5 +60,28 @@ Deno.test("measure mode settles each 3×3 shape after its first calls, leak-free
   } finally {
     setWinogradMode(prev);
     resetWinogradDecisions();
+  }
+});
+
+Deno.test("on follows the fixed rule: F(4×4, 3×3) for outputs of 32×32 and more, F(2×2, 3×3) below", async () => {
+  await ready("wasm", { quiet: true });
+  const prev = setWinogradMode("on");
+  try {
+    assert.equal(winograd4Preferred(32, 32, 8, 8), true);
+    assert.equal(winograd4Preferred(16, 64, 8, 8), false);
+    const run = (mode: WinogradMode, x: tf.Tensor4D, w: tf.Tensor4D) => {
+      setWinogradMode(mode);
+      return tf.tidy(() => tf.conv2d(x, w, 1, "same").dataSync() as Float32Array);
+    };
+    const same = (a: Float32Array, b: Float32Array) => a.every((v, i) => v === b[i]);
+    for (const [size, f43] of [[32, true], [16, false]] as const) {
+      const x = randTensor<tf.Rank.R4>([1, size, size, 8], 33), w = randTensor<tf.Rank.R4>([3, 3, 8, 8], 34);
+      const on = run("on", x, w), y23 = run("f23", x, w), y43 = run("f43", x, w);
+      assert.ok(!same(y23, y43), "the two Winograd kernels round differently");
+      assert.ok(same(on, f43 ? y43 : y23), `${size}²: on ran F(${f43 ? 4 : 2}×${f43 ? 4 : 2}, 3×3)`);
+      tf.dispose([x, w]);
+    }
+  } finally {
+    setWinogradMode(prev);
   }
 });

@@ -15,6 +15,7 @@ import { emitConvFilterGrad } from "./emit_conv_filter_grad.ts";
 import { emitConv2dDirect } from "./emit_conv2d_direct.ts";
 import { emitConv2dWinograd } from "./emit_conv2d_winograd.ts";
 import { emitConvFilterGradWinograd } from "./emit_conv_filter_grad_winograd.ts";
+import { emitConv2dWinograd4 } from "./emit_conv2d_winograd4.ts";
 
 /** Adds one kernel to the module; `fma` allows relaxed SIMD's fused multiply-add. */
 export type SimdEmitter = (m: ModuleBuilder, fma: boolean) => void;
@@ -36,4 +37,5 @@ export const SIMD_EMITTERS: readonly SimdEmitter[] = [
   emitConv2dDirect,
   emitConv2dWinograd,
   emitConvFilterGradWinograd,
+  emitConv2dWinograd4,
 ];

@@ -1,0 +1,98 @@
+/**
+ * The Winograd F(4×4, 3×3) convolution (forced with `f43`) against the direct SIMD kernel (`off`),
+ * the F(2×2, 3×3) kernel (`f23`) and the cpu backend, for the forward pass and the input gradient:
+ * odd sizes (4×4 tiles cut by the border on every side), `same`/`valid`/explicit padding, channel
+ * counts that are not multiples of the 8-channel block, inputs that are all positive (as after a
+ * ReLU), several blocks of tiles over the helper threads. Error bound (see `conv2d_winograd4.ts`):
+ * max |difference| ≤ 1·10⁻⁵ · max |y|. No tensor or heap buffer leaks.
+ */
+import assert from "node:assert/strict";
+import { ready, tf } from "../../../../lib/mod.ts";
+import { setWinogradMode, type WinogradMode } from "../../../../lib/backend/wasm/conv3x3_choice.ts";
+import { onBackend, randTensor } from "../../_compare.ts";
+import type { Pad } from "../_conv_cases.ts";
+
+interface Case {
+  x: [number, number, number, number];
+  co: number;
+  pad: Pad;
+  /** Added to the inputs (1: all positive). */
+  offset?: number;
+}
+
+const CASES: Case[] = [
+  { x: [2, 9, 11, 12], co: 12, pad: "same" },
+  { x: [1, 7, 10, 8], co: 20, pad: "valid" },
+  { x: [3, 17, 15, 12], co: 20, pad: "same" }, // 2 blocks
+  { x: [2, 6, 5, 16], co: 4, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  { x: [1, 3, 3, 8], co: 8, pad: "same" },
+  { x: [2, 12, 13, 4], co: 8, pad: "same" }, // forward on XNNPACK (4 < 8 channels), dx Winograd
+  { x: [2, 33, 31, 8], co: 8, pad: "same", offset: 1 }, // 3 blocks, positive inputs
+  { x: [1, 10, 14, 64], co: 64, pad: "same" }, // 8-tile blocks: 2 of them
+];
+
+const BOUND = 1e-5;
+
+/** max |a − e| / max |e|. */
+function relError(a: Float32Array, e: Float32Array): number {
+  assert.equal(a.length, e.length);
+  let d = 0, m = 0;
+  for (let i = 0; i < e.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - e[i]));
+    m = Math.max(m, Math.abs(e[i]));
+  }
+  assert.ok(m > 0 && Number.isFinite(d), "outputs are finite and not all zero");
+  return d / m;
+}
+
+/** The forward output and the input gradient of `Σ conv2d(x, w)·r`. */
+function problem(c: Case): tf.Tensor[] {
+  const x = randTensor<tf.Rank.R4>(c.x, 21, c.offset ?? 0);
+  const w = randTensor<tf.Rank.R4>([3, 3, c.x[3], c.co], 22);
+  const y = tf.conv2d(x, w, 1, c.pad);
+  const r = randTensor(y.shape, 23);
+  const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w, 1, c.pad), r)))(x);
+  return [y, dx];
+}
+
+async function withMode(mode: WinogradMode, fn: () => Promise<Float32Array[]>): Promise<Float32Array[]> {
+  const prev = setWinogradMode(mode);
+  try {
+    return await fn();
+  } finally {
+    setWinogradMode(prev);
+  }
+}
+
+for (const c of CASES) {
+  const label = `x${c.x.join("x")}→${c.co} ${typeof c.pad === "string" ? c.pad : "explicit"}` +
+    (c.offset ? ` +${c.offset}` : "");
+  Deno.test(`Winograd F(4×4, 3×3) conv2d and its input gradient match direct and cpu: ${label}`, async () => {
+    const cpu = await onBackend("cpu", () => problem(c));
+    const direct = await withMode("off", () => onBackend("wasm", () => problem(c)));
+    const f23 = await withMode("f23", () => onBackend("wasm", () => problem(c)));
+    await ready("wasm", { quiet: true });
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const tensors = tf.memory().numTensors, ids = backend.numDataIds();
+    const f43 = await withMode("f43", () => onBackend("wasm", () => problem(c)));
+    assert.equal(tf.memory().numTensors, tensors, "no tensor leak");
+    assert.equal(backend.numDataIds(), ids, "no backend data leak");
+    ["y", "dx"].forEach((what, i) => {
+      const vsDirect = relError(f43[i], direct[i]), vsCpu = relError(f43[i], cpu[i]);
+      assert.ok(vsDirect <= BOUND, `${what} vs direct: relative error ${vsDirect} > ${BOUND}`);
+      assert.ok(vsCpu <= BOUND, `${what} vs cpu: relative error ${vsCpu} > ${BOUND}`);
+      if (Deno.env.get("SEGLAB_WINOGRAD4_ERRORS")) {
+        console.log(
+          `${label} ${what}: vs direct ${vsDirect.toExponential(2)}, vs cpu ${vsCpu.toExponential(2)}` +
+            `, F(2,3) vs cpu ${relError(f23[i], cpu[i]).toExponential(2)}`,
+        );
+      }
+    });
+    // F(4×4, 3×3) really ran: its rounding differs from both the direct kernel's and F(2×2, 3×3)'s.
+    const ran = c.x[3] >= 8 ? [0, 1] : [1];
+    for (const i of ran) {
+      assert.ok(relError(f43[i], direct[i]) > 0, `output ${i} differs from the direct kernel's rounding`);
+      assert.ok(relError(f43[i], f23[i]) > 0, `output ${i} differs from F(2×2, 3×3)'s rounding`);
+    }
+  });
+}
