@@ -15,6 +15,8 @@
  * @module
  */
 import type { FuncBuilder, ModuleBuilder } from "./assembler.ts";
+import { inputTransform4, type TileBlock4 } from "./emit_winograd4_input.ts";
+import { tileCoords } from "./emit_winograd_input.ts";
 
 /** Padding after each of the 36 transformed planes, in bytes (keeps the planes' streams apart in cache). */
 export const PAD4 = 64;
@@ -116,87 +118,17 @@ export function emitConv2dWinograd4(m: ModuleBuilder, fma: boolean): void {
   f.get(s.sV).get(s.vs).i32(36).mul().add().set(s.sM);
   f.get(p.t0).set(s.blk);
   f.forRange(s.blk, p.t1, 1, () => {
-    inputTransform(f, s);
+    inputTransform4(f, tileBlock(s));
     products(f, s, fma);
     outputTransform(f, s);
   });
 }
 
-/** `tile → (b, ty, tx)`: sets the three locals from the tile index local. */
-function tileCoords(f: FuncBuilder, s: Shared, tile: number, b: number, ty: number, tx: number) {
-  const rem = f.local("i32");
-  f.get(tile).get(s.thw).divU().set(b);
-  f.get(tile).get(s.thw).remU().set(rem);
-  f.get(rem).get(s.tw).divU().set(ty);
-  f.get(rem).get(s.tw).remU().set(tx);
-}
-
-/**
- * `Bᵀ` applied to six vectors (locals `d`), results into `out` (distinct from `d`); `t` are four
- * scratch locals. Rows of `Bᵀ`: `[1 −3/2 −2 3/2 1 0]`, `[0 −1 1/2 5/2 1 0]`, `[0 1 −5/2 1/2 1 0]`,
- * `[0 −2 −1 2 1 0]`, `[0 1/2 −1 −1/2 1 0]`, `[0 1 −3/2 −2 3/2 1]`, evaluated as below (22 operations).
- */
-function bt(f: FuncBuilder, s: Shared, d: number[], out: number[], t: number[]) {
-  const [e, g] = t;
-  f.get(d[3]).get(d[1]).f32x4Sub().set(e); // e = d3 − d1
-  f.get(d[4]).get(d[2]).f32x4Sub().set(g); // g = d4 − d2
-  // out0 = (d0 − d2) + g + 3/2·e; out5 = (d5 − d3) − e + 3/2·g
-  f.get(d[0]).get(d[2]).f32x4Sub().get(g).f32x4Add().get(e).get(s.c15).f32x4Mul().f32x4Add().set(out[0]);
-  f.get(d[5]).get(d[3]).f32x4Sub().get(e).f32x4Sub().get(g).get(s.c15).f32x4Mul().f32x4Add().set(out[5]);
-  // out1 = (g + e) + 3/2·(d3 + d2); out2 = (g − e) + 3/2·(d3 − d2)
-  f.get(g).get(e).f32x4Add().get(d[3]).get(d[2]).f32x4Add().get(s.c15).f32x4Mul().f32x4Add().set(out[1]);
-  f.get(g).get(e).f32x4Sub().get(d[3]).get(d[2]).f32x4Sub().get(s.c15).f32x4Mul().f32x4Add().set(out[2]);
-  // out3 = g + 2e; out4 = g − e/2
-  f.get(g).get(e).get(s.c2).f32x4Mul().f32x4Add().set(out[3]);
-  f.get(g).get(e).get(s.c05).f32x4Mul().f32x4Sub().set(out[4]);
-}
-
-/** Step 1: `V[ξ, tt, :] = (Bᵀ d B)[ξ]` for every tile `tt` of the block (zero padding via `zero`). */
-function inputTransform(f: FuncBuilder, s: Shared) {
-  const { p } = s;
-  const L = () => f.local("i32");
-  const tt = L(), tile = L(), b = L(), ty = L(), tx = L(), r0 = L(), c0 = L(), ok = L(), c = L(), vp = L();
-  const six = [0, 1, 2, 3, 4, 5];
-  const rowAddr = six.map(L), rowOk = six.map(L);
-  const addr = six.map(() => six.map(L));
-  const V = () => f.local("v128");
-  const d = six.map(V), e = six.map(V), tmp = [V(), V(), V(), V()];
-  const t = six.map(() => six.map(V));
-  f.i32(0).set(tt);
-  f.forRange(tt, p.tb, 1, () => {
-    f.get(s.blk).get(p.tb).mul().get(tt).add().tee(tile).get(s.total).ltU().set(ok);
-    tileCoords(f, s, tile, b, ty, tx);
-    f.get(ty).i32(2).shl().get(p.pt).sub().set(r0);
-    f.get(tx).i32(2).shl().get(p.pl).sub().set(c0);
-    for (let i = 0; i < 6; i++) {
-      f.get(r0).i32(i).add().get(p.h).ltU().get(ok).and().set(rowOk[i]);
-      f.get(p.x).get(b).get(p.h).mul().get(r0).add().i32(i).add().get(p.w).mul().get(s.cbytes).mul().add()
-        .set(rowAddr[i]);
-    }
-    for (let i = 0; i < 6; i++) {
-      for (let j = 0; j < 6; j++) {
-        f.get(rowAddr[i]).get(c0).i32(j).add().get(s.cbytes).mul().add();
-        f.get(p.zero);
-        f.get(c0).i32(j).add().get(p.w).ltU().get(rowOk[i]).and();
-        f.select().set(addr[i][j]);
-      }
-    }
-    f.i32(0).set(c);
-    f.forRange(c, s.cbytes, 16, () => {
-      for (let j = 0; j < 6; j++) {
-        for (let i = 0; i < 6; i++) f.get(addr[i][j]).get(c).add().v128Load().set(d[i]);
-        bt(f, s, d, six.map((i) => t[i][j]), tmp);
-      }
-      f.get(s.sV).get(tt).get(s.cbytes).mul().add().get(c).add().set(vp);
-      for (let i = 0; i < 6; i++) {
-        bt(f, s, t[i], e, tmp);
-        for (let j = 0; j < 6; j++) {
-          f.get(vp).get(e[j]).v128Store();
-          if (i < 5 || j < 5) f.get(vp).get(s.vs).add().set(vp);
-        }
-      }
-    });
-  });
+/** The forward kernel's locals as the input transform's {@linkcode TileBlock4}. */
+function tileBlock(s: Shared): TileBlock4 {
+  const { x, zero, h, w, pt, pl, tb } = s.p;
+  const { blk, total, thw, tw, cbytes, sV, vs, c2, c05, c15 } = s;
+  return { x, zero, h, w, pt, pl, tb, blk, total, thw, tw, cbytes, sV, vs, c2, c05, c15 };
 }
 
 /** Step 2: `M[ξ, tt, o] = Σ_c V[ξ, tt, c] · U[ξ, c, o]`, 4 tiles × 8 output channels at a time. */
