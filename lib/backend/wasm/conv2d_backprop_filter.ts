@@ -30,7 +30,7 @@ import { kernelsFor } from "./simd/fused_simd.ts";
 import { convFilterGradSimd } from "./simd/conv_filter_grad.ts";
 import { convFilterGradWinograd, filterGradParts } from "./simd/conv_filter_grad_winograd.ts";
 import { winogradShape } from "./conv2d.ts";
-import { runConv3x3 } from "./conv3x3_choice.ts";
+import { runConv3x3, winograd4Preferred } from "./conv3x3_choice.ts";
 
 /** The kernel function. */
 export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
@@ -59,7 +59,8 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
     const winograd = winogradFilterGrad(backend, x, dy, info, ci, co);
     if (winograd) {
       const shape = `dw x${x.shape.join("x")} co${co} p${info.padInfo.top},${info.padInfo.left}`;
-      return runConv3x3(shape, () => convFilterGradSimd(backend, x, dy, info, filterShape)!, winograd);
+      const direct = () => convFilterGradSimd(backend, x, dy, info, filterShape)!;
+      return runConv3x3(shape, direct, winograd.w2, winograd.w4);
     }
     const fast = convFilterGradSimd(backend, x, dy, info, filterShape);
     if (fast) return fast;
@@ -91,7 +92,10 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): Te
   }
 }
 
-/** The Winograd weight gradient where it applies and pays (see `conv_filter_grad_winograd.ts`), else null. */
+/**
+ * The Winograd weight gradients, F(2×2, 3×3) and F(4×4, 3×3) (with whether the fixed rule
+ * prefers it), where they apply and pay (see `conv_filter_grad_winograd.ts`), else null.
+ */
 function winogradFilterGrad(
   backend: WasmBackend,
   x: TensorInfo,
@@ -99,12 +103,13 @@ function winogradFilterGrad(
   info: tf.backend_util.Conv2DInfo,
   ci: number,
   co: number,
-): (() => TensorInfo) | null {
-  if (!winogradShape(backend, info, ci, co)) return null;
-  const tiles = info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2);
-  if (filterGradParts(backend, tiles, ci, co) === 0) return null;
+): { w2: () => TensorInfo; w4: { run: () => TensorInfo; preferred: boolean } | null } | null {
+  if (!winogradShape(backend, info, ci, co) || filterGradParts(backend, dy.shape, ci, 2) === 0) return null;
   const pad = { pt: info.padInfo.top, pl: info.padInfo.left };
-  return () => convFilterGradWinograd(backend, x, dy, pad)!;
+  const w2 = () => convFilterGradWinograd(backend, x, dy, pad, 2)!;
+  if (filterGradParts(backend, dy.shape, ci, 4) === 0) return { w2, w4: null };
+  const run = () => convFilterGradWinograd(backend, x, dy, pad, 4)!;
+  return { w2, w4: { run, preferred: winograd4Preferred(info.outHeight, info.outWidth, ci, co) } };
 }
 
 /** Bytes of `dy` one chunk's convolution may use as its filter (XNNPACK re-reads it per output tile). */

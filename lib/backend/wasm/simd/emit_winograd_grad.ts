@@ -67,7 +67,16 @@ export function gradTransform(f: FuncBuilder, s: GradBlock, m: 2 | 4) {
   const V = () => f.local("v128");
   const alpha = m + 2, range = (k: number) => Array.from({ length: k }, (_, i) => i);
   const apply = m === 2 ? a2 : a4;
-  const tt = L(), tile = L(), b = L(), ty = L(), tx = L(), ok = L(), c = L(), wp = L(), base = L(), gbytes = L();
+  const tt = L(),
+    tile = L(),
+    b = L(),
+    ty = L(),
+    tx = L(),
+    ok = L(),
+    c = L(),
+    wp = L(),
+    base = L(),
+    gbytes = L();
   const rowOk = range(m).map(L), colOk = range(m).map(L), addr = range(m).map(() => range(m).map(L));
   const g = range(m).map(V), h = range(m).map(() => range(alpha).map(V)), col = range(m).map(V);
   const out = range(alpha).map(V);

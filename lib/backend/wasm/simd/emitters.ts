@@ -14,7 +14,7 @@ import { emitCopy2d } from "./emit_copy2d.ts";
 import { emitConvFilterGrad } from "./emit_conv_filter_grad.ts";
 import { emitConv2dDirect } from "./emit_conv2d_direct.ts";
 import { emitConv2dWinograd } from "./emit_conv2d_winograd.ts";
-import { emitConvFilterGradWinograd } from "./emit_conv_filter_grad_winograd.ts";
+import { emitConvFilterGradWinograd, emitConvFilterGradWinograd4 } from "./emit_conv_filter_grad_winograd.ts";
 import { emitConv2dWinograd4 } from "./emit_conv2d_winograd4.ts";
 
 /** Adds one kernel to the module; `fma` allows relaxed SIMD's fused multiply-add. */
@@ -37,5 +37,6 @@ export const SIMD_EMITTERS: readonly SimdEmitter[] = [
   emitConv2dDirect,
   emitConv2dWinograd,
   emitConvFilterGradWinograd,
+  emitConvFilterGradWinograd4,
   emitConv2dWinograd4,
 ];

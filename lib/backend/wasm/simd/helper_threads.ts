@@ -27,6 +27,7 @@ const NAMES = [
   "conv2d_direct",
   "conv2d_winograd",
   "conv_filter_grad_winograd",
+  "conv_filter_grad_winograd4",
   "conv2d_winograd4",
   "relu",
   "relu_grad",

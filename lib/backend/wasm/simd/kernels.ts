@@ -115,6 +115,8 @@ export interface SimdKernels {
   conv2d_winograd(...args: number[]): void;
   /** See {@link ./conv_filter_grad_winograd.ts}: partial sums `[t0, t1)` of a Winograd F(2×2, 3×3) weight gradient. */
   conv_filter_grad_winograd(...args: number[]): void;
+  /** The same with F(4×4, 3×3). */
+  conv_filter_grad_winograd4(...args: number[]): void;
   /** See {@link ./conv2d_winograd4.ts}: blocks `[t0, t1)` of output tiles of a Winograd F(4×4, 3×3) convolution. */
   conv2d_winograd4(...args: number[]): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
