@@ -49,7 +49,10 @@ function problem(c: Case): tf.Tensor[] {
   return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, a as tf.Tensor4D, 1, c.pad), r)))(w)];
 }
 
-async function withMode(mode: "off" | "f23" | "f43", fn: () => Promise<Float32Array[]>): Promise<Float32Array[]> {
+async function withMode(
+  mode: "off" | "on" | "f23" | "f43",
+  fn: () => Promise<Float32Array[]>,
+): Promise<Float32Array[]> {
   const prev = setWinogradMode(mode);
   try {
     return await fn();
@@ -90,5 +93,24 @@ Deno.test("a weight gradient of under 2048 output pixels runs the direct kernel"
   for (const mode of ["f23", "f43"] as const) {
     const [wino] = await withMode(mode, () => onBackend("wasm", () => problem(c)));
     assert.deepEqual(wino, direct, mode);
+  }
+});
+
+Deno.test("SEGLAB_WINOGRAD=on takes F(4×4, 3×3) from 64×64 outputs and F(2×2, 3×3) below", async () => {
+  for (
+    const [c, want] of [[{ x: [1, 64, 64, 8], co: 8, pad: "same" }, "f43"], [{
+      x: [2, 32, 32, 8],
+      co: 8,
+      pad: "same",
+    }, "f23"]] as const
+  ) {
+    const [on] = await withMode("on", () => onBackend("wasm", () => problem(c as Case)));
+    const [forced] = await withMode(want, () => onBackend("wasm", () => problem(c as Case)));
+    const [other] = await withMode(
+      want === "f43" ? "f23" : "f43",
+      () => onBackend("wasm", () => problem(c as Case)),
+    );
+    assert.deepEqual(on, forced, `${c.x.join("x")}: ${want}`);
+    assert.notDeepEqual(on, other);
   }
 });
