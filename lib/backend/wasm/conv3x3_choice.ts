@@ -1,6 +1,6 @@
 /**
- * Which kernel runs a 3×3 stride-1 convolution on `wasm`: seglab's direct SIMD convolution or its
- * Winograd F(2×2, 3×3) kernel ({@link ./simd/conv2d_winograd.ts}).
+ * Which kernel runs a 3×3 stride-1 convolution on `wasm`: seglab's direct SIMD convolution or one
+ * of its Winograd kernels, F(2×2, 3×3) ({@link ./simd/conv2d_winograd.ts}) and F(4×4, 3×3).
  *
  * By default (`on`) Winograd runs wherever it applies. The choice is a fixed rule on purpose: the
  * two kernels round differently, and a choice made by timing would make two runs with the same
