@@ -3,9 +3,9 @@
  * multiply-add, on every thread; 12% faster than XNNPACK over the U-Net's layers) where it
  * applies — NHWC float32, a multiple of 4 output channels, at least 8 input channels and a
  * filter larger than 1×1 — and the shipped XNNPACK kernel otherwise. 3×3 stride-1 convolutions
- * with channel counts that are multiples of 4 may run Winograd F(2×2, 3×3) instead
- * ({@link ./simd/conv2d_winograd.ts}), where it measured faster for the shape
- * ({@link ./conv3x3_choice.ts}). The forward convolution of training; the filter is packed (or
+ * with channel counts that are multiples of 4 may run Winograd F(2×2, 3×3) or F(4×4, 3×3) instead
+ * ({@link ./simd/conv2d_winograd.ts}, {@link ./simd/conv2d_winograd4.ts}), as the fixed rule of
+ * {@link ./conv3x3_choice.ts} says. The forward convolution of training; the filter is packed (or
  * transformed) on each call (XNNPACK packs it too, and a trained filter changes every step).
  * @module
  */

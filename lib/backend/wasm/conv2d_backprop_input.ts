@@ -6,8 +6,8 @@
  * faster than XNNPACK on the U-Net's layers) when the input has a multiple of 4 channels, else on
  * the backend's own XNNPACK `Conv2D` (either is ~10× the shipped loop). Also the forward pass of
  * `conv2dTranspose`. Honours a `dilations` attribute (seglab's dilated-conv gradient). A 3×3
- * stride-1 convolution's gradient may run Winograd F(2×2, 3×3) instead, where it measured faster
- * for the shape ({@link ./conv3x3_choice.ts}).
+ * stride-1 convolution's gradient may run Winograd F(2×2, 3×3) or F(4×4, 3×3) instead, as the
+ * fixed rule of {@link ./conv3x3_choice.ts} says.
  * @module
  */
 import { tf } from "../../core/tf.ts";
@@ -146,7 +146,7 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
   );
   const [kh, kw, ci, co] = filter.shape;
   // A 3×3 stride-1 convolution's input gradient is a 3×3 stride-1 convolution of dy (padded, not
-  // spread): Winograd F(2×2, 3×3) may compute it, with the flipped, channel-swapped filter.
+  // spread): Winograd F(2×2, 3×3) or F(4×4, 3×3) may compute it, with the flipped, channel-swapped filter.
   const flippedIndex = (i: number, j: number, c: number, o: number) =>
     (((kh - 1 - i) * kw + (kw - 1 - j)) * ci + o) * co + c;
   const general = () => backpropGeneral(backend, dyNHWC, filter, info, flippedIndex);

@@ -1,6 +1,6 @@
 /**
- * Which kernel runs a 3×3 stride-1 convolution on `wasm`: seglab's direct SIMD convolution or its
- * Winograd F(2×2, 3×3) kernel ({@link ./simd/conv2d_winograd.ts}).
+ * Which kernel runs a 3×3 stride-1 convolution on `wasm`: seglab's direct SIMD convolution or one
+ * of its Winograd kernels, F(2×2, 3×3) ({@link ./simd/conv2d_winograd.ts}) and F(4×4, 3×3).
  *
  * By default (`on`) Winograd runs wherever it applies. The choice is a fixed rule on purpose: the
  * two kernels round differently, and a choice made by timing would make two runs with the same
@@ -60,8 +60,9 @@ export function setWinogradMode(next: WinogradMode): WinogradMode {
  * The fixed rule between the two Winograd kernels: F(4×4, 3×3) for an output of at least 32×32
  * pixels per image (`oh`, `ow`), else F(2×2, 3×3). Measured on the reference U-Net's layers (batch
  * 4, 16–128 channels, `bench/winograd_layers.ts`, `bench/cpu_limits.md`): F(4×4, 3×3) took
- * 0.6–0.85× F(2×2, 3×3)'s CPU time at 32² to 128², 0.93–1.02× at 16² and 1.25× at 8² (16 tiles:
- * the transforms' fixed costs dominate); where they tie, F(2×2, 3×3)'s smaller rounding error wins.
+ * 0.6–0.93× F(2×2, 3×3)'s CPU time at 32² to 128², 0.88–1.03× at 16² and 1.1–1.3× at 8² (16 tiles:
+ * the transforms' fixed costs dominate) in two runs; where they tie, F(2×2, 3×3)'s smaller rounding
+ * error wins.
  * The channel counts do not enter: every measured count (16 to 128) followed the size.
  */
 export function winograd4Preferred(oh: number, ow: number, _ci: number, _co: number): boolean {

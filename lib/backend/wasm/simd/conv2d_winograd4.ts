@@ -31,18 +31,29 @@ import { runSplit, splitChunks } from "./helper_threads.ts";
 import { PAD4 } from "./emit_conv2d_winograd4.ts";
 
 /**
- * `G·(g0, g1, g2)` for F(4, 3) at the points 0, 1, −1, 1/2, −2, ∞ (float64), into
- * `out[k + r·step]` for the rows `r` of `G`: `[1 0 0]`, `[1/3 1/3 1/3]`, `[−1/3 1/3 −1/3]`,
- * `[−16/15 −8/15 −4/15]`, `[1/15 −2/15 4/15]`, `[0 0 1]`.
+ * `G·(x0, x1, x2)` for F(4, 3) at the points 0, 1, −1, 1/2, −2, ∞, for `n` vectors at once (float64):
+ * `x_i[k] = x[i_i + k]`, and row `r` of the result goes to `y[o + r·step + k]`. The rows of `G`:
+ * `[1 0 0]`, `[1/3 1/3 1/3]`, `[−1/3 1/3 −1/3]`, `[−16/15 −8/15 −4/15]`, `[1/15 −2/15 4/15]`, `[0 0 1]`.
  */
-function gTimes(g0: number, g1: number, g2: number, out: Float64Array, k: number, step: number): void {
-  const s = (g0 + g2) / 3, t = g1 / 3;
-  out[k] = g0;
-  out[k + step] = s + t;
-  out[k + 2 * step] = t - s;
-  out[k + 3 * step] = -4 * (4 * g0 + 2 * g1 + g2) / 15;
-  out[k + 4 * step] = (g0 - 2 * g1 + 4 * g2) / 15;
-  out[k + 5 * step] = g2;
+function gRows(
+  x: Float64Array,
+  i: [number, number, number],
+  y: Float64Array | Float32Array,
+  o: number,
+  step: number,
+  n: number,
+): void {
+  const [i0, i1, i2] = i;
+  for (let k = 0; k < n; k++) {
+    const g0 = x[i0 + k], g1 = x[i1 + k], g2 = x[i2 + k];
+    const s = (g0 + g2) / 3, t = g1 / 3;
+    y[o + k] = g0;
+    y[o + step + k] = s + t;
+    y[o + 2 * step + k] = t - s;
+    y[o + 3 * step + k] = -4 * (4 * g0 + 2 * g1 + g2) / 15;
+    y[o + 4 * step + k] = (g0 - 2 * g1 + 4 * g2) / 15;
+    y[o + 5 * step + k] = g2;
+  }
 }
 
 /**
@@ -59,26 +70,26 @@ export function packWinograd4Filter(
   src: tf.TensorInfo,
   index: (i: number, j: number, c: number, o: number) => number,
 ): tf.TensorInfo {
-  const cob = Math.ceil(co / 8), plane = cob * ci * 8;
+  const cob = Math.ceil(co / 8), plane = cob * ci * 8, n = ci * 8;
   const out = backend.makeOutput([36 * plane], "float32");
   const d = f32(backend, out), s = f32(backend, src); // views taken after the allocation
   const tap = Array.from({ length: 9 }, (_, t) => index(Math.floor(t / 3), t % 3, 0, 0) - index(0, 0, 0, 0));
-  // One block of 8 output channels at a time: its U, [ci, 8, 36], then copied plane by plane
-  // (writing the 36 planes — ci·⌈co/8⌉·32 bytes apart — element by element thrashed the cache).
-  const gg = new Float64Array(18), u = new Float64Array(ci * 8 * 36);
+  // One block of 8 output channels at a time, as rows of its ci·8 channel pairs (a tap's values,
+  // then G applied across rows): every pass reads and writes whole rows, and the last writes
+  // the 36 planes' runs for the block (element by element, the 36 planes thrashed the cache).
+  const g = new Float64Array(9 * n), h = new Float64Array(18 * n);
   for (let ob = 0; ob < cob; ob++) {
     const on = Math.min(8, co - ob * 8);
-    if (on < 8) u.fill(0);
+    if (on < 8) g.fill(0);
     for (let c = 0; c < ci; c++) {
       for (let ol = 0; ol < on; ol++) {
-        const at = index(0, 0, c, ob * 8 + ol), k = (c * 8 + ol) * 36;
-        for (let j = 0; j < 3; j++) gTimes(s[at + tap[j]], s[at + tap[3 + j]], s[at + tap[6 + j]], gg, j, 3);
-        for (let a = 0; a < 6; a++) gTimes(gg[a * 3], gg[a * 3 + 1], gg[a * 3 + 2], u, k + a * 6, 1);
+        const at = index(0, 0, c, ob * 8 + ol), k = c * 8 + ol;
+        for (let t = 0; t < 9; t++) g[t * n + k] = s[at + tap[t]];
       }
     }
-    for (let p = 0; p < 36; p++) {
-      const base = p * plane + ob * ci * 8;
-      for (let k = 0; k < ci * 8; k++) d[base + k] = u[k * 36 + p];
+    for (let j = 0; j < 3; j++) gRows(g, [j * n, (3 + j) * n, (6 + j) * n], h, j * n, 3 * n, n); // G g
+    for (let a = 0; a < 6; a++) {
+      gRows(h, [a * 3 * n, (a * 3 + 1) * n, (a * 3 + 2) * n], d, a * 6 * plane + ob * n, plane, n); // (G g) Gᵀ
     }
   }
   return out;
