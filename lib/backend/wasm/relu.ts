@@ -1,12 +1,10 @@
 /**
  * `Relu` for `wasm` as one SIMD pass (`f32x4.max(x, 0)`, 0.4 ms per million values) instead of the
- * shipped scalar loop (~2 ns per value), split across the helper threads; NaN stays NaN, as before.
+ * shipped scalar loop (~2 ns per value); NaN stays NaN, as before.
  * @module
  */
 import { callOriginal, type KernelArgs, type TensorInfo } from "./heap.ts";
 import { kernelsFor } from "./simd/fused_simd.ts";
-import { runSplit } from "./simd/helper_threads.ts";
-import { byteItems } from "./simd/split_bytes.ts";
 
 /** The kernel function. */
 export function relu(args: KernelArgs): TensorInfo {
@@ -17,8 +15,7 @@ export function relu(args: KernelArgs): TensorInfo {
   const out = b.makeOutput(x.shape, "float32");
   const n = x.shape.reduce((p, d) => p * d, 1), n4 = n & ~3;
   const px = b.dataIdMap.get(x.dataId)!.memoryOffset, py = b.dataIdMap.get(out.dataId)!.memoryOffset;
-  const { unit, count } = byteItems(n4 * 4, 16);
-  runSplit(b, "relu", [px, py, n4 * 4, unit], count);
+  k.relu(px, py, n4 * 4);
   if (n4 < n) {
     const src = new Float32Array(b.wasm.HEAPU8.buffer, px, n),
       dst = new Float32Array(b.wasm.HEAPU8.buffer, py, n);

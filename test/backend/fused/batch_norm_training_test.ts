@@ -16,7 +16,7 @@ function reference(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor[] {
   return [tf.batchNorm(x, mean, variance, b, g, EPS), mean, variance];
 }
 
-for (const shape of [[4, 6, 5, 16], [3, 7, 5], [9, 4], [4, 32, 30, 20]]) { // the last: 5 work items on wasm
+for (const shape of [[4, 6, 5, 16], [3, 7, 5], [9, 4]]) {
   testOnBackends(`fused batch norm forward and backward match moments + batchNorm, shape ${shape}`, () => {
     const c = shape[shape.length - 1];
     const x = randTensor(shape, 201, 0.7); // a non-zero mean exercises the centring

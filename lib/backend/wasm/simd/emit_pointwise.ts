@@ -2,50 +2,23 @@
  * The element-wise and per-channel kernels of the fused batch norm and ReLU on `wasm`: the ReLU
  * and its gradient, per-channel affine maps and linear combinations, and per-channel sums in
  * float64. Channels last, 4 floats per instruction; channel counts a multiple of 4.
- *
- * Each runs on the helper threads (`runSplit`): its last three parameters are `unit, t0, t1`, and
- * it covers the bytes `[t0·unit, min(t1·unit, total))` (`unit` a multiple of the row, or of 16
- * bytes for the flat ones). The sums also take `slotBytes, chunks, count` before them and add into
- * the partial sums of their chunk, `k = ⌈t0·chunks/count⌉`, at `s + k·slotBytes`.
  * @module
  */
 import type { FuncBuilder, ModuleBuilder } from "./assembler.ts";
 
-/** The byte range `[start, end)` of items `[t0, t1)`: `start = t0·unit`, `end = min(t1·unit, total)`. */
-function byteRange(f: FuncBuilder, total: number, unit: number, t0: number, t1: number): [number, number] {
-  const start = f.local("i32"), end = f.local("i32");
-  f.get(t0).get(unit).mul().set(start);
-  f.get(t1).get(unit).mul().tee(end).get(total).get(end).get(total).ltU().select().set(end);
-  return [start, end];
-}
-
-/** `for each row r (byte offset) in [start, end), each 4-channel group g (byte offset in the row): body()`. */
+/** `for each row r (byte offset), each 4-channel group g (byte offset in the row): body()`. */
 function rowsAndGroups(
   f: FuncBuilder,
   rowBytes: number,
-  [start, end]: [number, number],
+  total: number,
   body: (r: number, g: number) => void,
 ): void {
   const r = f.local("i32"), g = f.local("i32");
-  f.get(start).set(r);
-  f.forRange(r, end, { local: rowBytes }, () => {
+  f.i32(0).set(r);
+  f.forRange(r, total, { local: rowBytes }, () => {
     f.i32(0).set(g);
     f.forRange(g, rowBytes, 16, () => body(r, g));
   });
-}
-
-/** Moves the sums' bases `bases` to the chunk's slot: `+= ⌈t0·chunks/count⌉·slotBytes`. */
-function toSlot(
-  f: FuncBuilder,
-  bases: number[],
-  slotBytes: number,
-  chunks: number,
-  count: number,
-  t0: number,
-) {
-  const off = f.local("i32");
-  f.get(t0).get(chunks).mul().get(count).add().i32(1).sub().get(count).divU().get(slotBytes).mul().set(off);
-  for (const b of bases) f.get(b).get(off).add().set(b);
 }
 
 /** Emits `addr = base + r + g` (or `base + g` when r is null). */
@@ -72,14 +45,13 @@ function accumulate(f: FuncBuilder, base: number, g: number, v: number, addr: nu
   }
 }
 
-/** Emits `relu_grad(x, dy, dx, bytes, unit, t0, t1)`: `dx = x > 0 ? dy : 0`. */
+/** Emits `relu_grad(x, dy, dx, bytes)`: `dx = x > 0 ? dy : 0`. */
 export function emitReluGrad(m: ModuleBuilder): void {
-  const f = m.func("relu_grad", Array(7).fill("i32"));
-  const [x, dy, dx, bytes, unit, t0, t1] = [0, 1, 2, 3, 4, 5, 6];
+  const f = m.func("relu_grad", ["i32", "i32", "i32", "i32"]);
+  const [x, dy, dx, bytes] = [0, 1, 2, 3];
   const i = f.local("i32");
-  const [start, end] = byteRange(f, bytes, unit, t0, t1);
-  f.get(start).set(i);
-  f.forRange(i, end, 16, () => {
+  f.i32(0).set(i);
+  f.forRange(i, bytes, 16, () => {
     f.get(dx).get(i).add();
     f.get(dy).get(i).add().v128Load();
     f.get(x).get(i).add().v128Load().f32(0).f32x4Splat().f32x4Gt();
@@ -87,11 +59,11 @@ export function emitReluGrad(m: ModuleBuilder): void {
   });
 }
 
-/** Emits `affine(x, y, a, b, rowBytes, totalBytes, unit, t0, t1)`: `y[r, k] = a[k]·x[r, k] + b[k]`. */
+/** Emits `affine(x, y, a, b, rowBytes, totalBytes)`: `y[r, k] = a[k]·x[r, k] + b[k]`. */
 export function emitAffine(m: ModuleBuilder): void {
-  const f = m.func("affine", Array(9).fill("i32"));
-  const [x, y, a, b, rowBytes, total, unit, t0, t1] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  rowsAndGroups(f, rowBytes, byteRange(f, total, unit, t0, t1), (r, g) => {
+  const f = m.func("affine", ["i32", "i32", "i32", "i32", "i32", "i32"]);
+  const [x, y, a, b, rowBytes, total] = [0, 1, 2, 3, 4, 5];
+  rowsAndGroups(f, rowBytes, total, (r, g) => {
     at(f, y, r, g);
     at(f, x, r, g).v128Load();
     at(f, a, null, g).v128Load().f32x4Mul();
@@ -100,47 +72,24 @@ export function emitAffine(m: ModuleBuilder): void {
   });
 }
 
-/**
- * Emits `sums(x, s1, s2, rowBytes, totalBytes, slotBytes, chunks, count, unit, t0, t1)`: per-channel
- * Σx and Σx² in float64.
- */
+/** Emits `sums(x, s1, s2, rowBytes, totalBytes)`: per-channel Σx and Σx² in float64. */
 export function emitSums(m: ModuleBuilder): void {
-  const f = m.func("sums", Array(11).fill("i32"));
-  const [x, s1, s2, rowBytes, total, slotBytes, chunks, count, unit, t0, t1] = [
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-  ];
+  const f = m.func("sums", ["i32", "i32", "i32", "i32", "i32"]);
+  const [x, s1, s2, rowBytes, total] = [0, 1, 2, 3, 4];
   const v = f.local("v128"), addr = f.local("i32");
-  toSlot(f, [s1, s2], slotBytes, chunks, count, t0);
-  rowsAndGroups(f, rowBytes, byteRange(f, total, unit, t0, t1), (r, g) => {
+  rowsAndGroups(f, rowBytes, total, (r, g) => {
     at(f, x, r, g).v128Load().set(v);
     accumulate(f, s1, g, v, addr, false);
     accumulate(f, s2, g, v, addr, true);
   });
 }
 
-/**
- * Emits `sums2(dy, x, mean, sdy, sdyx, rowBytes, totalBytes, slotBytes, chunks, count, unit, t0,
- * t1)`: per-channel Σdy and Σdy·(x − mean) in float64.
- */
+/** Emits `sums2(dy, x, mean, sdy, sdyx, rowBytes, totalBytes)`: per-channel Σdy and Σdy·(x − mean) in float64. */
 export function emitSums2(m: ModuleBuilder): void {
-  const f = m.func("sums2", Array(13).fill("i32"));
-  const [dy, x, mean, sdy, sdyx, rowBytes, total, slotBytes, chunks, count, unit, t0, t1] = Array.from(
-    { length: 13 },
-    (_, i) => i,
-  );
+  const f = m.func("sums2", ["i32", "i32", "i32", "i32", "i32", "i32", "i32"]);
+  const [dy, x, mean, sdy, sdyx, rowBytes, total] = [0, 1, 2, 3, 4, 5, 6];
   const d = f.local("v128"), c = f.local("v128"), addr = f.local("i32");
-  toSlot(f, [sdy, sdyx], slotBytes, chunks, count, t0);
-  rowsAndGroups(f, rowBytes, byteRange(f, total, unit, t0, t1), (r, g) => {
+  rowsAndGroups(f, rowBytes, total, (r, g) => {
     at(f, dy, r, g).v128Load().tee(d);
     at(f, x, r, g).v128Load();
     at(f, mean, null, g).v128Load().f32x4Sub().f32x4Mul().set(c);
@@ -149,14 +98,11 @@ export function emitSums2(m: ModuleBuilder): void {
   });
 }
 
-/**
- * Emits `lincomb(dy, x, p, q, c, dx, rowBytes, totalBytes, unit, t0, t1)`:
- * `dx[r, k] = p[k]·dy + q[k]·x + c[k]`.
- */
+/** Emits `lincomb(dy, x, p, q, c, dx, rowBytes, totalBytes)`: `dx[r, k] = p[k]·dy + q[k]·x + c[k]`. */
 export function emitLincomb(m: ModuleBuilder): void {
-  const f = m.func("lincomb", Array(11).fill("i32"));
-  const [dy, x, p, q, c, dx, rowBytes, total, unit, t0, t1] = Array.from({ length: 11 }, (_, i) => i);
-  rowsAndGroups(f, rowBytes, byteRange(f, total, unit, t0, t1), (r, g) => {
+  const f = m.func("lincomb", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"]);
+  const [dy, x, p, q, c, dx, rowBytes, total] = [0, 1, 2, 3, 4, 5, 6, 7];
+  rowsAndGroups(f, rowBytes, total, (r, g) => {
     at(f, dx, r, g);
     at(f, dy, r, g).v128Load();
     at(f, p, null, g).v128Load().f32x4Mul();
@@ -167,14 +113,13 @@ export function emitLincomb(m: ModuleBuilder): void {
   });
 }
 
-/** Emits `relu(x, y, bytes, unit, t0, t1)`: `y = max(x, 0)`. */
+/** Emits `relu(x, y, bytes)`: `y = max(x, 0)`. */
 export function emitRelu(m: ModuleBuilder): void {
-  const f = m.func("relu", Array(6).fill("i32"));
-  const [x, y, bytes, unit, t0, t1] = [0, 1, 2, 3, 4, 5];
+  const f = m.func("relu", ["i32", "i32", "i32"]);
+  const [x, y, bytes] = [0, 1, 2];
   const i = f.local("i32");
-  const [start, end] = byteRange(f, bytes, unit, t0, t1);
-  f.get(start).set(i);
-  f.forRange(i, end, 16, () => {
+  f.i32(0).set(i);
+  f.forRange(i, bytes, 16, () => {
     f.get(y).get(i).add();
     f.get(x).get(i).add().v128Load().f32(0).f32x4Splat().f32x4Max();
     f.v128Store();

@@ -1,15 +1,12 @@
 /**
  * The fused batch norm and ReLU gradient on `wasm` with {@link ./kernels.ts}: the per-channel
  * statistics and coefficients (a few numbers per channel) are computed in JavaScript between
- * two SIMD passes over the heap, each split across the helper threads. The sums are taken per
- * chunk of rows and added in chunk order, so they do not depend on which thread ran what.
+ * two SIMD passes over the heap.
  * @module
  */
 import type { tf } from "../../../core/tf.ts";
 import type { WasmBackend } from "../heap.ts";
 import { type SimdKernels, simdKernels } from "./kernels.ts";
-import { runSplit, splitChunks } from "./helper_threads.ts";
-import { byteItems } from "./split_bytes.ts";
 
 /** The kernels for this backend's heap, or null (no SIMD, or a heap seglab cannot import). */
 export function kernelsFor(backend: WasmBackend): SimdKernels | null {
@@ -25,16 +22,6 @@ function scratch(b: WasmBackend, bytes: number) {
   const base = b.wasm._malloc(bytes + 16) >>> 0;
   const aligned = ((base + 15) & ~15) >>> 0; // unsigned: the heap reaches past 2 GiB
   return { at: aligned, done: () => b.wasm._free(base) };
-}
-
-/**
- * The per-channel sums of `chunks` partial sums at `at` (`c` float64 each, slots `2c` apart: the
- * two sums of a chunk side by side), added in chunk order.
- */
-function chunkSums(heap: ArrayBufferLike, at: number, c: number, chunks: number): Float64Array {
-  const all = new Float64Array(heap, at, (chunks - 1) * 2 * c + c), out = new Float64Array(c);
-  for (let k = 0; k < chunks; k++) for (let j = 0; j < c; j++) out[j] += all[k * 2 * c + j];
-  return out;
 }
 
 /** True when the SIMD path applies (channels a multiple of 4). */
@@ -56,15 +43,15 @@ export function batchNormTrainForwardSimd(
   meanOut: tf.TensorInfo,
   varianceOut: tf.TensorInfo,
 ): void {
+  const k = kernelsFor(b)!;
   const c = gamma.length, total = x.shape.reduce((p, d) => p * d, 1) * 4, m = total / 4 / c;
-  const { unit, count } = byteItems(total, c * 4), chunks = splitChunks(b, count);
-  const s = scratch(b, chunks * c * 8 * 2 + c * 4 * 2);
+  const s = scratch(b, c * 8 * 2 + c * 4 * 2);
   try {
-    const s1 = s.at, s2 = s1 + c * 8, a = s1 + chunks * c * 16, off = a + c * 4;
+    const s1 = s.at, s2 = s1 + c * 8, a = s2 + c * 8, off = a + c * 4;
     const heap = () => b.wasm.HEAPU8.buffer;
-    new Float64Array(heap(), s1, chunks * 2 * c).fill(0);
-    runSplit(b, "sums", [ptr(b, x), s1, s2, c * 4, total, c * 16, chunks, count, unit], count);
-    const S1 = chunkSums(heap(), s1, c, chunks), S2 = chunkSums(heap(), s2, c, chunks);
+    new Float64Array(heap(), s1, 2 * c).fill(0);
+    k.sums(ptr(b, x), s1, s2, c * 4, total);
+    const S1 = new Float64Array(heap(), s1, c), S2 = new Float64Array(heap(), s2, c);
     const A = new Float32Array(heap(), a, c), B = new Float32Array(heap(), off, c);
     const mean = new Float32Array(heap(), ptr(b, meanOut), c),
       variance = new Float32Array(heap(), ptr(b, varianceOut), c);
@@ -75,7 +62,7 @@ export function batchNormTrainForwardSimd(
       A[j] = gamma[j] / Math.sqrt(v + eps);
       B[j] = beta[j] - A[j] * mu;
     }
-    runSplit(b, "affine", [ptr(b, x), ptr(b, y), a, off, c * 4, total, unit], count);
+    k.affine(ptr(b, x), ptr(b, y), a, off, c * 4, total);
   } finally {
     s.done();
   }
@@ -96,28 +83,15 @@ export function batchNormTrainBackwardSimd(
   dgammaOut: tf.TensorInfo,
   dbetaOut: tf.TensorInfo,
 ): void {
+  const k = kernelsFor(b)!;
   const c = gamma.length, total = x.shape.reduce((p, d) => p * d, 1) * 4, m = total / 4 / c;
-  const { unit, count } = byteItems(total, c * 4), chunks = splitChunks(b, count);
-  const s = scratch(b, chunks * c * 8 * 2 + c * 4 * 3);
+  const s = scratch(b, c * 8 * 2 + c * 4 * 3);
   try {
-    const sdy = s.at, sdyx = sdy + c * 8, p = sdy + chunks * c * 16, q = p + c * 4, r = q + c * 4;
+    const sdy = s.at, sdyx = sdy + c * 8, p = sdyx + c * 8, q = p + c * 4, r = q + c * 4;
     const heap = () => b.wasm.HEAPU8.buffer;
-    new Float64Array(heap(), sdy, chunks * 2 * c).fill(0);
-    const sumsArgs = [
-      ptr(b, dy),
-      ptr(b, x),
-      ptr(b, meanInfo),
-      sdy,
-      sdyx,
-      c * 4,
-      total,
-      c * 16,
-      chunks,
-      count,
-      unit,
-    ];
-    runSplit(b, "sums2", sumsArgs, count);
-    const SDY = chunkSums(heap(), sdy, c, chunks), SDYX = chunkSums(heap(), sdyx, c, chunks);
+    new Float64Array(heap(), sdy, 2 * c).fill(0);
+    k.sums2(ptr(b, dy), ptr(b, x), ptr(b, meanInfo), sdy, sdyx, c * 4, total);
+    const SDY = new Float64Array(heap(), sdy, c), SDYX = new Float64Array(heap(), sdyx, c);
     const P = new Float32Array(heap(), p, c),
       Q = new Float32Array(heap(), q, c),
       R = new Float32Array(heap(), r, c);
@@ -133,7 +107,7 @@ export function batchNormTrainBackwardSimd(
       Q[j] = qj;
       R[j] = -gamma[j] * rs * SDY[j] / m - qj * mean[j] + (dmean ? dmean[j] / m : 0);
     }
-    runSplit(b, "lincomb", [ptr(b, dy), ptr(b, x), p, q, r, ptr(b, dx), c * 4, total, unit], count);
+    k.lincomb(ptr(b, dy), ptr(b, x), p, q, r, ptr(b, dx), c * 4, total);
   } finally {
     s.done();
   }
@@ -141,9 +115,9 @@ export function batchNormTrainBackwardSimd(
 
 /** ReLU gradient; the tail beyond a multiple of 4 in JavaScript. */
 export function reluGradSimd(b: WasmBackend, dy: tf.TensorInfo, x: tf.TensorInfo, dx: tf.TensorInfo): void {
+  const k = kernelsFor(b)!;
   const n = x.shape.reduce((p, d) => p * d, 1), n4 = n & ~3;
-  const { unit, count } = byteItems(n4 * 4, 16);
-  runSplit(b, "relu_grad", [ptr(b, x), ptr(b, dy), ptr(b, dx), n4 * 4, unit], count);
+  k.relu_grad(ptr(b, x), ptr(b, dy), ptr(b, dx), n4 * 4);
   if (n4 < n) {
     const heap = b.wasm.HEAPU8.buffer;
     const xs = new Float32Array(heap, ptr(b, x), n), gs = new Float32Array(heap, ptr(b, dy), n);

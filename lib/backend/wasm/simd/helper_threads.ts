@@ -29,12 +29,6 @@ const NAMES = [
   "conv_filter_grad_winograd",
   "conv_filter_grad_winograd4",
   "conv2d_winograd4",
-  "relu",
-  "relu_grad",
-  "affine",
-  "lincomb",
-  "sums",
-  "sums2",
 ];
 
 /**

@@ -13,18 +13,24 @@ import { SIMD_EMITTERS } from "./emitters.ts";
 
 /** The exported functions. */
 export interface SimdKernels {
-  // The element-wise and per-channel kernels cover the bytes [t0·unit, min(t1·unit, total)); the
-  // sums add into the partial sums of chunk ⌈t0·chunks/count⌉, slotBytes apart (emit_pointwise.ts).
   /** `dx = x > 0 ? dy : 0` over `bytes` (a multiple of 16). */
-  relu_grad(x: number, dy: number, dx: number, bytes: number, unit: number, t0: number, t1: number): void;
+  relu_grad(x: number, dy: number, dx: number, bytes: number): void;
   /** `y[r, k] = a[k]·x[r, k] + b[k]` (f32 a, b). */
-  affine(...args: number[]): void;
+  affine(x: number, y: number, a: number, b: number, rowBytes: number, totalBytes: number): void;
   /** `s1[k] += Σ_r x[r, k]`, `s2[k] += Σ_r x[r, k]²` (f64 s1, s2). */
-  sums(...args: number[]): void;
+  sums(x: number, s1: number, s2: number, rowBytes: number, totalBytes: number): void;
   /** `sdy[k] += Σ_r dy`, `sdyx[k] += Σ_r dy·(x − mean[k])` (f32 mean, f64 sums). */
-  sums2(...args: number[]): void;
+  sums2(
+    dy: number,
+    x: number,
+    mean: number,
+    sdy: number,
+    sdyx: number,
+    rowBytes: number,
+    totalBytes: number,
+  ): void;
   /** `y = max(x, 0)` over `bytes` (a multiple of 16). */
-  relu(x: number, y: number, bytes: number, unit: number, t0: number, t1: number): void;
+  relu(x: number, y: number, bytes: number): void;
   /**
    * Max-pool 2×2 stride 2 gradient, first maximum (row-major) wins: for `rows` = N·OH output rows
    * of `rowBytesDy` bytes, the input rows are `rowBytesX` bytes, `cBytes` = channels·4.
@@ -120,7 +126,16 @@ export interface SimdKernels {
   /** See {@link ./conv2d_winograd4.ts}: blocks `[t0, t1)` of output tiles of a Winograd F(4×4, 3×3) convolution. */
   conv2d_winograd4(...args: number[]): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
-  lincomb(...args: number[]): void;
+  lincomb(
+    dy: number,
+    x: number,
+    p: number,
+    q: number,
+    c: number,
+    dx: number,
+    rowBytes: number,
+    totalBytes: number,
+  ): void;
 }
 
 /** Assembles the module (every kernel in `SIMD_EMITTERS`) for a memory that is (or is not) shared. */

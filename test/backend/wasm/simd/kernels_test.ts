@@ -38,11 +38,10 @@ for (const [rows, c] of [[37, 4], [13, 16], [5, 64]]) {
     const expect = (fn: (r: number, j: number) => number) =>
       Float64Array.from({ length: n }, (_, i) => fn(Math.floor(i / c), i % c));
 
-    k.relu_grad(px, pdy, py, n * 4, n * 4, 0, 1);
+    k.relu_grad(px, pdy, py, n * 4);
     assertAllClose(f32(py, n), expect((r, j) => (x[r * c + j] > 0 ? dy[r * c + j] : 0)), 0, 0, "relu_grad");
 
-    f32(py, n).fill(NaN);
-    for (let t = 0; t * 3 < rows; t++) k.affine(px, py, pa, pb, c * 4, n * 4, 3 * c * 4, t, t + 1); // 3 rows per item
+    k.affine(px, py, pa, pb, c * 4, n * 4);
     assertAllClose(
       f32(py, n),
       expect((r, j) => Math.fround(Math.fround(a[j] * x[r * c + j]) + b[j])),
@@ -51,8 +50,7 @@ for (const [rows, c] of [[37, 4], [13, 16], [5, 64]]) {
       "affine",
     );
 
-    f32(py, n).fill(NaN);
-    k.lincomb(pdy, px, pa, pq, pb, py, c * 4, n * 4, 2 * c * 4, 0, Math.ceil(rows / 2)); // 2 rows per item
+    k.lincomb(pdy, px, pa, pq, pb, py, c * 4, n * 4);
     assertAllClose(
       f32(py, n),
       expect((r, j) => a[j] * dy[r * c + j] + q[j] * x[r * c + j] + b[j]),
@@ -69,12 +67,12 @@ for (const [rows, c] of [[37, 4], [13, 16], [5, 64]]) {
       });
     f64(ps1, c).fill(0);
     f64(ps2, c).fill(0);
-    k.sums(px, ps1, ps2, c * 4, n * 4, 0, 1, 1, n * 4, 0, 1);
+    k.sums(px, ps1, ps2, c * 4, n * 4);
     assertAllClose(f64(ps1, c), sum((i) => x[i]), 1e-12, 1e-12, "sums Σx");
     assertAllClose(f64(ps2, c), sum((i) => x[i] * x[i]), 1e-12, 1e-12, "sums Σx²");
     f64(ps1, c).fill(0);
     f64(ps2, c).fill(0);
-    k.sums2(pdy, px, pa, ps1, ps2, c * 4, n * 4, 0, 1, 1, n * 4, 0, 1); // mean = a
+    k.sums2(pdy, px, pa, ps1, ps2, c * 4, n * 4); // mean = a
     assertAllClose(f64(ps1, c), sum((i) => dy[i]), 1e-12, 1e-12, "sums2 Σdy");
     assertAllClose(
       f64(ps2, c),
