@@ -10,7 +10,7 @@
  * direct convolution's by rounding only — a few units of 2⁻²⁴ times the sum of |x|·|w| over the
  * window (the input transform adds up to 4 inputs, the output transform up to 9 products, and
  * `G` halves and adds 3 weights). The tests hold it to 2·10⁻⁶ of the largest |y| (it measures
- * ~3·10⁻⁷; F(4×4, 3×3), with coefficients up to 8 and ¼, is about 10× worse and is not used).
+ * ~3·10⁻⁷; F(4×4, 3×3), {@link ./conv2d_winograd4.ts}, rounds 2–3× more and runs from 32×32 outputs).
  *
  * The kernel's emitter is `emit_conv2d_winograd.ts`; {@linkcode conv2dWinogradApplies} says where
  * it runs (`ci` and `co` multiples of 4).
