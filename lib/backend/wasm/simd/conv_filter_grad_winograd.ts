@@ -26,8 +26,11 @@ import { runSplit, splitChunks, splitThreads } from "./helper_threads.ts";
 import { PAD } from "./emit_conv2d_winograd.ts";
 import { winogradFilterFinal } from "./winograd_filter_final.ts";
 
-/** Partial sums per thread: more even out a thread the OS slows; each costs a pass over `M`. */
-const PARTS_PER_THREAD = 2;
+/**
+ * Partial sums per thread: more would even out a thread the OS slows, but each costs a pass over `M`
+ * (2 per thread measured 4–8 % slower on the U-Net's weight gradients).
+ */
+const PARTS_PER_THREAD = 1;
 
 /** Most bytes all partials together may take (the OCR head's 3×3 720→512 needs 23.6 MiB each). */
 const PARTS_BUDGET = 64 * 1024 * 1024;
@@ -102,7 +105,7 @@ export function convFilterGradWinograd(
   try {
     const scratch = ((base + 15) & ~15) >>> 0;
     const parts = scratch + chunks * slotBytes, zero = parts + items * partFloats * 4;
-    backend.wasm.HEAPU8.fill(0, scratch, scratch + bytes);
+    new Float32Array(backend.wasm.HEAPU8.buffer, zero, Math.max(ci, co)).fill(0); // the kernel zeroes the rest
     const name = m === 2 ? "conv_filter_grad_winograd" : "conv_filter_grad_winograd4";
     const shape = [n, h, w, ci, oh, ow, co, p.pt, p.pl];
     runSplit(backend, name, [

@@ -69,9 +69,9 @@ export function emitConvFilterGradWinograd4(m: ModuleBuilder, fma: boolean): voi
 /**
  * Emits `name(x, dy, parts, scratch, slotBytes, zero, n, h, w, ci, oh, ow, co, pt, pl, tb, blocks,
  * items, chunks, t0, t1)`: item `k` of `[t0, t1)` adds the blocks `⌊k·blocks/items⌋ …
- * ⌊(k+1)·blocks/items⌋` into partial `k` (at `parts + k·α²·ci·⌈co/8⌉·32`, zeroed by the host).
+ * ⌊(k+1)·blocks/items⌋` into partial `k` (at `parts + k·α²·ci·⌈co/8⌉·32`, zeroed here first).
  * The scratch slot is the chunk's (see `conv2d_winograd`); `zero` points at `max(ci, co)` zero
- * floats; the scratch's padding lanes of `W` must be zero.
+ * floats.
  */
 function emitVariant(mb: ModuleBuilder, fma: boolean, name: string, m: 2 | 4): void {
   const f = mb.func(name, Array(PARAMS.length).fill("i32"));
@@ -127,10 +127,13 @@ function emitVariant(mb: ModuleBuilder, fma: boolean, name: string, m: 2 | 4): v
   f.get(p.tb).get(s.cbytes).mul().i32(PAD).add().set(s.vs);
   f.get(p.tb).get(s.obytes).mul().i32(PAD).add().set(s.ws);
   f.get(s.sV).get(s.vs).i32(planes).mul().add().set(s.sW);
+  // W's padding lanes past co are never written: zero the slot's W once
+  f.get(s.sW).i32(0).get(s.ws).i32(planes).mul().memoryFill();
   f.get(p.t0).set(item);
   f.forRange(item, p.t1, 1, () => {
     // part = parts + item·planes·ci·obytes
     f.get(p.parts).get(item).get(p.ci).mul().get(s.obytes).mul().i32(planes).mul().add().set(s.part);
+    f.get(s.part).i32(0).get(p.ci).get(s.obytes).mul().i32(planes).mul().memoryFill();
     f.get(item).get(p.blocks).mul().get(p.items).divU().set(b0);
     f.get(item).i32(1).add().get(p.blocks).mul().get(p.items).divU().set(b1);
     f.get(b0).set(s.blk);

@@ -6,6 +6,21 @@
  * @module
  */
 
+/**
+ * Reused float64 scratch (a fresh megabyte-sized array per call cost 4–5 ms in page faults and
+ * zeroing, more than the arithmetic): `n` zeroed values of buffer `k`. Arrays over
+ * {@linkcode KEEP_MAX} values (the OCR head's 720→512) are not kept.
+ */
+const scratch: Float64Array[] = [];
+const KEEP_MAX = 1 << 22;
+function zeroed(k: number, n: number): Float64Array {
+  if (n > KEEP_MAX) return new Float64Array(n);
+  if (!scratch[k] || scratch[k].length < n) scratch[k] = new Float64Array(n);
+  const a = scratch[k].subarray(0, n);
+  a.fill(0);
+  return a;
+}
+
 /** `Σ_k M_k` as float64 `[α², ci, co]` (dropping the padding channels past `co`). */
 function addParts(
   m: Float32Array,
@@ -15,7 +30,7 @@ function addParts(
   co: number,
   cop: number,
 ): Float64Array {
-  const sum = new Float64Array(planes * ci * co);
+  const sum = zeroed(0, planes * ci * co);
   for (let k = 0; k < items; k++) {
     for (let r = 0, at = k * planes * ci * cop, s = 0; r < planes * ci; r++, at += cop) {
       for (let o = 0; o < co; o++) sum[s++] += m[at + o];
@@ -24,25 +39,29 @@ function addParts(
   return sum;
 }
 
-/** `(v0, v1, v2) = Σ_e u[e]·G[e]` for F(2, 3)'s `G` with its last row negated. */
-function g2(u0: number, u1: number, u2: number, u3: number, out: Float64Array, k: number, step: number) {
-  const h = 0.5 * (u1 + u2);
-  out[k] = u0 + h;
-  out[k + step] = 0.5 * (u1 - u2);
-  out[k + 2 * step] = h - u3;
-}
+/** `G` of F(2, 3) with its last row negated (the kernel's `A` has its last row negated). */
+const G2 = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, -1]];
 
-/** `(v0, v1, v2) = Σ_e u[e]·G[e]` for F(4, 3)'s `G` (rows in `conv2d_winograd4.ts`'s `gTimes`). */
-function g4(u: Float64Array, out: Float64Array, k: number, step: number) {
-  const s = (u[1] + u[2]) / 3, d = (u[1] - u[2]) / 3, u3 = u[3] / 15, u4 = u[4] / 15;
-  out[k] = u[0] + d - 16 * u3 + u4;
-  out[k + step] = s - 8 * u3 - 2 * u4;
-  out[k + 2 * step] = d - 4 * u3 + 4 * u4 + u[5];
+/** `G` of F(4, 3) at the points 0, 1, −1, 1/2, −2, ∞ (`conv2d_winograd4.ts`'s `gTimes`). */
+const G4 = [
+  [1, 0, 0],
+  [1 / 3, 1 / 3, 1 / 3],
+  [-1 / 3, 1 / 3, -1 / 3],
+  [-16 / 15, -8 / 15, -4 / 15],
+  [1 / 15, -2 / 15, 4 / 15],
+  [0, 0, 1],
+];
+
+/** `out[k·p + q] += w·src[s·p + q]` for every `q < p` (one plane times a weight). */
+function axpy(out: Float64Array, k: number, w: number, src: Float64Array, s: number, p: number) {
+  if (w === 0) return;
+  for (let q = 0, o = k * p, i = s * p; q < p; q++) out[o + q] += w * src[i + q];
 }
 
 /**
  * `dw` (`[3, 3, ci, co]`) from the `items` partial sums `m` of an F(`mt`×`mt`, 3×3) weight gradient
- * (`mt` 2 or 4), `cop` channels per row of `m`.
+ * (`mt` 2 or 4), `cop` channels per row of `m`: plane by plane (`t[a, j] = Σ_e M[a, e]·G[e][j]`,
+ * then `dW[i, j] = Σ_a G[a][i]·t[a, j]`), so every loop runs over contiguous channel pairs.
  */
 export function winogradFilterFinal(
   m: Float32Array,
@@ -53,27 +72,16 @@ export function winogradFilterFinal(
   cop: number,
   dw: Float32Array,
 ): void {
-  const alpha = mt + 2, p = ci * co;
+  const alpha = mt + 2, p = ci * co, G = mt === 2 ? G2 : G4;
   const sum = addParts(m, items, alpha * alpha, ci, co, cop);
-  const t = new Float64Array(3 * alpha), u = new Float64Array(alpha), v = new Float64Array(3);
-  for (let q = 0; q < p; q++) {
-    for (let a = 0; a < alpha; a++) { // t[a][j] = Σ_e M[a, e]·G[e][j]
-      const r = a * alpha * p + q;
-      if (mt === 2) g2(sum[r], sum[r + p], sum[r + 2 * p], sum[r + 3 * p], t, a * 3, 1);
-      else {
-        for (let e = 0; e < 6; e++) u[e] = sum[r + e * p];
-        g4(u, t, a * 3, 1);
-      }
-    }
-    for (let j = 0; j < 3; j++) { // dW[i][j] = Σ_a G[a][i]·t[a][j]
-      if (mt === 2) g2(t[j], t[3 + j], t[6 + j], t[9 + j], v, 0, 1);
-      else {
-        for (let a = 0; a < 6; a++) u[a] = t[a * 3 + j];
-        g4(u, v, 0, 1);
-      }
-      dw[j * p + q] = v[0];
-      dw[(3 + j) * p + q] = v[1];
-      dw[(6 + j) * p + q] = v[2];
+  const t = zeroed(1, alpha * 3 * p), d = zeroed(2, 9 * p);
+  for (let a = 0; a < alpha; a++) {
+    for (let j = 0; j < 3; j++) {
+      for (let e = 0; e < alpha; e++) axpy(t, a * 3 + j, G[e][j], sum, a * alpha + e, p);
     }
   }
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) for (let a = 0; a < alpha; a++) axpy(d, i * 3 + j, G[a][i], t, a * 3 + j, p);
+  }
+  for (let k = 0; k < 9 * p; k++) dw[k] = d[k];
 }
