@@ -23,7 +23,6 @@ import { slice } from "./slice.ts";
 import { splitV } from "./split_v.ts";
 import { concat } from "./concat.ts";
 import { relu } from "./relu.ts";
-import { exp } from "./exp.ts";
 import { resizeBilinearGrad } from "./resize_bilinear_grad.ts";
 
 /** One kernel seglab registers for `wasm`, and why. */
@@ -84,12 +83,6 @@ export const WASM_TRAINING_KERNELS: readonly WasmKernelEntry[] = [
     kind: "replaced",
     why: "one SIMD pass instead of a scalar loop",
     kernelFunc: relu,
-  },
-  {
-    name: "Exp",
-    kind: "replaced",
-    why: "one SIMD pass (range reduction, polynomial) instead of a scalar loop; softmax and its gradient",
-    kernelFunc: exp,
   },
   {
     name: "ResizeBilinearGrad",

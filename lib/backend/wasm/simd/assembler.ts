@@ -228,37 +228,6 @@ export class FuncBuilder {
   f32x4Max() {
     return this.simd(0xe9);
   }
-  f32x4Min() {
-    return this.simd(0xe8);
-  }
-  f32x4Lt() {
-    return this.simd(0x43);
-  }
-  /** Rounds to the nearest integer, ties to even. */
-  f32x4Nearest() {
-    return this.simd(0x6a);
-  }
-  i32x4Splat() {
-    return this.simd(0x11);
-  }
-  /** `i32x4.trunc_sat_f32x4_s`. */
-  i32x4TruncSatF32x4S() {
-    return this.simd(0xf8);
-  }
-  i32x4Add() {
-    return this.simd(0xae);
-  }
-  i32x4Sub() {
-    return this.simd(0xb1);
-  }
-  /** Pops a vector and a shift count (i32). */
-  i32x4Shl() {
-    return this.simd(0xab);
-  }
-  /** Pops a vector and a shift count (i32); arithmetic. */
-  i32x4ShrS() {
-    return this.simd(0xac);
-  }
   f64x2Add() {
     return this.simd(0xf0);
   }

@@ -7,7 +7,6 @@
 import type { ModuleBuilder } from "./assembler.ts";
 import { emitAffine, emitLincomb, emitRelu, emitReluGrad, emitSums, emitSums2 } from "./emit_pointwise.ts";
 import { emitMaxpool2Grad } from "./emit_maxpool2_grad.ts";
-import { emitExp } from "./emit_exp.ts";
 import { emitIm2row } from "./emit_im2row.ts";
 import { emitResizeGrad } from "./emit_resize_grad.ts";
 import { emitDwFilterGrad } from "./emit_dw_filter_grad.ts";
@@ -29,7 +28,6 @@ export const SIMD_EMITTERS: readonly SimdEmitter[] = [
   emitSums2,
   emitLincomb,
   emitRelu,
-  emitExp,
   emitMaxpool2Grad,
   emitIm2row,
   emitResizeGrad,

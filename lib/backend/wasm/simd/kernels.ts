@@ -31,8 +31,6 @@ export interface SimdKernels {
   ): void;
   /** `y = max(x, 0)` over `bytes` (a multiple of 16). */
   relu(x: number, y: number, bytes: number): void;
-  /** `y = e^x` over `bytes` (a multiple of 16); see `emit_exp.ts`. */
-  exp(x: number, y: number, bytes: number): void;
   /**
    * Max-pool 2×2 stride 2 gradient, first maximum (row-major) wins: for `rows` = N·OH output rows
    * of `rowBytesDy` bytes, the input rows are `rowBytesX` bytes, `cBytes` = channels·4.
