@@ -28,13 +28,9 @@ import {
 import { transposeInfo } from "./conv2d_backprop_input.ts";
 import { kernelsFor } from "./simd/fused_simd.ts";
 import { convFilterGradSimd } from "./simd/conv_filter_grad.ts";
-import {
-  convFilterGradWinograd,
-  filterGrad4Preferred,
-  filterGradParts,
-} from "./simd/conv_filter_grad_winograd.ts";
+import { convFilterGradWinograd, filterGradParts } from "./simd/conv_filter_grad_winograd.ts";
 import { winogradShape } from "./conv2d.ts";
-import { runConv3x3 } from "./conv3x3_choice.ts";
+import { runConv3x3, winograd4Preferred } from "./conv3x3_choice.ts";
 
 /** The kernel function. */
 export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
@@ -113,7 +109,7 @@ function winogradFilterGrad(
   const w2 = () => convFilterGradWinograd(backend, x, dy, pad, 2)!;
   if (filterGradParts(backend, dy.shape, ci, 4) === 0) return { w2, w4: null };
   const run = () => convFilterGradWinograd(backend, x, dy, pad, 4)!;
-  return { w2, w4: { run, preferred: filterGrad4Preferred(info.outHeight, info.outWidth) } };
+  return { w2, w4: { run, preferred: winograd4Preferred(info.outHeight, info.outWidth, ci, co) } };
 }
 
 /** Bytes of `dy` one chunk's convolution may use as its filter (XNNPACK re-reads it per output tile). */

@@ -46,17 +46,6 @@ const BLOCK_BYTES = 256 * 1024;
  */
 const MIN_PIXELS = 2048;
 
-/**
- * The fixed rule between the two tile sizes: F(4×4, 3×3) for outputs of at least 64×64 pixels,
- * else F(2×2, 3×3). On the reference U-Net's layers (batch 4, CPU time, `bench/conv_grads.ts`)
- * F(4×4, 3×3) took 0.56–0.82× F(2×2, 3×3)'s time at 64² and 128², but 1.26–1.27× at 32² with 64
- * output channels (256 tiles: its partial sums, 36 planes of `ci·co`, cost more than its products
- * save) and 0.87× with 32.
- */
-export function filterGrad4Preferred(oh: number, ow: number): boolean {
-  return oh >= 64 && ow >= 64;
-}
-
 /** Tiles per block: its transformed inputs and gradients (α²·4·tb·(ci + ⌈co/8⌉·8) bytes) fill ~BLOCK_BYTES. */
 export function gradBlock(ci: number, co: number, m: 2 | 4): number {
   const bytesPerTile = (m + 2) ** 2 * 4 * (ci + Math.ceil(co / 8) * 8);

@@ -96,20 +96,17 @@ Deno.test("a weight gradient of under 2048 output pixels runs the direct kernel"
   }
 });
 
-Deno.test("SEGLAB_WINOGRAD=on takes F(4×4, 3×3) from 64×64 outputs and F(2×2, 3×3) below", async () => {
-  for (
-    const [c, want] of [[{ x: [1, 64, 64, 8], co: 8, pad: "same" }, "f43"], [{
-      x: [2, 32, 32, 8],
-      co: 8,
-      pad: "same",
-    }, "f23"]] as const
-  ) {
-    const [on] = await withMode("on", () => onBackend("wasm", () => problem(c as Case)));
-    const [forced] = await withMode(want, () => onBackend("wasm", () => problem(c as Case)));
-    const [other] = await withMode(
-      want === "f43" ? "f23" : "f43",
-      () => onBackend("wasm", () => problem(c as Case)),
-    );
+const RULE_CASES: [Case, "f23" | "f43"][] = [
+  [{ x: [1, 64, 64, 8], co: 8, pad: "same" }, "f43"],
+  [{ x: [2, 32, 32, 8], co: 8, pad: "same" }, "f43"],
+  [{ x: [8, 16, 16, 8], co: 8, pad: "same" }, "f23"],
+];
+
+Deno.test("SEGLAB_WINOGRAD=on takes F(4×4, 3×3) from 32×32 outputs and F(2×2, 3×3) below", async () => {
+  for (const [c, want] of RULE_CASES) {
+    const [on] = await withMode("on", () => onBackend("wasm", () => problem(c)));
+    const [forced] = await withMode(want, () => onBackend("wasm", () => problem(c)));
+    const [other] = await withMode(want === "f43" ? "f23" : "f43", () => onBackend("wasm", () => problem(c)));
     assert.deepEqual(on, forced, `${c.x.join("x")}: ${want}`);
     assert.notDeepEqual(on, other);
   }
