@@ -13,7 +13,7 @@ import { tf } from "../../core/tf.ts";
 import { callOriginal, type KernelArgs, release, type TensorInfo, type WasmBackend } from "./heap.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
 import { conv2dWinograd, conv2dWinogradApplies, packWinogradFilter } from "./simd/conv2d_winograd.ts";
-import { conv2dWinograd4, packWinograd4Filter } from "./simd/conv2d_winograd4.ts";
+import { packWinograd4Filter } from "./simd/conv2d_winograd4.ts";
 import { runConv3x3, winograd4Preferred } from "./conv3x3_choice.ts";
 
 /** The filter layout of `Conv2D`: `[kh, kw, ci, co]`. */
@@ -85,7 +85,7 @@ export function conv2D(args: KernelArgs): TensorInfo {
       run: () => {
         const u = packWinograd4Filter(backend, ci, co, filter, hwio(kw, ci, co));
         try {
-          return conv2dWinograd4(backend, x, u, p);
+          return conv2dWinograd(backend, x, u, p, 4);
         } finally {
           release(backend, u);
         }

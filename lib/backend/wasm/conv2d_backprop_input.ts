@@ -15,7 +15,7 @@ import { callKernel, f32, type KernelArgs, release, type TensorInfo, type WasmBa
 import { spreadNHWC } from "./spread.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
 import { conv2dWinograd, packWinogradFilter } from "./simd/conv2d_winograd.ts";
-import { conv2dWinograd4, packWinograd4Filter } from "./simd/conv2d_winograd4.ts";
+import { packWinograd4Filter } from "./simd/conv2d_winograd4.ts";
 import { runConv3x3, winograd4Preferred } from "./conv3x3_choice.ts";
 import { winogradShape } from "./conv2d.ts";
 
@@ -174,7 +174,7 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
           const u = packWinograd4Filter(backend, co, ci, filter, flippedIndex);
           try {
             const q = { co: ci, oh: info.inHeight, ow: info.inWidth, pt: p[1][0], pl: p[2][0] };
-            return conv2dWinograd4(backend, input, u, q);
+            return conv2dWinograd(backend, input, u, q, 4);
           } finally {
             release(backend, u);
           }

@@ -67,17 +67,20 @@ export function conv2dWinogradApplies(backend: WasmBackend, ci: number, co: numb
 }
 
 /**
- * Tiles per block: a block's transformed inputs and products (64·tb·(ci + ⌈co/8⌉·8) bytes) stay
- * within ~128 KiB, so they are still in cache for the next step; a multiple of 4, 8 to 64.
+ * Tiles per block for F(m×m, 3×3): a block's transformed inputs and products
+ * ((m+2)²·4·tb·(ci + ⌈co/8⌉·8) bytes) stay within ~128 KiB (F(2×2, 3×3)) or ~192 KiB
+ * (F(4×4, 3×3)), so they are still in cache for the next step; a multiple of 4, 8 to 64.
  */
-export function winogradBlock(ci: number, co: number): number {
-  const bytesPerTile = 64 * (ci + Math.ceil(co / 8) * 8);
-  return Math.max(8, Math.min(64, Math.floor(131072 / bytesPerTile / 4) * 4));
+export function winogradBlock(ci: number, co: number, m: 2 | 4 = 2): number {
+  const bytesPerTile = (m + 2) ** 2 * 4 * (ci + Math.ceil(co / 8) * 8);
+  const budget = m === 2 ? 131072 : 196608;
+  return Math.max(8, Math.min(64, Math.floor(budget / bytesPerTile / 4) * 4));
 }
 
 /**
- * `y` (new backend data, `[n, oh, ow, co]`) of the 3×3 stride-1 convolution of NHWC `x` with a
- * filter transformed by {@linkcode packWinogradFilter}, `pt`/`pl` zero rows/columns before `x`
+ * `y` (new backend data, `[n, oh, ow, co]`) of the 3×3 stride-1 convolution of NHWC `x` by
+ * F(m×m, 3×3) with a filter transformed by {@linkcode packWinogradFilter} (`m = 2`) or
+ * `packWinograd4Filter` (`m = 4`, `conv2d_winograd4.ts`), `pt`/`pl` zero rows/columns before `x`
  * (the rest of the padding follows from `oh`, `ow`); check {@linkcode conv2dWinogradApplies} first.
  */
 export function conv2dWinograd(
@@ -85,37 +88,22 @@ export function conv2dWinograd(
   x: tf.TensorInfo,
   packed: tf.TensorInfo,
   p: { co: number; oh: number; ow: number; pt: number; pl: number },
+  m: 2 | 4 = 2,
 ): tf.TensorInfo {
   const [n, h, w, ci] = x.shape;
-  const tb = winogradBlock(ci, p.co);
-  const tiles = n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2), count = Math.ceil(tiles / tb);
+  const tb = winogradBlock(ci, p.co, m), planes = (m + 2) ** 2;
+  const tiles = n * Math.ceil(p.oh / m) * Math.ceil(p.ow / m), count = Math.ceil(tiles / tb);
   const chunks = splitChunks(backend, count);
-  const slotBytes = 16 * (tb * ci * 4 + PAD) + 16 * (tb * Math.ceil(p.co / 8) * 32 + PAD) + PAD;
+  const slotBytes = planes * (tb * ci * 4 + PAD) + planes * (tb * Math.ceil(p.co / 8) * 32 + PAD) + PAD;
   const y = backend.makeOutput([n, p.oh, p.ow, p.co], "float32");
   const base = backend.wasm._malloc(chunks * slotBytes + ci * 4 + 16) >>> 0;
   try {
     const scratch = ((base + 15) & ~15) >>> 0, zero = scratch + chunks * slotBytes;
     new Float32Array(backend.wasm.HEAPU8.buffer, zero, ci).fill(0);
-    runSplit(backend, "conv2d_winograd", [
-      ptr(backend, x),
-      ptr(backend, packed),
-      ptr(backend, y),
-      scratch,
-      slotBytes,
-      zero,
-      n,
-      h,
-      w,
-      ci,
-      p.oh,
-      p.ow,
-      p.co,
-      p.pt,
-      p.pl,
-      tb,
-      chunks,
-      count,
-    ], count);
+    const shape = [n, h, w, ci, p.oh, p.ow, p.co, p.pt, p.pl];
+    const name = m === 2 ? "conv2d_winograd" : "conv2d_winograd4";
+    const args = [ptr(backend, x), ptr(backend, packed), ptr(backend, y), scratch, slotBytes, zero, ...shape];
+    runSplit(backend, name, [...args, tb, chunks, count], count);
   } finally {
     backend.wasm._free(base);
   }

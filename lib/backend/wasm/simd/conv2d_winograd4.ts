@@ -20,15 +20,13 @@
  * ±2 points measured 3.7–8.3·10⁻⁶, F(2×2, 3×3) 0.4–1.4·10⁻⁶). Stated bound, held by the tests:
  * max |y − y_direct| ≤ 1·10⁻⁵ · max |y|.
  *
- * The kernel's emitter is `emit_conv2d_winograd4.ts`; {@linkcode conv2dWinograd4Applies} says where
- * it runs (`ci` and `co` multiples of 4).
+ * This file transforms the filter ({@linkcode packWinograd4Filter}); the convolution itself is
+ * `conv2dWinograd(…, 4)` in `conv2d_winograd.ts` (emitter: `emit_conv2d_winograd.ts`), which runs
+ * where `conv2dWinogradApplies` says (`ci` and `co` multiples of 4).
  * @module
  */
 import type { tf } from "../../../core/tf.ts";
 import { f32, type WasmBackend } from "../heap.ts";
-import { kernelsFor } from "./fused_simd.ts";
-import { runSplit, splitChunks } from "./helper_threads.ts";
-import { PAD4 } from "./emit_conv2d_winograd4.ts";
 
 /**
  * `G·(x0, x1, x2)` for F(4, 3) at the points 0, 1, −1, 1/2, −2, ∞, for `n` vectors at once (float64):
@@ -93,67 +91,4 @@ export function packWinograd4Filter(
     }
   }
   return out;
-}
-
-const ptr = (b: WasmBackend, i: tf.TensorInfo) => b.dataIdMap.get(i.dataId)!.memoryOffset;
-
-/** Whether {@linkcode conv2dWinograd4} runs here for `ci` input and `co` output channels. */
-export function conv2dWinograd4Applies(backend: WasmBackend, ci: number, co: number): boolean {
-  return ci % 4 === 0 && co % 4 === 0 && kernelsFor(backend) !== null;
-}
-
-/**
- * Tiles per block: a block's transformed inputs and products (144·tb·(ci + ⌈co/8⌉·8) bytes) stay
- * within ~192 KiB, so they are still in cache for the next step; a multiple of 4, 8 to 64.
- */
-export function winograd4Block(ci: number, co: number): number {
-  const bytesPerTile = 144 * (ci + Math.ceil(co / 8) * 8);
-  return Math.max(8, Math.min(64, Math.floor(196608 / bytesPerTile / 4) * 4));
-}
-
-/**
- * `y` (new backend data, `[n, oh, ow, co]`) of the 3×3 stride-1 convolution of NHWC `x` with a
- * filter transformed by {@linkcode packWinograd4Filter}, `pt`/`pl` zero rows/columns before `x`
- * (the rest of the padding follows from `oh`, `ow`); check {@linkcode conv2dWinograd4Applies} first.
- */
-export function conv2dWinograd4(
-  backend: WasmBackend,
-  x: tf.TensorInfo,
-  packed: tf.TensorInfo,
-  p: { co: number; oh: number; ow: number; pt: number; pl: number },
-): tf.TensorInfo {
-  const [n, h, w, ci] = x.shape;
-  const tb = winograd4Block(ci, p.co);
-  const tiles = n * Math.ceil(p.oh / 4) * Math.ceil(p.ow / 4), count = Math.ceil(tiles / tb);
-  const chunks = splitChunks(backend, count);
-  const slotBytes = 36 * (tb * ci * 4 + PAD4) + 36 * (tb * Math.ceil(p.co / 8) * 32 + PAD4) + PAD4;
-  const y = backend.makeOutput([n, p.oh, p.ow, p.co], "float32");
-  const base = backend.wasm._malloc(chunks * slotBytes + ci * 4 + 16) >>> 0;
-  try {
-    const scratch = ((base + 15) & ~15) >>> 0, zero = scratch + chunks * slotBytes;
-    new Float32Array(backend.wasm.HEAPU8.buffer, zero, ci).fill(0);
-    runSplit(backend, "conv2d_winograd4", [
-      ptr(backend, x),
-      ptr(backend, packed),
-      ptr(backend, y),
-      scratch,
-      slotBytes,
-      zero,
-      n,
-      h,
-      w,
-      ci,
-      p.oh,
-      p.ow,
-      p.co,
-      p.pt,
-      p.pl,
-      tb,
-      chunks,
-      count,
-    ], count);
-  } finally {
-    backend.wasm._free(base);
-  }
-  return y;
 }

@@ -1,21 +1,24 @@
 /**
- * The emitter of the Winograd F(2×2, 3×3) convolution kernel (`conv2d_winograd`); its host side
- * (filter transform, scratch, splitting across threads) is `conv2d_winograd.ts`.
+ * The emitters of the Winograd convolution kernels, F(2×2, 3×3) (`conv2d_winograd`) and
+ * F(4×4, 3×3) (`conv2d_winograd4`); their host sides (filter transforms, scratch, splitting across
+ * threads) are `conv2d_winograd.ts` and `conv2d_winograd4.ts`.
  *
- * One work item is a block of `tb` output tiles (2×2 pixels each, tiles numbered over batch, tile
- * row, tile column). Per block, in the calling thread's scratch slot: the input transform
- * `V = Bᵀ d B` of every tile's 4×4 input patch (`[16, tb, ci]`, each plane padded by `PAD`
- * bytes), sixteen small matrix products `M[ξ] = V[ξ] · U[ξ]` (`[16, tb, ⌈co/8⌉·8]`, likewise padded; the filter transformed as `U = G g Gᵀ` and packed
- * `[16, ⌈co/8⌉, ci, 8]`), and the output transform `Y = Aᵀ M A` into `y`. The block's data stay in
- * cache between the three steps.
+ * One work item is a block of `tb` output tiles (m×m pixels each, tiles numbered over batch, tile
+ * row, tile column; α = m + 2). Per block, in the calling thread's scratch slot: the input
+ * transform `V = Bᵀ d B` of every tile's α×α input patch (`[α², tb, ci]`, each plane padded by
+ * {@linkcode PAD} bytes; `emit_winograd_input.ts`), α² small matrix products `M[ξ] = V[ξ] · U[ξ]`
+ * (`[α², tb, ⌈co/8⌉·8]`, likewise padded; the filter transformed as `U = G g Gᵀ` and packed
+ * `[α², ⌈co/8⌉, ci, 8]`), and the output transform `Y = Aᵀ M A` into `y`, cut at its border
+ * (`emit_winograd_output.ts`). The block's data stay in cache between the three steps.
  * @module
  */
 import type { FuncBuilder, ModuleBuilder } from "./assembler.ts";
-import { inputTransform, type TileBlock, tileCoords } from "./emit_winograd_input.ts";
+import { inputTransform, type TileBlock, type Tiling, tilingLocals } from "./emit_winograd_input.ts";
+import { type OutBlock, outputTransform } from "./emit_winograd_output.ts";
 
 /**
- * Padding after each of the 16 transformed planes, in bytes: without it, planes a power of two
- * apart (4 KiB for most channel counts) fall into the same cache sets, and the transforms' 16
+ * Padding after each of the α² transformed planes, in bytes: without it, planes a power of two
+ * apart (4 KiB for most channel counts) fall into the same cache sets, and the transforms'
  * streams evict each other.
  */
 export const PAD = 64;
@@ -49,13 +52,9 @@ const PARAMS = [
 type P = Record<(typeof PARAMS)[number], number>;
 
 /** Locals shared by the three steps. */
-interface Shared {
+interface Shared extends Tiling {
   p: P;
-  tw: number;
-  thw: number;
-  total: number;
-  cbytes: number;
-  COB: number;
+  m: 2 | 4;
   sV: number;
   sM: number;
   blk: number;
@@ -64,53 +63,53 @@ interface Shared {
   ms: number;
 }
 
-/**
- * Emits `conv2d_winograd(x, u, y, scratch, slotBytes, zero, n, h, w, ci, oh, ow, co, pt, pl, tb,
- * chunks, count, t0, t1)`: the blocks `[t0, t1)` of a 3×3, stride-1 convolution. The scratch
- * slot is `scratch + k·slotBytes` for the chunk `k = ⌈t0·chunks/count⌉` that `runSplit` hands
- * out (so concurrent chunks never share one); `zero` points at `ci` zero floats (the padding).
- */
+/** Emits the F(2×2, 3×3) kernel, `conv2d_winograd` (see {@linkcode emitVariant}). */
 export function emitConv2dWinograd(m: ModuleBuilder, fma: boolean): void {
-  const f = m.func("conv2d_winograd", Array(PARAMS.length).fill("i32"));
+  emitVariant(m, fma, "conv2d_winograd", 2);
+}
+
+/** Emits the F(4×4, 3×3) kernel, `conv2d_winograd4` (see {@linkcode emitVariant}). */
+export function emitConv2dWinograd4(m: ModuleBuilder, fma: boolean): void {
+  emitVariant(m, fma, "conv2d_winograd4", 4);
+}
+
+/**
+ * Emits `name(x, u, y, scratch, slotBytes, zero, n, h, w, ci, oh, ow, co, pt, pl, tb, chunks,
+ * count, t0, t1)`: the blocks `[t0, t1)` of a 3×3, stride-1 convolution by F(m×m, 3×3). The
+ * scratch slot is `scratch + k·slotBytes` for the chunk `k = ⌈t0·chunks/count⌉` that `runSplit`
+ * hands out (so concurrent chunks never share one); `zero` points at `ci` zero floats (the padding).
+ */
+function emitVariant(mb: ModuleBuilder, fma: boolean, name: string, m: 2 | 4): void {
+  const f = mb.func(name, Array(PARAMS.length).fill("i32"));
   const p = Object.fromEntries(PARAMS.map((k, i) => [k, i])) as P;
   const L = () => f.local("i32");
-  const s: Shared = {
-    p,
-    tw: L(),
-    thw: L(),
-    total: L(),
-    cbytes: L(),
-    COB: L(),
-    sV: L(),
-    sM: L(),
-    blk: L(),
-    vs: L(),
-    ms: L(),
-  };
-  f.get(p.ow).i32(1).add().i32(1).shrU().set(s.tw);
-  f.get(p.oh).i32(1).add().i32(1).shrU().get(s.tw).mul().set(s.thw);
-  f.get(s.thw).get(p.n).mul().set(s.total);
-  f.get(p.ci).i32(2).shl().set(s.cbytes);
-  f.get(p.co).i32(7).add().i32(3).shrU().set(s.COB);
-  // slot k = ⌈t0·chunks / count⌉; V at its start, M after V's 16·tb·ci floats
-  f.get(p.scratch).get(p.t0).get(p.chunks).mul().get(p.count).add().i32(1).sub().get(p.count).divU()
-    .get(p.slotBytes).mul().add().set(s.sV);
+  const sV = L();
+  const tiling = tilingLocals(f, m, p, { ...p, slot: sV });
+  const s: Shared = { p, m, ...tiling, sV, sM: L(), blk: L(), vs: L(), ms: L() };
+  // V at the slot's start, M after V's α² planes
   f.get(p.tb).get(s.cbytes).mul().i32(PAD).add().set(s.vs);
   f.get(p.tb).get(s.COB).mul().i32(5).shl().i32(PAD).add().set(s.ms);
-  f.get(s.sV).get(s.vs).i32(4).shl().add().set(s.sM);
+  f.get(s.sV).get(s.vs).i32((m + 2) ** 2).mul().add().set(s.sM);
   f.get(p.t0).set(s.blk);
   f.forRange(s.blk, p.t1, 1, () => {
-    inputTransform(f, tileBlock(s));
+    inputTransform(f, tileBlock(s), m);
     products(f, s, fma);
-    outputTransform(f, s);
+    outputTransform(f, outBlock(s), m);
   });
 }
 
-/** The forward kernel's locals as the input transform's {@linkcode TileBlock}. */
+/** The kernel's locals as the input transform's {@linkcode TileBlock}. */
 function tileBlock(s: Shared): TileBlock {
   const { x, zero, h, w, pt, pl, tb } = s.p;
-  const { blk, total, thw, tw, cbytes, sV, vs } = s;
-  return { x, zero, h, w, pt, pl, tb, blk, total, thw, tw, cbytes, sV, vs };
+  const { blk, total, thw, tw, cbytes, sV, vs, c2, c05, c15 } = s;
+  return { x, zero, h, w, pt, pl, tb, blk, total, thw, tw, cbytes, sV, vs, c2, c05, c15 };
+}
+
+/** The kernel's locals as the output transform's {@linkcode OutBlock}. */
+function outBlock(s: Shared): OutBlock {
+  const { y, oh, ow, co, tb } = s.p;
+  const { blk, total, thw, tw, sM, ms, COB, c2, c4, c05, c025 } = s;
+  return { y, oh, ow, co, tb, blk, total, thw, tw, sM, ms, COB, c2, c4, c05, c025 };
 }
 
 /** Step 2: `M[ξ, tt, o] = Σ_c V[ξ, tt, c] · U[ξ, c, o]`, 4 tiles × 8 output channels at a time. */
@@ -125,10 +124,10 @@ function products(f: FuncBuilder, s: Shared, fma: boolean) {
     if (fma) f.get(sp).get(w).get(a).f32x4RelaxedMadd().set(a);
     else f.get(a).get(sp).get(w).f32x4Mul().f32x4Add().set(a);
   };
-  const sixteen = L();
-  f.i32(16).set(sixteen);
+  const planes = L();
+  f.i32((s.m + 2) ** 2).set(planes);
   f.i32(0).set(xi);
-  f.forRange(xi, sixteen, 1, () => {
+  f.forRange(xi, planes, 1, () => {
     f.i32(0).set(cob);
     f.forRange(cob, s.COB, 1, () => {
       // w0 = u + (ξ·COB + cob)·ci·32
@@ -165,63 +164,5 @@ function products(f: FuncBuilder, s: Shared, fma: boolean) {
         }
       });
     });
-  });
-}
-
-/** `Aᵀ` applied to four vectors (locals): pushes nothing, sets `out[0]`, `out[1]`. */
-function at(f: FuncBuilder, m: number[], out: number[]) {
-  f.get(m[0]).get(m[1]).f32x4Add().get(m[2]).f32x4Add().set(out[0]);
-  f.get(m[1]).get(m[2]).f32x4Sub().get(m[3]).f32x4Sub().set(out[1]);
-}
-
-/** Step 3: `y[b, 2ty + a, 2tx + e, :] = (Aᵀ M A)[a, e]` for the block's tiles, inside `y` only. */
-function outputTransform(f: FuncBuilder, s: Shared) {
-  const { p } = s;
-  const L = () => f.local("i32");
-  const tt = L(), tile = L(), b = L(), ty = L(), tx = L(), c = L(), q = L(), out = L(), ms = s.ms;
-  const obytes = L(), rbytes = L(), okR = L(), okC = L(), mp = L();
-  const V = () => f.local("v128");
-  const mv = Array.from({ length: 4 }, () => [V(), V(), V(), V()]);
-  const r = [V(), V(), V(), V()], col = [V(), V()];
-  f.get(p.co).i32(2).shl().set(obytes);
-  f.get(p.ow).get(obytes).mul().set(rbytes);
-  f.i32(0).set(tt);
-  f.forRange(tt, p.tb, 1, () => {
-    f.get(s.blk).get(p.tb).mul().get(tt).add().tee(tile).get(s.total).ltU();
-    f.if_();
-    tileCoords(f, s, tile, b, ty, tx);
-    f.get(ty).i32(1).shl().i32(1).add().get(p.oh).ltU().set(okR);
-    f.get(tx).i32(1).shl().i32(1).add().get(p.ow).ltU().set(okC);
-    // out = y + ((b·oh + 2ty)·ow + 2tx)·co·4
-    f.get(p.y).get(b).get(p.oh).mul().get(ty).i32(1).shl().add().get(p.ow).mul().get(tx).i32(1).shl().add()
-      .get(obytes).mul().add().set(out);
-    f.get(s.sM).get(tt).get(s.COB).mul().i32(5).shl().add().set(mp);
-    f.i32(0).set(c);
-    f.forRange(c, obytes, 16, () => {
-      f.get(mp).get(c).add().set(q);
-      for (let i = 0; i < 4; i++) {
-        for (let j = 0; j < 4; j++) {
-          f.get(q).v128Load().set(mv[i][j]);
-          if (i < 3 || j < 3) f.get(q).get(ms).add().set(q);
-        }
-      }
-      // rows: r[0..3] = Aᵀ applied down each column → two rows of four
-      for (let j = 0; j < 4; j++) {
-        at(f, [mv[0][j], mv[1][j], mv[2][j], mv[3][j]], col);
-        f.get(col[0]).set(mv[0][j]);
-        f.get(col[1]).set(mv[1][j]);
-      }
-      at(f, mv[0], [r[0], r[1]]);
-      at(f, mv[1], [r[2], r[3]]);
-      f.get(out).get(c).add().set(q);
-      f.get(q).get(r[0]).v128Store();
-      f.get(okC).if_().get(q).get(obytes).add().get(r[1]).v128Store().end();
-      f.get(okR).if_();
-      f.get(q).get(rbytes).add().set(q);
-      f.get(q).get(r[2]).v128Store();
-      f.get(okC).if_().get(q).get(obytes).add().get(r[3]).v128Store().end();
-      f.end();
-    });
-    f.end();
   });
 }

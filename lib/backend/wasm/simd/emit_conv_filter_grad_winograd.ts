@@ -7,14 +7,13 @@
  * weight gradient is `dW = Gᵀ[Σ_tiles (Bᵀ d B) ⊙ (A dy Aᵀ)]G`. With `α = m + 2` (α² planes): one
  * work item is a run of blocks of `tb` tiles summed into one partial `M` (`[α², ci, ⌈co/8⌉·8]`);
  * per block, in the calling thread's scratch slot: the input transform `V = Bᵀ d B` (`[α², tb, ci]`,
- * shared with the convolutions: `emit_winograd_input.ts`, `emit_winograd4_input.ts`), the
+ * shared with the convolutions: `emit_winograd_input.ts`), the
  * output-gradient transform `W = A dy Aᵀ` (`[α², tb, ⌈co/8⌉·8]`, `emit_winograd_grad.ts`), and α²
  * products `M[ξ] += V[ξ]ᵀ · W[ξ]`, 4 input × 8 output channels at a time.
  * @module
  */
 import type { FuncBuilder, ModuleBuilder } from "./assembler.ts";
-import { inputTransform, type TileBlock } from "./emit_winograd_input.ts";
-import { inputTransform4 } from "./emit_winograd4_input.ts";
+import { inputTransform, type TileBlock, type Tiling, tilingLocals } from "./emit_winograd_input.ts";
 import { type GradBlock, gradTransform } from "./emit_winograd_grad.ts";
 import { PAD } from "./emit_conv2d_winograd.ts";
 
@@ -45,16 +44,14 @@ const PARAMS = [
 type P = Record<(typeof PARAMS)[number], number>;
 
 /** Locals of the whole kernel. */
-interface State extends TileBlock, GradBlock {
+type State = TileBlock & GradBlock & Tiling & {
   p: P;
-  /** `⌈co/8⌉`, the item's `M`, f32x4 3/2 (with `GradBlock`'s 2, 4, 1/2, 1/4: F(4×4, 3×3) only). */
-  COB: number;
+  /** The item's partial sum `M`. */
   part: number;
-  c15: number;
   /** Output tile side and planes (`(m + 2)²`). */
   m: 2 | 4;
   planes: number;
-}
+};
 
 /** Emits the F(2×2, 3×3) kernel, `conv_filter_grad_winograd` (see {@linkcode emitVariant}). */
 export function emitConvFilterGradWinograd(m: ModuleBuilder, fma: boolean): void {
@@ -77,53 +74,20 @@ function emitVariant(mb: ModuleBuilder, fma: boolean, name: string, m: 2 | 4): v
   const f = mb.func(name, Array(PARAMS.length).fill("i32"));
   const p = Object.fromEntries(PARAMS.map((k, i) => [k, i])) as P;
   const L = () => f.local("i32");
-  const V = () => f.local("v128");
-  const planes = (m + 2) * (m + 2), shift = m === 2 ? 1 : 2;
+  const planes = (m + 2) * (m + 2), sV = L();
+  const tiling = tilingLocals(f, m, p, { ...p, count: p.items, slot: sV });
+  const { x, dy, zero, h, w, oh, ow, co, pt, pl, tb } = p;
   const s: State = {
     p,
     m,
     planes,
-    x: p.x,
-    dy: p.dy,
-    zero: p.zero,
-    h: p.h,
-    w: p.w,
-    oh: p.oh,
-    ow: p.ow,
-    co: p.co,
-    pt: p.pt,
-    pl: p.pl,
-    tb: p.tb,
-    blk: L(),
-    total: L(),
-    thw: L(),
-    tw: L(),
-    cbytes: L(),
-    sV: L(),
-    vs: L(),
-    obytes: L(),
-    COB: L(),
-    ws: L(),
-    sW: L(),
-    part: L(),
-    c2: V(),
-    c4: V(),
-    c05: V(),
-    c025: V(),
-    c15: V(),
+    ...tiling,
+    ...{ x, dy, zero, h, w, oh, ow, co, pt, pl, tb, sV },
+    ...{ blk: L(), vs: L(), obytes: L(), ws: L(), sW: L(), part: L() },
   };
   const item = L(), b0 = L(), b1 = L();
-  [[s.c2, 2], [s.c4, 4], [s.c05, 0.5], [s.c025, 0.25], [s.c15, 1.5]].forEach(([v, c]) =>
-    f.f32(c).f32x4Splat().set(v)
-  );
-  f.get(p.ow).i32(m - 1).add().i32(shift).shrU().set(s.tw);
-  f.get(p.oh).i32(m - 1).add().i32(shift).shrU().get(s.tw).mul().set(s.thw);
-  f.get(s.thw).get(p.n).mul().set(s.total);
-  f.get(p.ci).i32(2).shl().set(s.cbytes);
-  f.get(p.co).i32(7).add().i32(3).shrU().tee(s.COB).i32(5).shl().set(s.obytes);
-  // slot k = ⌈t0·chunks / items⌉; V at its start, W after V's padded planes
-  f.get(p.scratch).get(p.t0).get(p.chunks).mul().get(p.items).add().i32(1).sub().get(p.items).divU()
-    .get(p.slotBytes).mul().add().set(s.sV);
+  f.get(s.COB).i32(5).shl().set(s.obytes);
+  // V at the slot's start, W after V's padded planes
   f.get(p.tb).get(s.cbytes).mul().i32(PAD).add().set(s.vs);
   f.get(p.tb).get(s.obytes).mul().i32(PAD).add().set(s.ws);
   f.get(s.sV).get(s.vs).i32(planes).mul().add().set(s.sW);
@@ -138,8 +102,7 @@ function emitVariant(mb: ModuleBuilder, fma: boolean, name: string, m: 2 | 4): v
     f.get(item).i32(1).add().get(p.blocks).mul().get(p.items).divU().set(b1);
     f.get(b0).set(s.blk);
     f.forRange(s.blk, b1, 1, () => {
-      if (m === 2) inputTransform(f, s);
-      else inputTransform4(f, s);
+      inputTransform(f, s, m);
       gradTransform(f, s, m);
       products(f, s, fma);
     });

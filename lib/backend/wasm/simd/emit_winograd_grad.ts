@@ -25,10 +25,10 @@ export interface GradBlock {
   ws: number;
   sW: number;
   /** f32x4 splats of 2, 4, 1/2, 1/4 (F(4×4, 3×3) only). */
-  c2: number;
-  c4: number;
-  c05: number;
-  c025: number;
+  c2?: number;
+  c4?: number;
+  c05?: number;
+  c025?: number;
 }
 
 /**
@@ -49,15 +49,16 @@ function a2(f: FuncBuilder, _s: GradBlock, g: number[], out: number[]) {
  * (multiplications by powers of two only: exact).
  */
 function a4(f: FuncBuilder, s: GradBlock, g: number[], out: number[]) {
+  const c2 = s.c2!, c4 = s.c4!, c05 = s.c05!, c025 = s.c025!;
   f.get(g[0]).set(out[0]);
   f.get(g[0]).get(g[2]).f32x4Add().set(out[1]); // e (kept in out[1] until o1, o2)
   f.get(g[1]).get(g[3]).f32x4Add().set(out[5]); // o (kept in out[5])
   f.get(out[1]).get(out[5]).f32x4Sub().set(out[2]);
   f.get(out[1]).get(out[5]).f32x4Add().set(out[1]);
-  f.get(g[0]).get(g[2]).get(s.c025).f32x4Mul().f32x4Add();
-  f.get(g[1]).get(g[3]).get(s.c025).f32x4Mul().f32x4Add().get(s.c05).f32x4Mul().f32x4Add().set(out[3]);
-  f.get(g[0]).get(g[2]).get(s.c4).f32x4Mul().f32x4Add();
-  f.get(g[1]).get(g[3]).get(s.c4).f32x4Mul().f32x4Add().get(s.c2).f32x4Mul().f32x4Sub().set(out[4]);
+  f.get(g[0]).get(g[2]).get(c025).f32x4Mul().f32x4Add();
+  f.get(g[1]).get(g[3]).get(c025).f32x4Mul().f32x4Add().get(c05).f32x4Mul().f32x4Add().set(out[3]);
+  f.get(g[0]).get(g[2]).get(c4).f32x4Mul().f32x4Add();
+  f.get(g[1]).get(g[3]).get(c4).f32x4Mul().f32x4Add().get(c2).f32x4Mul().f32x4Sub().set(out[4]);
   f.get(g[3]).set(out[5]);
 }
 

@@ -13,9 +13,8 @@ import { emitDwFilterGrad } from "./emit_dw_filter_grad.ts";
 import { emitCopy2d } from "./emit_copy2d.ts";
 import { emitConvFilterGrad } from "./emit_conv_filter_grad.ts";
 import { emitConv2dDirect } from "./emit_conv2d_direct.ts";
-import { emitConv2dWinograd } from "./emit_conv2d_winograd.ts";
 import { emitConvFilterGradWinograd, emitConvFilterGradWinograd4 } from "./emit_conv_filter_grad_winograd.ts";
-import { emitConv2dWinograd4 } from "./emit_conv2d_winograd4.ts";
+import { emitConv2dWinograd, emitConv2dWinograd4 } from "./emit_conv2d_winograd.ts";
 
 /** Adds one kernel to the module; `fma` allows relaxed SIMD's fused multiply-add. */
 export type SimdEmitter = (m: ModuleBuilder, fma: boolean) => void;

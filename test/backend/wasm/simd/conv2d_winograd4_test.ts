@@ -8,14 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../../lib/mod.ts";
-import { setWinogradMode, type WinogradMode } from "../../../../lib/backend/wasm/conv3x3_choice.ts";
 import { onBackend, randTensor } from "../../_compare.ts";
-import type { Pad } from "../_conv_cases.ts";
+import { relError, type WinogradCase, withMode } from "./_winograd_compare.ts";
 
-interface Case {
-  x: [number, number, number, number];
-  co: number;
-  pad: Pad;
+interface Case extends WinogradCase {
   /** Added to the inputs (1: all positive). */
   offset?: number;
 }
@@ -33,18 +29,6 @@ const CASES: Case[] = [
 
 const BOUND = 1e-5;
 
-/** max |a − e| / max |e|. */
-function relError(a: Float32Array, e: Float32Array): number {
-  assert.equal(a.length, e.length);
-  let d = 0, m = 0;
-  for (let i = 0; i < e.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - e[i]));
-    m = Math.max(m, Math.abs(e[i]));
-  }
-  assert.ok(m > 0 && Number.isFinite(d), "outputs are finite and not all zero");
-  return d / m;
-}
-
 /** The forward output and the input gradient of `Σ conv2d(x, w)·r`. */
 function problem(c: Case): tf.Tensor[] {
   const x = randTensor<tf.Rank.R4>(c.x, 21, c.offset ?? 0);
@@ -53,15 +37,6 @@ function problem(c: Case): tf.Tensor[] {
   const r = randTensor(y.shape, 23);
   const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w, 1, c.pad), r)))(x);
   return [y, dx];
-}
-
-async function withMode(mode: WinogradMode, fn: () => Promise<Float32Array[]>): Promise<Float32Array[]> {
-  const prev = setWinogradMode(mode);
-  try {
-    return await fn();
-  } finally {
-    setWinogradMode(prev);
-  }
 }
 
 for (const c of CASES) {

@@ -7,15 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../../lib/mod.ts";
-import { setWinogradMode } from "../../../../lib/backend/wasm/conv3x3_choice.ts";
 import { onBackend, randTensor } from "../../_compare.ts";
-import type { Pad } from "../_conv_cases.ts";
+import { relError, type WinogradCase, withMode } from "./_winograd_compare.ts";
 
-interface Case {
-  x: [number, number, number, number];
-  co: number;
-  pad: Pad;
-}
+type Case = WinogradCase;
 
 // Batches large enough for ≥ 2048 output pixels (below that the direct kernel runs; see the last test).
 const CASES: Case[] = [
@@ -29,36 +24,12 @@ const CASES: Case[] = [
 
 const BOUNDS = { f23: 2e-6, f43: 1e-5 };
 
-/** max |a − e| / max |e|. */
-function relError(a: Float32Array, e: Float32Array): number {
-  assert.equal(a.length, e.length);
-  let d = 0, m = 0;
-  for (let i = 0; i < e.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - e[i]));
-    m = Math.max(m, Math.abs(e[i]));
-  }
-  assert.ok(m > 0 && Number.isFinite(d), "outputs are finite and not all zero");
-  return d / m;
-}
-
 /** The weight gradient of `Σ conv2d(x, w)·r`. */
 function problem(c: Case): tf.Tensor[] {
   const x = randTensor<tf.Rank.R4>(c.x, 31);
   const w = randTensor<tf.Rank.R4>([3, 3, c.x[3], c.co], 32);
   const r = randTensor(tf.conv2d(x, w, 1, c.pad).shape, 33);
   return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, a as tf.Tensor4D, 1, c.pad), r)))(w)];
-}
-
-async function withMode(
-  mode: "off" | "on" | "f23" | "f43",
-  fn: () => Promise<Float32Array[]>,
-): Promise<Float32Array[]> {
-  const prev = setWinogradMode(mode);
-  try {
-    return await fn();
-  } finally {
-    setWinogradMode(prev);
-  }
 }
 
 for (const c of CASES) {
