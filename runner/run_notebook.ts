@@ -38,7 +38,7 @@
  */
 import { EXIT } from "./exit_codes.ts";
 import { KernelSpawnError } from "./client/spawn.ts";
-import { type KernelSession, startSession } from "./kernel_session.ts";
+import { startReadySession } from "./start_kernel.ts";
 import { prepareRun } from "./prepare.ts";
 import { RunRecord } from "./run_record.ts";
 import { runCells } from "./run_cells.ts";
@@ -76,16 +76,16 @@ export async function runNotebook(input: string, options: RunOptions = {}): Prom
   await record.save();
   if (options.prepareOnly) return await record.finish("prepared", EXIT.ok);
 
-  let session: KernelSession;
+  let started: Awaited<ReturnType<typeof startReadySession>>;
   try {
-    session = await startSession(record);
+    started = await startReadySession(record, options.startupTimeout ?? 60);
   } catch (e) {
     if (!(e instanceof KernelSpawnError)) throw e;
     const failure = { kind: "kernel_died" as const, cellIndex: -1, summary: e.message };
     return await record.finish("kernel_died", EXIT.kernelDied, failure, e.message);
   }
+  const { session, ready } = started;
   try {
-    const ready = await session.ready(options.startupTimeout ?? 60);
     if (!ready.ok) {
       const failure = {
         kind: "kernel_died" as const,

@@ -75,10 +75,26 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `n` distinct free loopback ports (bound, then released). */
+/** Ports handed out lately (port → when), so that kernels started meanwhile never share one. */
+const handedOut = new Map<number, number>();
+/** How long a handed-out port stays reserved: a kernel binds its ports within its start-up. */
+const RESERVE_MS = 120_000;
+
+/**
+ * `n` distinct free loopback ports (bound, then released), none handed out by this process in the
+ * last two minutes. Another process can still take one before the kernel binds it; the runner then
+ * starts the kernel again (`runner/start_kernel.ts`).
+ */
 export async function freePorts(n: number): Promise<number[]> {
+  const now = Date.now();
+  for (const [port, at] of handedOut) if (now - at > RESERVE_MS) handedOut.delete(port);
   const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
+  while (ports.size < n) {
+    const port = await freePort();
+    if (handedOut.has(port)) continue;
+    ports.add(port);
+    handedOut.set(port, now);
+  }
   return [...ports];
 }
 
