@@ -8,8 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../../lib/mod.ts";
-import { onBackend, randTensor } from "../../_compare.ts";
-import { relError, type WinogradCase, withMode } from "./_winograd_compare.ts";
+import { onBackend } from "../../_compare.ts";
+import {
+  assertWithin,
+  convAndInputGradient,
+  relError,
+  type WinogradCase,
+  withMode,
+} from "./_winograd_compare.ts";
 
 interface Case extends WinogradCase {
   /** Added to the inputs (1: all positive). */
@@ -29,33 +35,26 @@ const CASES: Case[] = [
 
 const BOUND = 1e-5;
 
-/** The forward output and the input gradient of `Σ conv2d(x, w)·r`. */
-function problem(c: Case): tf.Tensor[] {
-  const x = randTensor<tf.Rank.R4>(c.x, 21, c.offset ?? 0);
-  const w = randTensor<tf.Rank.R4>([3, 3, c.x[3], c.co], 22);
-  const y = tf.conv2d(x, w, 1, c.pad);
-  const r = randTensor(y.shape, 23);
-  const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w, 1, c.pad), r)))(x);
-  return [y, dx];
-}
-
 for (const c of CASES) {
   const label = `x${c.x.join("x")}→${c.co} ${typeof c.pad === "string" ? c.pad : "explicit"}` +
     (c.offset ? ` +${c.offset}` : "");
   Deno.test(`Winograd F(4×4, 3×3) conv2d and its input gradient match direct and cpu: ${label}`, async () => {
-    const cpu = await onBackend("cpu", () => problem(c));
-    const direct = await withMode("off", () => onBackend("wasm", () => problem(c)));
-    const f23 = await withMode("f23", () => onBackend("wasm", () => problem(c)));
+    const cpu = await onBackend("cpu", () => convAndInputGradient(c, c.offset));
+    const direct = await withMode("off", () => onBackend("wasm", () => convAndInputGradient(c, c.offset)));
+    const f23 = await withMode("f23", () => onBackend("wasm", () => convAndInputGradient(c, c.offset)));
     await ready("wasm", { quiet: true });
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const tensors = tf.memory().numTensors, ids = backend.numDataIds();
-    const f43 = await withMode("f43", () => onBackend("wasm", () => problem(c)));
+    const f43 = await withMode("f43", () => onBackend("wasm", () => convAndInputGradient(c, c.offset)));
     assert.equal(tf.memory().numTensors, tensors, "no tensor leak");
     assert.equal(backend.numDataIds(), ids, "no backend data leak");
     ["y", "dx"].forEach((what, i) => {
-      const vsDirect = relError(f43[i], direct[i]), vsCpu = relError(f43[i], cpu[i]);
-      assert.ok(vsDirect <= BOUND, `${what} vs direct: relative error ${vsDirect} > ${BOUND}`);
-      assert.ok(vsCpu <= BOUND, `${what} vs cpu: relative error ${vsCpu} > ${BOUND}`);
+      const { direct: vsDirect, cpu: vsCpu } = assertWithin(
+        f43[i],
+        { direct: direct[i], cpu: cpu[i] },
+        BOUND,
+        what,
+      );
       if (Deno.env.get("SEGLAB_WINOGRAD4_ERRORS")) {
         console.log(
           `${label} ${what}: vs direct ${vsDirect.toExponential(2)}, vs cpu ${vsCpu.toExponential(2)}` +

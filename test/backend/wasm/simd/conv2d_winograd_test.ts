@@ -7,8 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../../lib/mod.ts";
-import { onBackend, randTensor } from "../../_compare.ts";
-import { relError, type WinogradCase, withMode } from "./_winograd_compare.ts";
+import { onBackend } from "../../_compare.ts";
+import {
+  assertWithin,
+  convAndInputGradient,
+  relError,
+  type WinogradCase,
+  withMode,
+} from "./_winograd_compare.ts";
 
 type Case = WinogradCase;
 
@@ -23,32 +29,18 @@ const CASES: Case[] = [
 
 const BOUND = 2e-6;
 
-/** The forward output and the input gradient of `Σ conv2d(x, w)·r`. */
-function problem(c: Case): tf.Tensor[] {
-  const x = randTensor<tf.Rank.R4>(c.x, 21);
-  const w = randTensor<tf.Rank.R4>([3, 3, c.x[3], c.co], 22);
-  const y = tf.conv2d(x, w, 1, c.pad);
-  const r = randTensor(y.shape, 23);
-  const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w, 1, c.pad), r)))(x);
-  return [y, dx];
-}
-
 for (const c of CASES) {
   const label = `x${c.x.join("x")}→${c.co} ${typeof c.pad === "string" ? c.pad : "explicit"}`;
   Deno.test(`Winograd conv2d and its input gradient match direct and cpu: ${label}`, async () => {
-    const cpu = await onBackend("cpu", () => problem(c));
-    const direct = await withMode("off", () => onBackend("wasm", () => problem(c)));
+    const cpu = await onBackend("cpu", () => convAndInputGradient(c));
+    const direct = await withMode("off", () => onBackend("wasm", () => convAndInputGradient(c)));
     await ready("wasm", { quiet: true });
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const tensors = tf.memory().numTensors, ids = backend.numDataIds();
-    const wino = await withMode("on", () => onBackend("wasm", () => problem(c)));
+    const wino = await withMode("f23", () => onBackend("wasm", () => convAndInputGradient(c)));
     assert.equal(tf.memory().numTensors, tensors, "no tensor leak");
     assert.equal(backend.numDataIds(), ids, "no backend data leak");
-    ["y", "dx"].forEach((what, i) => {
-      const vsDirect = relError(wino[i], direct[i]), vsCpu = relError(wino[i], cpu[i]);
-      assert.ok(vsDirect <= BOUND, `${what} vs direct: relative error ${vsDirect} > ${BOUND}`);
-      assert.ok(vsCpu <= BOUND, `${what} vs cpu: relative error ${vsCpu} > ${BOUND}`);
-    });
+    ["y", "dx"].forEach((what, i) => assertWithin(wino[i], { direct: direct[i], cpu: cpu[i] }, BOUND, what));
     // The Winograd path really ran: its rounding differs from the direct kernel's somewhere.
     assert.ok(relError(wino[1], direct[1]) > 0, "dx differs from the direct kernel's rounding");
     if (c.x[3] >= 8) {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../../lib/mod.ts";
 import { onBackend, randTensor } from "../../_compare.ts";
-import { relError, type WinogradCase, withMode } from "./_winograd_compare.ts";
+import { assertWithin, relError, type WinogradCase, withMode } from "./_winograd_compare.ts";
 
 type Case = WinogradCase;
 
@@ -44,9 +44,7 @@ for (const c of CASES) {
     for (const mode of ["f23", "f43"] as const) {
       const [wino] = await withMode(mode, () => onBackend("wasm", () => problem(c)));
       const [again] = await withMode(mode, () => onBackend("wasm", () => problem(c)));
-      const vsDirect = relError(wino, direct), vsCpu = relError(wino, cpu), bound = BOUNDS[mode];
-      assert.ok(vsDirect <= bound, `${mode} dW vs direct: relative error ${vsDirect} > ${bound}`);
-      assert.ok(vsCpu <= bound, `${mode} dW vs cpu: relative error ${vsCpu} > ${bound}`);
+      const { direct: vsDirect } = assertWithin(wino, { direct, cpu }, BOUNDS[mode], `${mode} dW`);
       assert.deepEqual(again, wino, `${mode}: the same bits on a second run`);
       // The Winograd path really ran: its rounding differs from the direct kernel's somewhere.
       assert.ok(vsDirect > 0, `${mode} dW differs from the direct kernel's rounding`);
