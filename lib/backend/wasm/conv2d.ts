@@ -4,7 +4,7 @@
  * applies — NHWC float32, a multiple of 4 output channels, at least 8 input channels and a
  * filter larger than 1×1 — and the shipped XNNPACK kernel otherwise. 3×3 stride-1 convolutions
  * with channel counts that are multiples of 4 may run Winograd F(2×2, 3×3) or F(4×4, 3×3) instead
- * ({@link ./simd/conv2d_winograd.ts}, {@link ./simd/conv2d_winograd4.ts}), as the fixed rule of
+ * ({@link ./simd/conv2d_winograd.ts}), as the fixed rule of
  * {@link ./conv3x3_choice.ts} says. The forward convolution of training; the filter is packed (or
  * transformed) on each call (XNNPACK packs it too, and a trained filter changes every step).
  * @module
@@ -12,8 +12,8 @@
 import { tf } from "../../core/tf.ts";
 import { callOriginal, type KernelArgs, release, type TensorInfo, type WasmBackend } from "./heap.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
-import { conv2dWinograd, conv2dWinogradApplies, packWinogradFilter } from "./simd/conv2d_winograd.ts";
-import { packWinograd4Filter } from "./simd/conv2d_winograd4.ts";
+import { conv2dWinograd, conv2dWinogradApplies } from "./simd/conv2d_winograd.ts";
+import { hwioLayout, transformFilter } from "./simd/winograd_filter.ts";
 import { runConv3x3, winograd4Preferred } from "./conv3x3_choice.ts";
 
 /** The filter layout of `Conv2D`: `[kh, kw, ci, co]`. */
@@ -65,7 +65,7 @@ export function conv2D(args: KernelArgs): TensorInfo {
   const shape = `fwd x${x.shape.join("x")} co${co} p${info.padInfo.top},${info.padInfo.left}`;
   const winograd = winogradShape(backend, info, ci, co)
     ? () => {
-      const u = packWinogradFilter(backend, ci, co, filter, hwio(kw, ci, co));
+      const u = transformFilter(backend, ci, co, filter, hwioLayout(ci, co), 2);
       try {
         return conv2dWinograd(backend, x, u, {
           co,
@@ -83,7 +83,7 @@ export function conv2D(args: KernelArgs): TensorInfo {
   const winograd4 = winograd
     ? {
       run: () => {
-        const u = packWinograd4Filter(backend, ci, co, filter, hwio(kw, ci, co));
+        const u = transformFilter(backend, ci, co, filter, hwioLayout(ci, co), 4);
         try {
           return conv2dWinograd(backend, x, u, p, 4);
         } finally {

@@ -14,8 +14,8 @@ import { tf } from "../../core/tf.ts";
 import { callKernel, f32, type KernelArgs, release, type TensorInfo, type WasmBackend } from "./heap.ts";
 import { spreadNHWC } from "./spread.ts";
 import { conv2dDirect, conv2dDirectApplies, packFilter } from "./simd/conv2d_direct.ts";
-import { conv2dWinograd, packWinogradFilter } from "./simd/conv2d_winograd.ts";
-import { packWinograd4Filter } from "./simd/conv2d_winograd4.ts";
+import { conv2dWinograd } from "./simd/conv2d_winograd.ts";
+import { flippedLayout, transformFilter } from "./simd/winograd_filter.ts";
 import { runConv3x3, winograd4Preferred } from "./conv3x3_choice.ts";
 import { winogradShape } from "./conv2d.ts";
 
@@ -153,7 +153,7 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
   const wino = winogradShape(backend, info, co, ci)
     ? () =>
       backpropInputNHWC(backend, dyNHWC, info, (input, p) => {
-        const u = packWinogradFilter(backend, co, ci, filter, flippedIndex);
+        const u = transformFilter(backend, co, ci, filter, flippedLayout(ci, co), 2);
         try {
           return conv2dWinograd(backend, input, u, {
             co: ci,
@@ -171,7 +171,7 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
     ? {
       run: () =>
         backpropInputNHWC(backend, dyNHWC, info, (input, p) => {
-          const u = packWinograd4Filter(backend, co, ci, filter, flippedIndex);
+          const u = transformFilter(backend, co, ci, filter, flippedLayout(ci, co), 4);
           try {
             const q = { co: ci, oh: info.inHeight, ow: info.inWidth, pt: p[1][0], pl: p[2][0] };
             return conv2dWinograd(backend, input, u, q, 4);

@@ -15,7 +15,7 @@
  * machine distorts far less than wall time — and from then on that shape runs the faster.
  * `SEGLAB_WINOGRAD=off` never uses Winograd.
  *
- * Two Winograd kernels exist: F(2×2, 3×3) and F(4×4, 3×3) ({@link ./simd/conv2d_winograd4.ts}:
+ * Two Winograd kernels exist: F(2×2, 3×3) and F(4×4, 3×3) ({@link ./simd/conv2d_winograd.ts}:
  * fewer multiplications, larger rounding error). Where both apply, `on` (and `measure`'s
  * Winograd side) takes F(4×4, 3×3) by the fixed rule {@linkcode winograd4Preferred}, measured per
  * layer (`bench/winograd_layers.ts`, `bench/cpu_limits.md`); `SEGLAB_WINOGRAD=f23` or `f43`

@@ -237,6 +237,39 @@ export class FuncBuilder {
   f64x2PromoteLow() {
     return this.simd(0x5f);
   }
+  /** `v128.load64_zero`: two floats into lanes 0–1, zeros above. */
+  v128Load64Zero(offset = 0) {
+    return this.simd(0x5d, ...memarg(3, offset));
+  }
+  f64x2Sub() {
+    return this.simd(0xf1);
+  }
+  f64x2Div() {
+    return this.simd(0xf3);
+  }
+  f64x2Splat() {
+    return this.simd(0x14);
+  }
+  /** `f64x2.replace_lane`: pops a vector and an f64; pushes the vector with lane `lane` replaced. */
+  f64x2ReplaceLane(lane: 0 | 1) {
+    return this.simd(0x22, lane);
+  }
+  /** `f32x4.demote_f64x2_zero`: the two doubles rounded to floats in lanes 0–1, zeros in 2–3. */
+  f32x4DemoteF64x2Zero() {
+    return this.simd(0x5e);
+  }
+  /** `v128.store64_lane`: pops an address and a vector; stores 64-bit lane `lane` (two floats). */
+  v128Store64Lane(lane: 0 | 1, offset = 0) {
+    return this.simd(0x5b, ...memarg(3, offset), lane);
+  }
+  /** `f64.promote_f32`. */
+  f64PromoteF32() {
+    return this.b(0xbb);
+  }
+  f64(v: number) {
+    const a = new Uint8Array(new Float64Array([v]).buffer);
+    return this.b(0x44, ...a);
+  }
   /** Pushes local `v` (an f32x4) with lanes 2–3 moved to lanes 0–1 (`i8x16.shuffle` of v with itself). */
   highHalfOf(v: number) {
     this.get(v).get(v);

@@ -1,63 +1,40 @@
 /**
- * A 3×3, stride-1, dilation-1 convolution (NHWC) by Winograd's minimal filtering F(2×2, 3×3)
- * (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) as a SIMD kernel over
- * the wasm heap, split across threads: each 2×2 output tile costs 16 multiplications per
- * (input, output) channel pair instead of the direct convolution's 36 (2.25× fewer), for the price
- * of transforming each 4×4 input patch (`Bᵀ d B`) and each tile's 16 products back (`Aᵀ M A`) —
- * additions only. The filter is transformed once per call (`U = G g Gᵀ`, in float64).
+ * A 3×3, stride-1, dilation-1 convolution (NHWC) by Winograd's minimal filtering (Lavin & Gray,
+ * "Fast Algorithms for Convolutional Neural Networks", 2016) as a SIMD kernel over the wasm heap,
+ * split across threads, F(2×2, 3×3) or F(4×4, 3×3). Each 2×2 output tile costs 16 multiplications
+ * per (input, output) channel pair instead of the direct convolution's 36 (2.25× fewer), each 4×4
+ * tile 36 (4× fewer), for the price of transforming each 4×4 or 6×6 input patch (`Bᵀ d B`) and each
+ * tile's products back (`Aᵀ M A`). The filter is transformed once per call (`U = G g Gᵀ`, in
+ * float64, on the helper threads: `winograd_filter.ts`).
  *
- * Error: the transforms' coefficients are 0, ±1 and ±½, so the float32 result differs from the
- * direct convolution's by rounding only — a few units of 2⁻²⁴ times the sum of |x|·|w| over the
- * window (the input transform adds up to 4 inputs, the output transform up to 9 products, and
- * `G` halves and adds 3 weights). The tests hold it to 2·10⁻⁶ of the largest |y| (it measures
- * ~3·10⁻⁷; F(4×4, 3×3), {@link ./conv2d_winograd4.ts}, rounds 2–3× more and runs from 32×32 outputs).
+ * Error of F(2×2, 3×3): the transforms' coefficients are 0, ±1 and ±½, so the float32 result
+ * differs from the direct convolution's by rounding only — a few units of 2⁻²⁴ times the sum of
+ * |x|·|w| over the window (the input transform adds up to 4 inputs, the output transform up to 9
+ * products, and `G` halves and adds 3 weights). The tests hold it to 2·10⁻⁶ of the largest |y| (it
+ * measures ~3·10⁻⁷).
+ *
+ * Error of F(4×4, 3×3): larger — the transforms' coefficients reach 8 and 5/2, and the rounding of
+ * the products' float32 sums over the input channels is multiplied by `Aᵀ`'s coefficients before the
+ * output's cancellations. The interpolation points are 0, 1, −1, 1/2, −2 (and ∞) rather than Lavin &
+ * Gray's 0, ±1, ±2: with 1/2 for 2, the absolute row sums of `Aᵀ` drop from 5, 6, 10, 19 to 5, 4.5,
+ * 6.25, 11.1 (Barabasz et al., "Error analysis and improving the accuracy of Winograd convolution
+ * for deep neural networks", 2020, study such point choices; the figures here are this project's
+ * own). A float32 simulation over 64 channels gave a mean error of 1.3·10⁻⁶ of the tile's max |y|
+ * against 2.3·10⁻⁶ for 0, ±1, ±2 (and 2.1·10⁻⁶ for 0, ±1, ±1/2); this kernel measured 1.3–3.5·10⁻⁶
+ * of max |y| against the direct kernel on the reference U-Net's layers (random normal and ReLU'd
+ * inputs, He-scaled weights, batch 4; the ±2 points measured 3.7–8.3·10⁻⁶, F(2×2, 3×3)
+ * 0.4–1.4·10⁻⁶). Stated bound, held by the tests: max |y − y_direct| ≤ 1·10⁻⁵ · max |y|. It runs
+ * from 32×32 outputs (`conv3x3_choice.ts`).
  *
  * The kernel's emitter is `emit_conv2d_winograd.ts`; {@linkcode conv2dWinogradApplies} says where
  * it runs (`ci` and `co` multiples of 4).
  * @module
  */
 import type { tf } from "../../../core/tf.ts";
-import { f32, type WasmBackend } from "../heap.ts";
+import type { WasmBackend } from "../heap.ts";
 import { kernelsFor } from "./fused_simd.ts";
 import { runSplit, splitChunks } from "./helper_threads.ts";
 import { PAD } from "./emit_conv2d_winograd.ts";
-
-/** `G` of F(2, 3): 4×3. */
-const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
-
-/**
- * Transforms a 3×3 filter with `ci` input and `co` output channels (`U = G g Gᵀ` per channel pair)
- * into new backend data packed `[16, ⌈co/8⌉, ci, 8]` (zero-filled past `co`); element
- * `(i, j, c, o)` of the filter is `src`'s flat element `index(i, j, c, o)`.
- */
-export function packWinogradFilter(
-  backend: WasmBackend,
-  ci: number,
-  co: number,
-  src: tf.TensorInfo,
-  index: (i: number, j: number, c: number, o: number) => number,
-): tf.TensorInfo {
-  const cob = Math.ceil(co / 8);
-  const out = backend.makeOutput([16 * cob * ci * 8], "float32");
-  const d = f32(backend, out), s = f32(backend, src); // views taken after the allocation
-  d.fill(0);
-  const g = new Float64Array(9), gg = new Float64Array(12);
-  for (let c = 0; c < ci; c++) {
-    for (let o = 0; o < co; o++) {
-      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) g[i * 3 + j] = s[index(i, j, c, o)];
-      for (let a = 0; a < 4; a++) {
-        for (let j = 0; j < 3; j++) gg[a * 3 + j] = G[a][0] * g[j] + G[a][1] * g[3 + j] + G[a][2] * g[6 + j];
-      }
-      for (let a = 0; a < 4; a++) {
-        for (let e = 0; e < 4; e++) {
-          const v = gg[a * 3] * G[e][0] + gg[a * 3 + 1] * G[e][1] + gg[a * 3 + 2] * G[e][2];
-          d[((((a * 4 + e) * cob + (o >> 3)) * ci + c) << 3) + (o & 7)] = v;
-        }
-      }
-    }
-  }
-  return out;
-}
 
 const ptr = (b: WasmBackend, i: tf.TensorInfo) => b.dataIdMap.get(i.dataId)!.memoryOffset;
 
@@ -79,8 +56,8 @@ export function winogradBlock(ci: number, co: number, m: 2 | 4 = 2): number {
 
 /**
  * `y` (new backend data, `[n, oh, ow, co]`) of the 3×3 stride-1 convolution of NHWC `x` by
- * F(m×m, 3×3) with a filter transformed by {@linkcode packWinogradFilter} (`m = 2`) or
- * `packWinograd4Filter` (`m = 4`, `conv2d_winograd4.ts`), `pt`/`pl` zero rows/columns before `x`
+ * F(m×m, 3×3) with a filter transformed by `transformFilter(…, m)` (`winograd_filter.ts`),
+ * `pt`/`pl` zero rows/columns before `x`
  * (the rest of the padding follows from `oh`, `ow`); check {@linkcode conv2dWinogradApplies} first.
  */
 export function conv2dWinograd(

@@ -1,7 +1,7 @@
 /**
  * The weight gradient of a 3×3, stride-1, dilation-1 convolution (NHWC) by Winograd's minimal
  * filtering, the transpose of the forward kernels ({@link ./conv2d_winograd.ts},
- * {@link ./conv2d_winograd4.ts}): `dW = Gᵀ [Σ_tiles (Bᵀ d B) ⊙ (A dy Aᵀ)] G`, where `d` is a tile's
+ * {@link ./conv2d_winograd.ts}): `dW = Gᵀ [Σ_tiles (Bᵀ d B) ⊙ (A dy Aᵀ)] G`, where `d` is a tile's
  * (m+2)×(m+2) input patch and `dy` its m×m output gradient. Per (input, output) channel pair and
  * output pixel the sum costs 4 multiplications with F(2×2, 3×3) (`m = 2`) and 2.25 with
  * F(4×4, 3×3) (`m = 4`) instead of the direct kernel's 9; the transforms are additions (and exact
@@ -20,7 +20,7 @@
  * @module
  */
 import type { tf } from "../../../core/tf.ts";
-import { f32, type WasmBackend } from "../heap.ts";
+import type { WasmBackend } from "../heap.ts";
 import { kernelsFor } from "./fused_simd.ts";
 import { runSplit, splitChunks, splitThreads } from "./helper_threads.ts";
 import { PAD } from "./emit_conv2d_winograd.ts";
@@ -110,10 +110,7 @@ export function convFilterGradWinograd(
       items,
       chunks,
     ], items);
-    const out = backend.makeOutput([3, 3, ci, co], "float32");
-    const sums = new Float32Array(backend.wasm.HEAPU8.buffer, parts, items * partFloats);
-    winogradFilterFinal(sums, m, items, ci, co, cop, f32(backend, out));
-    return out;
+    return winogradFilterFinal(backend, parts, m, items, ci, co, cop);
   } finally {
     backend.wasm._free(base);
   }

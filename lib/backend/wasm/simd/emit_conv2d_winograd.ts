@@ -1,7 +1,7 @@
 /**
  * The emitters of the Winograd convolution kernels, F(2×2, 3×3) (`conv2d_winograd`) and
  * F(4×4, 3×3) (`conv2d_winograd4`); their host sides (filter transforms, scratch, splitting across
- * threads) are `conv2d_winograd.ts` and `conv2d_winograd4.ts`.
+ * threads) are `conv2d_winograd.ts` and `winograd_filter.ts`.
  *
  * One work item is a block of `tb` output tiles (m×m pixels each, tiles numbered over batch, tile
  * row, tile column; α = m + 2). Per block, in the calling thread's scratch slot: the input

@@ -2,7 +2,7 @@
  * The output-gradient transforms of seglab's Winograd weight-gradient kernels
  * (`emit_conv_filter_grad_winograd.ts`): `W = A dy Aᵀ` of each tile's `m`×`m` output gradient,
  * for F(2×2, 3×3) (`m = 2`, 4×4 planes) and F(4×4, 3×3) (`m = 4`, 6×6 planes, the points of
- * `conv2d_winograd4.ts`).
+ * `conv2d_winograd.ts`).
  * @module
  */
 import type { FuncBuilder } from "./assembler.ts";

@@ -3,7 +3,7 @@
  * `emit_conv2d_winograd.ts`, and the weight gradient,
  * `emit_conv_filter_grad_winograd.ts`): `V = Bᵀ d B` of the (m+2)×(m+2) input patch under each
  * m×m output tile of a block, for F(2×2, 3×3) (`m = 2`) and F(4×4, 3×3) (`m = 4`, the points
- * 0, 1, −1, 1/2, −2, ∞ of `conv2d_winograd4.ts`).
+ * 0, 1, −1, 1/2, −2, ∞ of `conv2d_winograd.ts`).
  * @module
  */
 import type { FuncBuilder } from "./assembler.ts";

@@ -15,6 +15,8 @@ import { emitConvFilterGrad } from "./emit_conv_filter_grad.ts";
 import { emitConv2dDirect } from "./emit_conv2d_direct.ts";
 import { emitConvFilterGradWinograd, emitConvFilterGradWinograd4 } from "./emit_conv_filter_grad_winograd.ts";
 import { emitConv2dWinograd, emitConv2dWinograd4 } from "./emit_conv2d_winograd.ts";
+import { emitWinogradFilter2, emitWinogradFilter4 } from "./emit_winograd_filter.ts";
+import { emitWinogradFinal2, emitWinogradFinal4 } from "./emit_winograd_filter_final.ts";
 
 /** Adds one kernel to the module; `fma` allows relaxed SIMD's fused multiply-add. */
 export type SimdEmitter = (m: ModuleBuilder, fma: boolean) => void;
@@ -38,4 +40,8 @@ export const SIMD_EMITTERS: readonly SimdEmitter[] = [
   emitConvFilterGradWinograd,
   emitConvFilterGradWinograd4,
   emitConv2dWinograd4,
+  emitWinogradFilter2,
+  emitWinogradFilter4,
+  emitWinogradFinal2,
+  emitWinogradFinal4,
 ];

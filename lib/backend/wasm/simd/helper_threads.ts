@@ -29,6 +29,10 @@ const NAMES = [
   "conv_filter_grad_winograd",
   "conv_filter_grad_winograd4",
   "conv2d_winograd4",
+  "winograd_filter2",
+  "winograd_filter4",
+  "winograd_final2",
+  "winograd_final4",
 ];
 
 /**

@@ -123,8 +123,16 @@ export interface SimdKernels {
   conv_filter_grad_winograd(...args: number[]): void;
   /** The same with F(4×4, 3×3). */
   conv_filter_grad_winograd4(...args: number[]): void;
-  /** See {@link ./conv2d_winograd4.ts}: blocks `[t0, t1)` of output tiles of a Winograd F(4×4, 3×3) convolution. */
+  /** See {@link ./conv2d_winograd.ts}: blocks `[t0, t1)` of output tiles of a Winograd F(4×4, 3×3) convolution. */
   conv2d_winograd4(...args: number[]): void;
+  /** See {@link ./winograd_filter.ts}: items `[t0, t1)` of F(2×2, 3×3)'s filter transform. */
+  winograd_filter2(...args: number[]): void;
+  /** The same for F(4×4, 3×3). */
+  winograd_filter4(...args: number[]): void;
+  /** See {@link ./winograd_filter_final.ts}: input channels `[t0, t1)` of F(2×2, 3×3)'s weight gradient. */
+  winograd_final2(...args: number[]): void;
+  /** The same for F(4×4, 3×3). */
+  winograd_final4(...args: number[]): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(
     dy: number,

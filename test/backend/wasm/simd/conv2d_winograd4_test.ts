@@ -3,7 +3,7 @@
  * the F(2×2, 3×3) kernel (`f23`) and the cpu backend, for the forward pass and the input gradient:
  * odd sizes (4×4 tiles cut by the border on every side), `same`/`valid`/explicit padding, channel
  * counts that are not multiples of the 8-channel block, inputs that are all positive (as after a
- * ReLU), several blocks of tiles over the helper threads. Error bound (see `conv2d_winograd4.ts`):
+ * ReLU), several blocks of tiles over the helper threads. Error bound (see `conv2d_winograd.ts`):
  * max |difference| ≤ 1·10⁻⁵ · max |y|. No tensor or heap buffer leaks.
  */
 import assert from "node:assert/strict";
