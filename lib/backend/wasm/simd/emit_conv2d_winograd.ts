@@ -130,8 +130,9 @@ function products(f: FuncBuilder, s: Shared, fma: boolean) {
   f.forRange(xi, planes, 1, () => {
     f.i32(0).set(cob);
     f.forRange(cob, s.COB, 1, () => {
-      // w0 = u + (ξ·COB + cob)·ci·32
-      f.get(p.u).get(xi).get(s.COB).mul().get(cob).add().get(p.ci).mul().i32(5).shl().add().set(w0);
+      // w0 = u + ξ·(COB·ci·32 + PAD) + cob·ci·32 (U's planes are padded too: winograd_filter.ts)
+      f.get(p.u).get(xi).get(s.COB).get(p.ci).mul().i32(5).shl().i32(PAD).add().mul().add();
+      f.get(cob).get(p.ci).mul().i32(5).shl().add().set(w0);
       f.i32(0).set(g);
       f.forRange(g, p.tb, 4, () => {
         for (const a of acc) for (const v of a) f.f32(0).f32x4Splat().set(v);

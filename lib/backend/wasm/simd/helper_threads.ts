@@ -150,15 +150,22 @@ export function splitChunks(backend: WasmBackend, count: number): number {
 /**
  * Runs the SIMD kernel `name(...args, t0, t1)` over the work items `[0, count)`: the helper
  * threads and this one take chunks of items from a shared counter until none is left. Items must
- * be independent (write disjoint memory).
+ * be independent (write disjoint memory). With `split` false, this thread runs them all (for work
+ * shorter than waking a helper: ~30–100 µs).
  */
-export function runSplit(backend: WasmBackend, name: string, args: number[], count: number): void {
+export function runSplit(
+  backend: WasmBackend,
+  name: string,
+  args: number[],
+  count: number,
+  split = true,
+): void {
   const k = kernelsFor(backend) as unknown as Record<string, (...a: number[]) => void> | null;
   if (!k) throw new Error(`seglab: no SIMD kernels for this wasm heap (${name})`);
   const id = NAMES.indexOf(name);
   if (id < 0) throw new Error(`seglab: ${name} cannot run on helper threads`);
   const pool = poolFor(backend);
-  const helpers = pool && count > 1 ? pool.helpers : [];
+  const helpers = pool && split && count > 1 ? pool.helpers : [];
   if (!pool || !helpers.length) {
     k[name](...args, 0, count);
     return;

@@ -1,7 +1,8 @@
 /**
  * The Winograd filter transforms as plain float64 JavaScript — what the host ran before the SIMD
- * kernels (`emit_winograd_filter.ts`, `emit_winograd_filter_final.ts`), kept here as their oracle:
- * the kernels do the same operations in the same order, so the tests hold them to the bit.
+ * kernels (`emit_winograd_filter.ts`, `emit_winograd_filter_final.ts`; F(4×4, 3×3)'s forward
+ * transform now multiplies by ⅓ and ¹⁄₁₅ instead of dividing), kept here as their oracle: the
+ * kernels do the same operations in the same order, so the tests hold them to the bit.
  */
 
 /** Element `(i, j, c, o)` of a 3×3 filter: its index in the flat array. */
@@ -34,8 +35,8 @@ export function referenceFilter2(s: Float32Array, ci: number, co: number, index:
 
 /** F(4, 3)'s `G` (points 0, 1, −1, 1/2, −2, ∞) applied to `(x0, x1, x2)`. */
 function gRows4(x0: number, x1: number, x2: number): number[] {
-  const s = (x0 + x2) / 3, t = x1 / 3;
-  return [x0, s + t, t - s, -4 * (4 * x0 + 2 * x1 + x2) / 15, (x0 - 2 * x1 + 4 * x2) / 15, x2];
+  const s = (x0 + x2) * (1 / 3), t = x1 * (1 / 3);
+  return [x0, s + t, t - s, -4 * (4 * x0 + 2 * x1 + x2) * (1 / 15), (x0 - 2 * x1 + 4 * x2) * (1 / 15), x2];
 }
 
 /** `U` of F(4×4, 3×3), packed `[36, ⌈co/8⌉, ci, 8]`, zero past `co`. */

@@ -2,7 +2,7 @@
  * The Winograd filter transform's SIMD kernels (`winograd_filter2`, `winograd_filter4`) on the helper
  * threads equal the float64 JavaScript transform they replaced to the bit, for the forward filter
  * and the input gradient's flipped, channel-swapped one, with output channels past the last
- * 8-channel block zero; no tensor leaks.
+ * 8-channel block zero and each plane padded; no tensor leaks.
  */
 import assert from "node:assert/strict";
 import { ready, tf } from "../../../../lib/mod.ts";
@@ -16,11 +16,22 @@ import {
 } from "../../../../lib/backend/wasm/simd/winograd_filter.ts";
 import { splitThreads } from "../../../../lib/backend/wasm/simd/helper_threads.ts";
 import { randTensor } from "../../_compare.ts";
+import { PAD } from "../../../../lib/backend/wasm/simd/emit_conv2d_winograd.ts";
 import { referenceFilter2, referenceFilter4 } from "./_winograd_filter_reference.ts";
 
 /** The flat index a layout gives element `(i, j, c, o)`. */
 const indexOf = (l: FilterLayout) => (i: number, j: number, c: number, o: number) =>
   l.tap0 + i * l.ti + j * l.tj + c * l.sc + o * l.so;
+
+/** The planes of a padded `U` (each followed by `PAD` bytes), without the padding. */
+function unpad(u: Float32Array, planes: number, plane: number): Float32Array {
+  assert.equal(u.length, planes * (plane + PAD / 4));
+  const out = new Float32Array(planes * plane);
+  for (let q = 0; q < planes; q++) {
+    out.set(u.subarray(q * (plane + PAD / 4), q * (plane + PAD / 4) + plane), q * plane);
+  }
+  return out;
+}
 
 const SHAPES: [number, number][] = [[4, 4], [12, 20], [16, 32], [36, 12]];
 
@@ -44,7 +55,8 @@ for (const m of [2, 4] as const) {
           layout,
           m,
         );
-        const got = f32(backend, u).slice();
+        const padded = f32(backend, u).slice(), plane = Math.ceil(po / 8) * pi * 8;
+        const got = unpad(padded, (m + 2) ** 2, plane);
         release(backend, u);
         const want = (m === 2 ? referenceFilter2 : referenceFilter4)(values, pi, po, indexOf(layout));
         assert.equal(got.length, want.length);
