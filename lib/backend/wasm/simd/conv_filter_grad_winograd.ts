@@ -40,11 +40,12 @@ const BLOCK_BYTES = 256 * 1024;
 
 /**
  * Below this many output pixels per plane the fixed costs (the partial sums' zeroing and final
- * pass) outweigh the saving: with F(2×2, 3×3) the U-Net's 8×8 and 16×16 layers at batch 4 (256
- * and 1024 pixels) measured 1.4–3.4× slower than the direct kernel, its 32×32 ones (4096 pixels)
- * 1.4–1.8× faster (`bench/conv_grads.ts`).
+ * pass) outweigh the saving. With the final pass in JavaScript, the U-Net's 8×8 and 16×16 layers at
+ * batch 4 (256 and 1024 pixels) measured 1.4–3.4× slower than the direct kernel; with it on the
+ * helper threads (`winograd_filter_final.ts`) the 16×16 ones pay (the U-Net's weight gradients
+ * 57.7 → 53.6 ms per step, interleaved in one process), the 8×8 ones still do not.
  */
-const MIN_PIXELS = 2048;
+const MIN_PIXELS = 1024;
 
 /** Tiles per block: its transformed inputs and gradients (α²·4·tb·(ci + ⌈co/8⌉·8) bytes) fill ~BLOCK_BYTES. */
 export function gradBlock(ci: number, co: number, m: 2 | 4): number {
