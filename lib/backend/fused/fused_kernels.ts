@@ -10,7 +10,8 @@
  */
 import { tf } from "../../core/tf.ts";
 import { batchNormTrainBackward, batchNormTrainForward, reluBackward } from "./batch_norm_math.ts";
-import { ADAM, adamMath } from "./adam_math.ts";
+import { ADAM, type AdamAttrs, adamMath } from "./adam_math.ts";
+import { adamSimd } from "../wasm/simd/adam_simd.ts";
 import type { WasmBackend } from "../wasm/heap.ts";
 import {
   batchNormTrainBackwardSimd,
@@ -32,6 +33,7 @@ interface Access {
 }
 
 type AnyBackend = Record<string, unknown> & tf.KernelBackend;
+type TI = tf.TensorInfo;
 
 function access(backendName: string, backend: AnyBackend): Access {
   if (backendName === "wasm") {
@@ -154,6 +156,12 @@ function kernels(backendName: string): tf.KernelConfig[] {
       kernelFunc: ({ inputs, attrs, backend }) => {
         const io = access(backendName, backend as AnyBackend);
         const { value, m, v, g } = inputs as Record<string, tf.TensorInfo>;
+        if (backendName === "wasm" && simdApplies(backend as unknown as WasmBackend, 4)) {
+          const b = backend as unknown as WasmBackend;
+          const out = [0, 1, 2].map(() => b.makeOutput(value.shape, "float32")) as [TI, TI, TI];
+          adamSimd(b, { value, m, v, g }, attrs as unknown as AdamAttrs, out);
+          return out;
+        }
         return io.outputs(
           [value.shape, value.shape, value.shape],
           (outs) =>

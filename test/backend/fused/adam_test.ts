@@ -35,3 +35,35 @@ testOnBackends(
     tf.dispose([w, t]);
   },
 );
+
+testOnBackends("the fused Adam kernel equals tfjs-core's Adam operations to the bit (float32 per op)", () => {
+  for (const n of [37, 1030]) {
+    const [value, m, v, g] = [1, 2, 3, 4].map((k) =>
+      tf.tensor1d(rand(n, 310 + k).map((x) => (k === 3 ? Math.abs(x) : x)))
+    );
+    const attrs = {
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+      lr: 0.003,
+      c1: 1 - 0.9 ** 3,
+      c2: 1 - 0.999 ** 3,
+    };
+    const got = tf.engine().runKernel(
+      "SeglabAdamUpdate",
+      { value, m, v, g },
+      attrs,
+    ) as unknown as tf.Tensor[];
+    // tfjs-core 4.22's AdamOptimizer.applyGradients, op for op (c1, c2 as its float32 `1 − accBeta`)
+    const want = tf.tidy(() => {
+      const [c1, c2] = [attrs.c1, attrs.c2].map((c) => tf.scalar(c));
+      const m1 = tf.add(tf.mul(m, attrs.beta1), tf.mul(g, 1 - attrs.beta1));
+      const v1 = tf.add(tf.mul(v, attrs.beta2), tf.mul(tf.square(g), 1 - attrs.beta2));
+      const step = tf.div(tf.div(m1, c1), tf.add(tf.sqrt(tf.div(v1, c2)), attrs.epsilon));
+      return [tf.add(tf.mul(step, -attrs.lr), value), m1, v1];
+    });
+    got.forEach((t, k) => assert.deepEqual(t.dataSync(), want[k].dataSync(), `n ${n}, output ${k}`));
+    assert.ok(got[0].dataSync().every(Number.isFinite));
+    tf.dispose([value, m, v, g, ...got, ...want]);
+  }
+});

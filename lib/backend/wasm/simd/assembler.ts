@@ -225,6 +225,15 @@ export class FuncBuilder {
   f32x4RelaxedMadd() {
     return this.simd(0x105);
   }
+  f32x4Div() {
+    return this.simd(0xe7);
+  }
+  f32x4Sqrt() {
+    return this.simd(0xe3);
+  }
+  f64x2Sqrt() {
+    return this.simd(0xef);
+  }
   f32x4Max() {
     return this.simd(0xe9);
   }

@@ -17,6 +17,7 @@ import { emitConvFilterGradWinograd, emitConvFilterGradWinograd4 } from "./emit_
 import { emitConv2dWinograd, emitConv2dWinograd4 } from "./emit_conv2d_winograd.ts";
 import { emitWinogradFilter2, emitWinogradFilter4 } from "./emit_winograd_filter.ts";
 import { emitWinogradFinal2, emitWinogradFinal4 } from "./emit_winograd_filter_final.ts";
+import { emitAdam } from "./emit_adam.ts";
 
 /** Adds one kernel to the module; `fma` allows relaxed SIMD's fused multiply-add. */
 export type SimdEmitter = (m: ModuleBuilder, fma: boolean) => void;
@@ -44,4 +45,5 @@ export const SIMD_EMITTERS: readonly SimdEmitter[] = [
   emitWinogradFilter4,
   emitWinogradFinal2,
   emitWinogradFinal4,
+  emitAdam,
 ];

@@ -133,6 +133,8 @@ export interface SimdKernels {
   winograd_final2(...args: number[]): void;
   /** The same for F(4×4, 3×3). */
   winograd_final4(...args: number[]): void;
+  /** See {@link ./emit_adam.ts}: the fused Adam update over `bytes` (a multiple of 16). */
+  adam_update(...args: number[]): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(
     dy: number,
