@@ -9,6 +9,7 @@
  * @module
  */
 import { tf } from "../../core/tf.ts";
+import { access, type AnyBackend } from "./tensor_arrays.ts";
 import { batchNormTrainBackward, batchNormTrainForward, reluBackward } from "./batch_norm_math.ts";
 import { ADAM, type AdamAttrs, adamMath } from "./adam_math.ts";
 import { adamSimd } from "../wasm/simd/adam_simd.ts";
@@ -25,44 +26,7 @@ export const BN_TRAIN = "SeglabBatchNormTraining";
 export const BN_TRAIN_GRAD = "SeglabBatchNormTrainingGrad";
 export const RELU_GRAD = "SeglabReluGrad";
 
-/** Typed-array access to one backend's tensors. */
-interface Access {
-  read(info: tf.TensorInfo): Float32Array;
-  /** Allocates outputs, then calls `fill` with their arrays (taken after all allocations). */
-  outputs(shapes: number[][], fill: (arrays: Float32Array[]) => void): tf.TensorInfo[];
-}
-
-type AnyBackend = Record<string, unknown> & tf.KernelBackend;
 type TI = tf.TensorInfo;
-
-function access(backendName: string, backend: AnyBackend): Access {
-  if (backendName === "wasm") {
-    const b = backend as unknown as {
-      makeOutput(shape: number[], dtype: string): tf.TensorInfo;
-      typedArrayFromHeap(i: tf.TensorInfo): Float32Array;
-    };
-    return {
-      read: (i) => b.typedArrayFromHeap(i),
-      outputs: (shapes, fill) => {
-        const outs = shapes.map((s) => b.makeOutput(s, "float32"));
-        fill(outs.map((o) => b.typedArrayFromHeap(o)));
-        return outs;
-      },
-    };
-  }
-  const b = backend as unknown as {
-    data: { get(id: object): { values: Float32Array } };
-    makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
-  };
-  return {
-    read: (i) => b.data.get(i.dataId).values,
-    outputs: (shapes, fill) => {
-      const arrays = shapes.map((s) => new Float32Array(s.reduce((a, d) => a * d, 1)));
-      fill(arrays);
-      return shapes.map((s, k) => b.makeTensorInfo(s, "float32", arrays[k]));
-    },
-  };
-}
 
 function kernels(backendName: string): tf.KernelConfig[] {
   return [
