@@ -234,6 +234,31 @@ export class FuncBuilder {
   f64x2Sqrt() {
     return this.simd(0xef);
   }
+  /** `f32x4.pmin`: pops a, b; pushes `b < a ? b : a` per lane (one instruction; keeps a NaN `a`). */
+  f32x4Pmin() {
+    return this.simd(0xea);
+  }
+  /** `f32x4.pmax`: pops a, b; pushes `a < b ? b : a` per lane (one instruction; keeps a NaN `a`). */
+  f32x4Pmax() {
+    return this.simd(0xeb);
+  }
+  i32x4Splat() {
+    return this.simd(0x11);
+  }
+  i32x4Add() {
+    return this.simd(0xae);
+  }
+  i32x4Sub() {
+    return this.simd(0xb1);
+  }
+  /** `i32x4.shl`: pops a vector and an i32 shift. */
+  i32x4Shl() {
+    return this.simd(0xab);
+  }
+  /** `i32x4.shr_s`: pops a vector and an i32 shift. */
+  i32x4ShrS() {
+    return this.simd(0xac);
+  }
   f32x4Max() {
     return this.simd(0xe9);
   }

@@ -18,6 +18,7 @@ import { emitConv2dWinograd, emitConv2dWinograd4 } from "./emit_conv2d_winograd.
 import { emitWinogradFilter2, emitWinogradFilter4 } from "./emit_winograd_filter.ts";
 import { emitWinogradFinal2, emitWinogradFinal4 } from "./emit_winograd_filter_final.ts";
 import { emitAdam } from "./emit_adam.ts";
+import { emitExp } from "./emit_exp.ts";
 
 /** Adds one kernel to the module; `fma` allows relaxed SIMD's fused multiply-add. */
 export type SimdEmitter = (m: ModuleBuilder, fma: boolean) => void;
@@ -46,4 +47,5 @@ export const SIMD_EMITTERS: readonly SimdEmitter[] = [
   emitWinogradFinal2,
   emitWinogradFinal4,
   emitAdam,
+  emitExp,
 ];

@@ -135,6 +135,8 @@ export interface SimdKernels {
   winograd_final4(...args: number[]): void;
   /** See {@link ./emit_adam.ts}: the fused Adam update over `bytes` (a multiple of 16). */
   adam_update(...args: number[]): void;
+  /** `y = exp(x)` over `bytes` (a multiple of 16; {@link ./emit_exp.ts}). */
+  exp_f32(x: number, y: number, bytes: number): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(
     dy: number,
