@@ -5,12 +5,14 @@
  * full-size ops per layer; on `wasm` those were a third of a U-Net step beside the convolutions.
  * seglab replaces the layer's `call` (on its prototype, once) with one that, in training and with
  * channels last, normalises with {@link ./batch_norm_training.ts} and updates the moving mean
- * and variance exactly as tfjs-layers 4.22 does; every other case runs the original `call`.
+ * and variance exactly as tfjs-layers 4.22 does (one kernel for both: `moving_averages.ts`); every
+ * other case runs the original `call`.
  * @module
  */
 import { tf } from "../../core/tf.ts";
 import { batchNormTraining } from "./batch_norm_training.ts";
 import { BN_TRAIN, hasFused } from "./fused_kernels.ts";
+import { movingAverages } from "./moving_averages.ts";
 
 const PATCHED = Symbol.for("seglab.layersBatchNorm");
 
@@ -51,13 +53,15 @@ export function patchLayersBatchNorm(): boolean {
         this.beta!.read() as tf.Tensor1D,
         this.epsilon,
       );
-      const update = (v: BNLayer["movingMean"], value: tf.Tensor) =>
-        tf.tidy(() => {
-          const orig = v.read();
-          v.write(tf.sub(orig, tf.mul(tf.sub(orig, value), 1 - this.momentum)));
-        });
-      update(this.movingMean, mean);
-      update(this.movingVariance, variance);
+      const [m, v] = movingAverages(
+        this.movingMean.read(),
+        this.movingVariance.read(),
+        mean,
+        variance,
+        this.momentum,
+      );
+      this.movingMean.write(m);
+      this.movingVariance.write(v);
       return y;
     });
   };

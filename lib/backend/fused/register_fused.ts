@@ -10,6 +10,7 @@ import { batchNormTrainingGradConfig } from "./batch_norm_training.ts";
 import { reluGradConfig } from "./relu_grad.ts";
 import { patchLayersBatchNorm } from "./layers_batch_norm.ts";
 import { patchAdam } from "./adam.ts";
+import { registerMovingAverages } from "./moving_averages.ts";
 
 let done = false;
 
@@ -17,6 +18,7 @@ let done = false;
 export function registerFusedTraining(): void {
   if (done) return;
   registerFusedKernels();
+  registerMovingAverages();
   tf.registerGradient(batchNormTrainingGradConfig);
   tf.registerGradient(reluGradConfig);
   patchLayersBatchNorm();
