@@ -304,6 +304,14 @@ export class FuncBuilder {
     const a = new Uint8Array(new Float64Array([v]).buffer);
     return this.b(0x44, ...a);
   }
+  /** `i8x16.shuffle`: pops a, b; pushes the 16 bytes `lanes` picks from a (0–15) and b (16–31). */
+  i8x16Shuffle(lanes: number[]) {
+    return this.simd(0x0d, ...lanes);
+  }
+  /** `f32x4.extract_lane`. */
+  f32x4ExtractLane(lane: number) {
+    return this.simd(0x1f, lane);
+  }
   /** Pushes local `v` (an f32x4) with lanes 2–3 moved to lanes 0–1 (`i8x16.shuffle` of v with itself). */
   highHalfOf(v: number) {
     this.get(v).get(v);

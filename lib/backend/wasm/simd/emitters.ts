@@ -19,6 +19,7 @@ import { emitWinogradFilter2, emitWinogradFilter4 } from "./emit_winograd_filter
 import { emitWinogradFinal2, emitWinogradFinal4 } from "./emit_winograd_filter_final.ts";
 import { emitAdam } from "./emit_adam.ts";
 import { emitExp } from "./emit_exp.ts";
+import { emitRowBroadcast, emitRowMax } from "./emit_row_ops.ts";
 
 /** Adds one kernel to the module; `fma` allows relaxed SIMD's fused multiply-add. */
 export type SimdEmitter = (m: ModuleBuilder, fma: boolean) => void;
@@ -48,4 +49,6 @@ export const SIMD_EMITTERS: readonly SimdEmitter[] = [
   emitWinogradFinal4,
   emitAdam,
   emitExp,
+  emitRowBroadcast,
+  emitRowMax,
 ];

@@ -137,6 +137,10 @@ export interface SimdKernels {
   adam_update(...args: number[]): void;
   /** `y = exp(x)` over `bytes` (a multiple of 16; {@link ./emit_exp.ts}). */
   exp_f32(x: number, y: number, bytes: number): void;
+  /** See {@link ./emit_row_ops.ts}: `y[r, c] = a[r, c] ∘ b[r]`. */
+  row_broadcast(a: number, b: number, y: number, rows: number, cols: number, op: number): void;
+  /** See {@link ./emit_row_ops.ts}: `y[r] = max_c x[r, c]`. */
+  row_max(x: number, y: number, rows: number, cols: number): void;
   /** `dx[r, k] = p[k]·dy + q[k]·x + c[k]` (f32 p, q, c). */
   lincomb(
     dy: number,
