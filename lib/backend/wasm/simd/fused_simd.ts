@@ -45,18 +45,20 @@ export function batchNormTrainForwardSimd(
 ): void {
   const k = kernelsFor(b)!;
   const c = gamma.length, total = x.shape.reduce((p, d) => p * d, 1) * 4, m = total / 4 / c;
-  const s = scratch(b, c * 8 * 2 + c * 4 * 2);
+  const s = scratch(b, c * 8 * 2 + c * 4 * 3);
   try {
-    const s1 = s.at, s2 = s1 + c * 8, a = s2 + c * 8, off = a + c * 4;
+    const s1 = s.at, s2 = s1 + c * 8, a = s2 + c * 8, off = a + c * 4, shift = off + c * 4;
     const heap = () => b.wasm.HEAPU8.buffer;
     new Float64Array(heap(), s1, 2 * c).fill(0);
-    k.sums(ptr(b, x), s1, s2, c * 4, total);
+    const K = new Float32Array(heap(), shift, c);
+    K.set(new Float32Array(heap(), ptr(b, x), c)); // the first row: sums of x − K carry no cancellation
+    k.sums(ptr(b, x), shift, s1, s2, c * 4, total);
     const S1 = new Float64Array(heap(), s1, c), S2 = new Float64Array(heap(), s2, c);
     const A = new Float32Array(heap(), a, c), B = new Float32Array(heap(), off, c);
     const mean = new Float32Array(heap(), ptr(b, meanOut), c),
       variance = new Float32Array(heap(), ptr(b, varianceOut), c);
     for (let j = 0; j < c; j++) {
-      const mu = S1[j] / m, v = Math.max(0, S2[j] / m - mu * mu);
+      const d = S1[j] / m, mu = K[j] + d, v = Math.max(0, S2[j] / m - d * d);
       mean[j] = mu;
       variance[j] = v;
       A[j] = gamma[j] / Math.sqrt(v + eps);

@@ -17,8 +17,8 @@ export interface SimdKernels {
   relu_grad(x: number, dy: number, dx: number, bytes: number): void;
   /** `y[r, k] = a[k]·x[r, k] + b[k]` (f32 a, b). */
   affine(x: number, y: number, a: number, b: number, rowBytes: number, totalBytes: number): void;
-  /** `s1[k] += Σ_r x[r, k]`, `s2[k] += Σ_r x[r, k]²` (f64 s1, s2). */
-  sums(x: number, s1: number, s2: number, rowBytes: number, totalBytes: number): void;
+  /** `s1[k] += Σ_r (x[r, k] − shift[k])`, `s2[k] += Σ_r (x[r, k] − shift[k])²` (f32 shift, f64 s1, s2). */
+  sums(x: number, shift: number, s1: number, s2: number, rowBytes: number, totalBytes: number): void;
   /** `sdy[k] += Σ_r dy`, `sdyx[k] += Σ_r dy·(x − mean[k])` (f32 mean, f64 sums). */
   sums2(
     dy: number,
