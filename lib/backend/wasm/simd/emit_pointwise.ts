@@ -172,7 +172,7 @@ export function emitLincomb(m: ModuleBuilder): void {
   });
 }
 
-/** Emits `relu(x, y, bytes)`: `y = max(x, 0)`. */
+/** Emits `relu(x, y, bytes)`: `y = x < 0 ? 0 : x` (`pmax`: one instruction, NaN stays NaN). */
 export function emitRelu(m: ModuleBuilder): void {
   const f = m.func("relu", ["i32", "i32", "i32"]);
   const [x, y, bytes] = [0, 1, 2];
@@ -180,7 +180,7 @@ export function emitRelu(m: ModuleBuilder): void {
   f.i32(0).set(i);
   f.forRange(i, bytes, 16, () => {
     f.get(y).get(i).add();
-    f.get(x).get(i).add().v128Load().f32(0).f32x4Splat().f32x4Max();
+    f.get(x).get(i).add().v128Load().f32(0).f32x4Splat().f32x4Pmax();
     f.v128Store();
   });
 }
