@@ -14,10 +14,10 @@
 import type { FuncBuilder, ModuleBuilder } from "./assembler.ts";
 
 /** `G` of F(2, 3) with its last row negated. */
-const G2 = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, -1]];
+export const G2_NEGATED = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, -1]];
 
 /** `G` of F(4, 3) at the points 0, 1, −1, 1/2, −2, ∞. */
-const G4 = [
+export const G4 = [
   [1, 0, 0],
   [1 / 3, 1 / 3, 1 / 3],
   [-1 / 3, 1 / 3, -1 / 3],
@@ -94,7 +94,7 @@ function emit(m: ModuleBuilder, name: string, G: number[][]) {
 
 /** Emits `winograd_final2`. */
 export function emitWinogradFinal2(m: ModuleBuilder): void {
-  emit(m, "winograd_final2", G2);
+  emit(m, "winograd_final2", G2_NEGATED);
 }
 
 /** Emits `winograd_final4`. */

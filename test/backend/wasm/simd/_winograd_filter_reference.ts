@@ -4,6 +4,7 @@
  * transform now multiplies by ⅓ and ¹⁄₁₅ instead of dividing), kept here as their oracle: the
  * kernels do the same operations in the same order, so the tests hold them to the bit.
  */
+import { G2_NEGATED, G4 } from "../../../../lib/backend/wasm/simd/emit_winograd_filter_final.ts";
 
 /** Element `(i, j, c, o)` of a 3×3 filter: its index in the flat array. */
 export type FilterIndex = (i: number, j: number, c: number, o: number) => number;
@@ -56,16 +57,6 @@ export function referenceFilter4(s: Float32Array, ci: number, co: number, index:
   return d;
 }
 
-const G2N = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, -1]];
-const G4 = [
-  [1, 0, 0],
-  [1 / 3, 1 / 3, 1 / 3],
-  [-1 / 3, 1 / 3, -1 / 3],
-  [-16 / 15, -8 / 15, -4 / 15],
-  [1 / 15, -2 / 15, 4 / 15],
-  [0, 0, 1],
-];
-
 /**
  * `dW` (`[3, 3, ci, co]`) from `items` partial sums `m` (`[α², ci, cop]` each) of an F(`mt`×`mt`, 3×3)
  * weight gradient: `Σ_k M_k` from zero, then `Gᵀ M G` with sums from zero and zero weights skipped.
@@ -78,7 +69,7 @@ export function referenceFinal(
   co: number,
   cop: number,
 ): Float32Array {
-  const alpha = mt + 2, G = mt === 2 ? G2N : G4, dw = new Float32Array(9 * ci * co);
+  const alpha = mt + 2, G = mt === 2 ? G2_NEGATED : G4, dw = new Float32Array(9 * ci * co);
   for (let c = 0; c < ci; c++) {
     for (let o = 0; o < co; o++) {
       const s = new Float64Array(alpha * alpha);
