@@ -40,19 +40,21 @@ for (const shape of [[4, 6, 5, 16], [3, 7, 5], [9, 4]]) {
   });
 }
 
-testOnBackends(
-  "fused batch norm statistics stay exact for a large mean (no cancellation in the variance)",
-  () => {
-    // 1000 + values in [−1, 1): float32 sums of x² would lose the variance to cancellation
-    const shape = [4, 9, 7, 8], n = 4 * 9 * 7;
-    const x = randTensor(shape, 207, 1000);
-    const g = tf.ones([8]) as tf.Tensor1D, b = tf.zeros([8]) as tf.Tensor1D;
-    const [y, mean, variance] = batchNormTraining(x, g, b, EPS);
-    const values = x.dataSync(), m = new Float64Array(8), v = new Float64Array(8);
-    values.forEach((u, i) => (m[i % 8] += u / n));
-    values.forEach((u, i) => (v[i % 8] += (u - m[i % 8]) ** 2 / n));
-    assertAllClose(mean.dataSync(), m, 0, 1e-7, "mean"); // float32's own rounding of ~1000 is 3·10⁻⁸
-    assertAllClose(variance.dataSync(), v, 0, 1e-4, "variance"); // ~0.33; cancellation would leave nothing
-    tf.dispose([x, g, b, y, mean, variance]);
-  },
-);
+for (const c of [8, 64, 128]) {
+  testOnBackends(
+    `fused batch norm statistics stay exact for a large mean (no cancellation), ${c} channels`,
+    () => {
+      // 1000 + values in [−1, 1): float32 sums of x² would lose the variance to cancellation
+      const shape = [4, 9, 7, c], n = 4 * 9 * 7;
+      const x = randTensor(shape, 207, 1000);
+      const g = tf.ones([c]) as tf.Tensor1D, b = tf.zeros([c]) as tf.Tensor1D;
+      const [y, mean, variance] = batchNormTraining(x, g, b, EPS);
+      const values = x.dataSync(), m = new Float64Array(c), v = new Float64Array(c);
+      values.forEach((u, i) => (m[i % c] += u / n));
+      values.forEach((u, i) => (v[i % c] += (u - m[i % c]) ** 2 / n));
+      assertAllClose(mean.dataSync(), m, 0, 1e-7, "mean"); // float32's own rounding of ~1000 is 3·10⁻⁸
+      assertAllClose(variance.dataSync(), v, 0, 1e-4, "variance"); // ~0.33; cancellation would leave nothing
+      tf.dispose([x, g, b, y, mean, variance]);
+    },
+  );
+}

@@ -1,4 +1,4 @@
-/** seglab's SIMD kernels against plain JavaScript on the same data (odd row counts, 4–64 channels). */
+/** seglab's SIMD kernels against plain JavaScript on the same data (odd row counts, 4–128 channels: narrow rows summed in blocks, wide ones streamed). */
 import assert from "node:assert/strict";
 import { simdKernels } from "../../../../lib/backend/wasm/simd/kernels.ts";
 import { assertAllClose } from "../../../support/assert_close.ts";
@@ -22,7 +22,7 @@ function layout(arrays: (Float32Array | Float64Array)[]): number[] {
 const f32 = (off: number, n: number) => new Float32Array(memory.buffer, off, n);
 const f64 = (off: number, n: number) => new Float64Array(memory.buffer, off, n);
 
-for (const [rows, c] of [[37, 4], [13, 16], [5, 64]]) {
+for (const [rows, c] of [[37, 4], [13, 16], [5, 64], [23, 24], [7, 128]]) {
   Deno.test(`SIMD kernels match JavaScript: ${rows} rows × ${c} channels`, () => {
     const n = rows * c;
     const x = rand(n, 1), dy = rand(n, 2), a = rand(c, 3), b = rand(c, 4), q = rand(c, 5);
