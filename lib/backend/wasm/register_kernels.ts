@@ -19,6 +19,7 @@ import { depthwiseConv2dNativeBackpropFilter } from "./depthwise_conv2d_backprop
 import { unsortedSegmentSum } from "./unsorted_segment_sum.ts";
 import { maxPoolGrad } from "./max_pool_grad.ts";
 import { identity } from "./identity.ts";
+import { cast } from "./cast.ts";
 import { slice } from "./slice.ts";
 import { splitV } from "./split_v.ts";
 import { concat } from "./concat.ts";
@@ -117,6 +118,13 @@ export const WASM_TRAINING_KERNELS: readonly WasmKernelEntry[] = [
     kind: "replaced",
     why: "shipped kernel copies; tfjs clones every tensor saved for backprop (~500 copies per U-Net step)",
     kernelFunc: identity,
+  },
+  {
+    name: "Cast",
+    kind: "replaced",
+    why:
+      "a cast to the dtype a tensor has shares its data instead of copying it (softmax losses: 6 per step)",
+    kernelFunc: cast,
   },
   {
     name: "Slice",
