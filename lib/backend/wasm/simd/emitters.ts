@@ -5,7 +5,8 @@
  * @module
  */
 import type { ModuleBuilder } from "./assembler.ts";
-import { emitAffine, emitLincomb, emitRelu, emitReluGrad, emitSums, emitSums2 } from "./emit_pointwise.ts";
+import { emitAffine, emitLincomb, emitRelu, emitReluGrad } from "./emit_pointwise.ts";
+import { emitSums, emitSums2 } from "./emit_bn_sums.ts";
 import { emitMaxpool2Grad } from "./emit_maxpool2_grad.ts";
 import { emitIm2row } from "./emit_im2row.ts";
 import { emitResizeGrad } from "./emit_resize_grad.ts";
