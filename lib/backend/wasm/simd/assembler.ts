@@ -231,9 +231,6 @@ export class FuncBuilder {
   f32x4Sqrt() {
     return this.simd(0xe3);
   }
-  f64x2Sqrt() {
-    return this.simd(0xef);
-  }
   /** `f32x4.pmin`: pops a, b; pushes `b < a ? b : a` per lane (one instruction; keeps a NaN `a`). */
   f32x4Pmin() {
     return this.simd(0xea);
@@ -277,9 +274,6 @@ export class FuncBuilder {
   }
   f64x2Sub() {
     return this.simd(0xf1);
-  }
-  f64x2Div() {
-    return this.simd(0xf3);
   }
   f64x2Splat() {
     return this.simd(0x14);

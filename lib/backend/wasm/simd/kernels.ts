@@ -1,8 +1,9 @@
 /**
  * seglab's SIMD module over the wasm backend's heap: its exported kernels (`SimdKernels`: the
- * fused batch norm's per-channel sums and affine maps, the ReLU and its gradient, the max-pool,
- * bilinear-resize and depthwise weight gradients, im2row, strided copies, and the convolution
- * kernels `conv_filter_grad`, `conv2d_direct` and `conv2d_winograd`), assembled from the emitters listed in
+ * fused batch norm's per-channel sums and affine maps, the ReLU and its gradient, `exp`, row-broadcast
+ * binary ops and row maxima, the Adam update, the max-pool, bilinear-resize and depthwise weight
+ * gradients, im2row, strided copies, the convolution kernels `conv_filter_grad`, `conv2d_direct`
+ * and the Winograd ones with their filter transforms), assembled from the emitters listed in
  * `emitters.ts`, compiled once per memory kind (relaxed SIMD's fused multiply-add where the
  * runtime has it) and instantiated per heap. 4 floats per instruction; channels last; all
  * pointers are byte offsets into the heap.
